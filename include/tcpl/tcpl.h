@@ -1,0 +1,309 @@
+/*
+ * tcpl.h - public interface of the tcp.lifecycle engine.
+ *
+ * The engine infers the RFC 9293 state of both endpoints of one TCP
+ * connection from the segments a capture shows, and flags lifecycle
+ * anomalies.  It is decoder-neutral: the Wireshark plugin, the tshark-export
+ * reader and the pcap reader all translate their input into tcpl_segment
+ * values and feed them to tcpl_step().  The engine does no I/O, keeps no
+ * globals and never allocates: the caller owns every object (SQLite-style
+ * init(&obj)).
+ *
+ * Observer semantics: a segment sent by endpoint A changes A's state as
+ * *sent*; it changes B's state only once the wire shows B received it (B's
+ * ACK covering A's SYN or FIN).  Pure ACKs and acceptable RSTs are taken as
+ * received when seen, unless the receiver has stopped answering.
+ *
+ * Names of states and anomalies are defined once, here, by the X-macro
+ * lists below; every adapter prints them through tcpl_state_name() and
+ * tcpl_anomaly_name().
+ */
+#ifndef TCPL_TCPL_H
+#define TCPL_TCPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- states */
+
+/* RFC 9293 names with underscores.  LISTEN never shows on the wire;
+ * UNKNOWN means no evidence yet; CLOSED means no connection exists. */
+#define TCPL_STATES(X)                                                         \
+    X(UNKNOWN)                                                                 \
+    X(CLOSED)                                                                  \
+    X(SYN_SENT)                                                                \
+    X(SYN_RECEIVED)                                                            \
+    X(ESTABLISHED)                                                             \
+    X(FIN_WAIT_1)                                                              \
+    X(FIN_WAIT_2)                                                              \
+    X(CLOSING)                                                                 \
+    X(TIME_WAIT)                                                               \
+    X(CLOSE_WAIT)                                                              \
+    X(LAST_ACK)
+
+typedef enum tcpl_state {
+#define TCPL_STATE_ENUM(n) TCPL_##n,
+    TCPL_STATES(TCPL_STATE_ENUM)
+#undef TCPL_STATE_ENUM
+    TCPL_STATE_COUNT
+} tcpl_state;
+
+/* ------------------------------------------------------------- anomalies */
+
+typedef enum tcpl_severity {
+    TCPL_SEV_CHAT,
+    TCPL_SEV_NOTE,
+    TCPL_SEV_WARN,
+    TCPL_SEV_ERROR
+} tcpl_severity;
+
+/*
+ * X(ID, "filter name", severity, "plain-words explanation")
+ *
+ * The explanation is a template for tcpl_describe(): %S is the endpoint the
+ * anomaly is about ("client" or "server"), %P its peer, %T a duration in
+ * seconds.  The filter names are the user-facing values of
+ * tcp.lifecycle.anomaly: keep them stable.
+ */
+#define TCPL_ANOMALIES(X)                                                      \
+    X(REFUSED, "refused", TCPL_SEV_WARN,                                       \
+      "%P answered %S's SYN with a RST: nothing listens on that port, or a "   \
+      "firewall rejects it")                                                   \
+    X(SYN_UNANSWERED, "syn_unanswered", TCPL_SEV_WARN,                         \
+      "%S's SYN got no SYN-ACK for %T s: dropped by a firewall, a full "       \
+      "accept queue or the network")                                          \
+    X(HANDSHAKE_INCOMPLETE, "handshake_incomplete", TCPL_SEV_WARN,             \
+      "%S sent a SYN-ACK but the final ACK never came (%T s in "               \
+      "SYN_RECEIVED): SYN flood, spoofed SYN or asymmetric routing")           \
+    X(HALF_OPEN, "half_open", TCPL_SEV_WARN,                                   \
+      "%S no longer had the connection while %P still did: %P's segments "     \
+      "met a RST or went unanswered")                                          \
+    X(CLOSE_WAIT_STALL, "close_wait_stall", TCPL_SEV_WARN,                     \
+      "%S stayed in CLOSE_WAIT %T s: the application did not close its "       \
+      "socket after %P's FIN")                                                 \
+    X(RST_AFTER_FIN, "rst_after_fin", TCPL_SEV_NOTE,                           \
+      "%S sent a RST after a FIN: an abortive close after a graceful one "     \
+      "(unread data at close(), or data arriving after close())")              \
+    X(ZERO_WINDOW, "zero_window", TCPL_SEV_NOTE,                               \
+      "%S advertised a zero receive window: its application is not reading "   \
+      "as fast as %P sends")                                                   \
+    X(ZERO_WINDOW_STALL, "zero_window_stall", TCPL_SEV_WARN,                   \
+      "%S kept its receive window at zero for %T s: its application stopped "  \
+      "reading")                                                               \
+    X(RESET, "reset", TCPL_SEV_WARN,                                           \
+      "%S aborted the connection with a RST, with no FIN before it")           \
+    X(DATA_AFTER_FIN, "data_after_fin", TCPL_SEV_WARN,                         \
+      "%S sent new data after its own FIN")                                    \
+    X(PORT_REUSE, "port_reuse", TCPL_SEV_NOTE,                                 \
+      "%S opened a new connection on the same addresses and ports before "     \
+      "the previous one was over (TIME_WAIT or still open)")                   \
+    X(SIMULTANEOUS_OPEN, "simultaneous_open", TCPL_SEV_NOTE,                   \
+      "both endpoints sent a SYN before seeing the other's (simultaneous "      \
+      "open)")                                                                 \
+    X(SIMULTANEOUS_CLOSE, "simultaneous_close", TCPL_SEV_NOTE,                 \
+      "both endpoints sent a FIN before receiving the other's (simultaneous "  \
+      "close, through CLOSING)")                                               \
+    X(MIDSTREAM, "midstream", TCPL_SEV_NOTE,                                   \
+      "no handshake in the capture: states picked up mid-stream, roles "       \
+      "guessed from the ports")                                                \
+    X(RST_OUT_OF_WINDOW, "rst_out_of_window", TCPL_SEV_NOTE,                   \
+      "%S sent a RST whose sequence number %P does not expect; stacks "        \
+      "following RFC 5961 ignore it, so no state changed")
+
+typedef enum tcpl_anomaly {
+#define TCPL_ANOMALY_ENUM(id, name, sev, text) TCPL_A_##id,
+    TCPL_ANOMALIES(TCPL_ANOMALY_ENUM)
+#undef TCPL_ANOMALY_ENUM
+    TCPL_ANOMALY_COUNT
+} tcpl_anomaly;
+
+#define TCPL_BIT(a) (UINT32_C(1) << (a))
+
+/* -------------------------------------------------------------- segments */
+
+/* Same bit values as the TCP header's flags octet (tcp.flags). */
+enum {
+    TCPL_FIN = 0x01,
+    TCPL_SYN = 0x02,
+    TCPL_RST = 0x04,
+    TCPL_PSH = 0x08,
+    TCPL_ACK = 0x10,
+    TCPL_URG = 0x20,
+    TCPL_ECE = 0x40,
+    TCPL_CWR = 0x80
+};
+
+/*
+ * One TCP segment as the capture shows it.  seq and ack may be raw or
+ * relative, as long as each direction is consistent; all comparisons use
+ * serial-number arithmetic, so wrap-around is fine.
+ */
+typedef struct tcpl_segment {
+    int64_t ts_ns;   /* capture time in ns since any fixed epoch */
+    uint32_t seq;    /* sequence number */
+    uint32_t ack;    /* acknowledgment number (meaningful with TCPL_ACK) */
+    uint32_t len;    /* payload bytes, SYN and FIN not counted */
+    uint32_t window; /* header window field, unscaled: 0 is 0 at any scale */
+    uint16_t flags;  /* TCPL_FIN | TCPL_SYN | ... */
+    uint8_t from;    /* sending endpoint, 0 or 1 (caller's numbering) */
+} tcpl_segment;
+
+/* -------------------------------------------------------------- settings */
+
+typedef struct tcpl_config {
+    int64_t syn_timeout_ns;       /* SYN without SYN-ACK this long: syn_unanswered */
+    int64_t close_wait_stall_ns;  /* CLOSE_WAIT this long: close_wait_stall */
+    int64_t zero_window_stall_ns; /* window 0 this long: zero_window_stall */
+} tcpl_config;
+
+/* Defaults: 1 s for each threshold. */
+void tcpl_config_init(tcpl_config *cfg);
+
+/* ------------------------------------------------------------ connection */
+
+/*
+ * Per-endpoint tracking.  Public so that callers can allocate it; callers
+ * read `state` and `since_ns` and leave the rest to the engine.
+ */
+typedef struct tcpl_endpoint {
+    tcpl_state state;
+    int64_t since_ns;      /* when `state` was entered */
+    int64_t syn_ns;        /* when its first SYN was sent */
+    int64_t zero_since_ns; /* when its window went to 0 (valid with TCPL_EP_ZERO) */
+    uint32_t isn;          /* initial sequence number (valid with TCPL_EP_SYN) */
+    uint32_t snd_nxt;      /* highest sequence sent + 1 (valid with TCPL_EP_NXT) */
+    uint32_t fin_seq;      /* sequence number of its FIN (valid with TCPL_EP_FIN) */
+    uint32_t ack;          /* highest ack sent (valid with TCPL_EP_ACKED) */
+    uint16_t unanswered;   /* retransmissions/keepalives since the peer last sent */
+    uint16_t bits;         /* TCPL_EP_* */
+} tcpl_endpoint;
+
+enum {
+    TCPL_EP_SYN = 0x0001,       /* has sent a SYN (isn valid) */
+    TCPL_EP_NXT = 0x0002,       /* snd_nxt valid */
+    TCPL_EP_FIN = 0x0004,       /* has sent a FIN (fin_seq valid) */
+    TCPL_EP_ACKED = 0x0008,     /* ack valid */
+    TCPL_EP_ZERO = 0x0010,      /* its window is 0 now */
+    TCPL_EP_ZW_STALL = 0x0020,  /* zero_window_stall raised for this episode */
+    TCPL_EP_CW_STALL = 0x0040,  /* close_wait_stall raised */
+    TCPL_EP_SYNACK = 0x0080,    /* has sent a SYN-ACK */
+    TCPL_EP_SYN_LATE = 0x0100,  /* syn_unanswered raised */
+    TCPL_EP_LOST = 0x0200,      /* lost the connection (half-open side) */
+    TCPL_EP_SYNCED = 0x0400     /* has been synchronized (ESTABLISHED or later) */
+};
+
+typedef struct tcpl_conn {
+    tcpl_config cfg;
+    tcpl_endpoint ep[2];
+    int64_t first_ns;      /* first segment */
+    int64_t last_ns;       /* latest segment */
+    uint32_t anomalies;    /* every anomaly raised so far (TCPL_BIT mask) */
+    uint32_t segments;     /* segments stepped */
+    int8_t client;         /* endpoint index of the client, -1 until known */
+    int8_t first_closer;   /* endpoint that closed first, -1 if none */
+    uint8_t role_guessed;  /* client/server guessed (no SYN seen) */
+    uint8_t first_close_rst; /* first close was a RST (else a FIN) */
+    uint8_t prev_open;     /* successor of a lifecycle that was not over */
+    uint8_t finished;      /* tcpl_finish() has run */
+    uint8_t last_from;     /* sender of the latest segment */
+} tcpl_conn;
+
+/* Start an empty connection.  cfg may be NULL for the defaults. */
+void tcpl_conn_init(tcpl_conn *c, const tcpl_config *cfg);
+
+/*
+ * Start the lifecycle that follows `prev` on the same 4-tuple (after
+ * tcpl_step() returned TCPL_NEW_LIFECYCLE).  The successor's first SYN
+ * raises port_reuse when `prev` was not over (TIME_WAIT or still open).
+ */
+void tcpl_conn_successor(tcpl_conn *next, const tcpl_conn *prev);
+
+/* True when neither endpoint holds the connection any more (both CLOSED). */
+bool tcpl_conn_is_over(const tcpl_conn *c);
+
+/* ---------------------------------------------------------------- results */
+
+#define TCPL_MAX_TRANSITIONS 4
+#define TCPL_MAX_EVENTS 8
+
+typedef struct tcpl_transition {
+    uint8_t endpoint;
+    tcpl_state from;
+    tcpl_state to;
+} tcpl_transition;
+
+typedef struct tcpl_event {
+    tcpl_anomaly anomaly;
+    uint8_t endpoint;    /* the endpoint the anomaly is about */
+    int64_t duration_ns; /* the stall or wait it measured, -1 if none */
+} tcpl_event;
+
+typedef struct tcpl_result {
+    tcpl_state state[2];       /* both endpoints after the segment */
+    int64_t in_state_ns[2];    /* time each had spent in its state before it */
+    uint32_t anomalies;        /* mask of events[] */
+    uint8_t ntransitions;
+    uint8_t nevents;
+    tcpl_transition transitions[TCPL_MAX_TRANSITIONS];
+    tcpl_event events[TCPL_MAX_EVENTS];
+} tcpl_result;
+
+enum {
+    TCPL_OK = 0,
+    TCPL_NEW_LIFECYCLE = 1, /* segment opens a new lifecycle: see below */
+    TCPL_EINVAL = -1        /* segment rejected (from > 1): nothing changed */
+};
+
+/*
+ * Feed one segment.  Fills *r (always) and returns TCPL_OK.
+ *
+ * Returns TCPL_NEW_LIFECYCLE, leaving c untouched and r empty, when the
+ * segment is a new SYN on a 4-tuple whose lifecycle is over or in
+ * TIME_WAIT: the caller closes the books on c (tcpl_finish at s->ts_ns),
+ * starts a tcpl_conn_successor() and steps the same segment into it.
+ *
+ * Anomalies known only after a delay (stalls, unanswered SYNs) are raised
+ * on the first segment of this connection that shows the delay passed.
+ */
+int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
+
+/*
+ * The capture ended at end_ns: raise what only the end reveals (a SYN never
+ * answered, a handshake never completed, a stall lasting until the end,
+ * probes unanswered until the end).  Runs once per connection; later calls
+ * report nothing.
+ */
+void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r);
+
+/* ------------------------------------------------------------------ names */
+
+const char *tcpl_state_name(tcpl_state s);      /* "CLOSE_WAIT"; "?" if invalid */
+const char *tcpl_anomaly_name(tcpl_anomaly a);  /* "close_wait_stall" */
+tcpl_severity tcpl_anomaly_severity(tcpl_anomaly a);
+const char *tcpl_anomaly_template(tcpl_anomaly a);
+
+/* Parse a name back (truth files, plugin columns); -1 if unknown. */
+int tcpl_state_from_name(const char *name, size_t len);
+int tcpl_anomaly_from_name(const char *name, size_t len);
+
+/* "client", "server" for endpoint i of c (also when guessed); "endpoint A"
+ * / "endpoint B" while no role is known. */
+const char *tcpl_role_name(const tcpl_conn *c, int endpoint);
+
+/*
+ * One-line plain-words explanation of an event into buf (always
+ * NUL-terminated when n > 0).  Returns the length it wanted, as snprintf.
+ */
+size_t tcpl_describe(const tcpl_conn *c, const tcpl_event *e, char *buf,
+                     size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TCPL_TCPL_H */
