@@ -1,0 +1,127 @@
+/*
+ * names.c - the one place state and anomaly names become strings.
+ *
+ * Every table here is generated from the X-macro lists in tcpl.h, so a
+ * name cannot drift between the enum, the plugin's filter values, the
+ * post-processor's reports and the truth files.  tcpl_describe() turns an
+ * anomaly event into the plain-words line reports and annotations show.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tcpl/tcpl.h"
+
+static const char *const state_names[TCPL_STATE_COUNT] = {
+#define TCPL_STATE_NAME(n) #n,
+    TCPL_STATES(TCPL_STATE_NAME)
+#undef TCPL_STATE_NAME
+};
+
+static const struct {
+    const char *name;
+    tcpl_severity severity;
+    const char *text;
+} anomaly_info[TCPL_ANOMALY_COUNT] = {
+#define TCPL_ANOMALY_INFO(id, name, sev, text) {name, sev, text},
+    TCPL_ANOMALIES(TCPL_ANOMALY_INFO)
+#undef TCPL_ANOMALY_INFO
+};
+
+const char *tcpl_state_name(tcpl_state s)
+{
+    return (unsigned)s < TCPL_STATE_COUNT ? state_names[s] : "?";
+}
+
+const char *tcpl_anomaly_name(tcpl_anomaly a)
+{
+    return (unsigned)a < TCPL_ANOMALY_COUNT ? anomaly_info[a].name : "?";
+}
+
+tcpl_severity tcpl_anomaly_severity(tcpl_anomaly a)
+{
+    return (unsigned)a < TCPL_ANOMALY_COUNT ? anomaly_info[a].severity
+                                            : TCPL_SEV_ERROR;
+}
+
+const char *tcpl_anomaly_template(tcpl_anomaly a)
+{
+    return (unsigned)a < TCPL_ANOMALY_COUNT ? anomaly_info[a].text : "?";
+}
+
+/* Exact, length-bounded match: callers pass fields cut out of larger
+ * buffers that are not NUL-terminated at the field's end. */
+static int lookup(const char *name, size_t len, const char *(*get)(int),
+                  int count)
+{
+    for (int i = 0; i < count; i++) {
+        const char *n = get(i);
+        if (strlen(n) == len && memcmp(n, name, len) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static const char *state_at(int i) { return state_names[i]; }
+static const char *anomaly_at(int i) { return anomaly_info[i].name; }
+
+int tcpl_state_from_name(const char *name, size_t len)
+{
+    return lookup(name, len, state_at, TCPL_STATE_COUNT);
+}
+
+int tcpl_anomaly_from_name(const char *name, size_t len)
+{
+    return lookup(name, len, anomaly_at, TCPL_ANOMALY_COUNT);
+}
+
+const char *tcpl_role_name(const tcpl_conn *c, int endpoint)
+{
+    if (c->client < 0)
+        return endpoint == 0 ? "endpoint A" : "endpoint B";
+    return endpoint == c->client ? "client" : "server";
+}
+
+size_t tcpl_describe(const tcpl_conn *c, const tcpl_event *e, char *buf,
+                     size_t n)
+{
+    const char *t = tcpl_anomaly_template(e->anomaly);
+    int self = e->endpoint & 1;
+    size_t out = 0;
+
+    /* Emit through one helper so truncation is handled in one place. */
+#define PUT(str, slen)                                                         \
+    do {                                                                       \
+        size_t l_ = (slen);                                                    \
+        if (n > 0 && out < n - 1) {                                            \
+            size_t room_ = n - 1 - out;                                        \
+            memcpy(buf + out, (str), l_ < room_ ? l_ : room_);                 \
+        }                                                                      \
+        out += l_;                                                             \
+    } while (0)
+
+    for (; *t; t++) {
+        if (t[0] == '%' && t[1]) {
+            char num[32];
+            const char *s = NULL;
+            t++;
+            switch (*t) {
+            case 'S': s = tcpl_role_name(c, self); break;
+            case 'P': s = tcpl_role_name(c, !self); break;
+            case 'T': {
+                int64_t d = e->duration_ns < 0 ? 0 : e->duration_ns;
+                snprintf(num, sizeof num, "%.1f", (double)d / 1e9);
+                s = num;
+                break;
+            }
+            default: num[0] = '%'; num[1] = *t; num[2] = 0; s = num; break;
+            }
+            PUT(s, strlen(s));
+        } else {
+            PUT(t, 1);
+        }
+    }
+#undef PUT
+    if (n > 0)
+        buf[out < n ? out : n - 1] = '\0';
+    return out;
+}

@@ -1,0 +1,2 @@
+/* wire.c - placeholder until the decoder lands (same session). */
+#include "tcpl/wire.h"
