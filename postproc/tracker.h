@@ -1,0 +1,163 @@
+/*
+ * tracker.h - many TCP connections in, one engine per lifecycle, completed
+ * lifecycles out.
+ *
+ * Both inputs of the post-processor (tshark exports and, through the
+ * annotate engineer's reader, pcap files) end up here: the caller turns a
+ * packet into a 4-tuple and a tcpl_segment and calls tcpl_tracker_packet().
+ * The tracker finds the lifecycle of that 4-tuple in its own open-addressing
+ * hash table, steps the engine (core/), and records what the engine
+ * reported: state transitions (the timeline) and anomaly events, each with
+ * the frame that showed it.  It derives no TCP rule of its own.
+ *
+ * Memory is proportional to the lifecycles open at a time, not to the
+ * input: a lifecycle leaves the table and is handed to the emit callback
+ * when
+ *   - a port-reuse SYN starts its successor (TCPL_NEW_LIFECYCLE),
+ *   - every endpoint is CLOSED or TIME_WAIT and no segment was seen on it
+ *     for `linger_ns` of capture time (a SYN after that long would not meet
+ *     a TIME_WAIT socket on Linux either: its TIME_WAIT lasts 60 s), or
+ *   - the input ends (tcpl_tracker_finish()).
+ * Each lifecycle is emitted exactly once; tcpl_finish() has run on it.
+ */
+#ifndef TCPL_POSTPROC_TRACKER_H
+#define TCPL_POSTPROC_TRACKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpl/tcpl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The addresses and ports of one packet, as sent. */
+typedef struct tcpl_tuple {
+    uint8_t family;  /* 4 or 6 */
+    uint8_t src[16]; /* IPv4 in the first 4 bytes, the rest zero */
+    uint8_t dst[16];
+    uint16_t sport;
+    uint16_t dport;
+} tcpl_tuple;
+
+/* One state an endpoint entered. */
+typedef struct tcpl_tl_entry {
+    uint64_t frame;   /* frame that showed it; 0 = at the end (tcpl_finish) */
+    int64_t ts_ns;    /* when it was entered */
+    uint8_t endpoint; /* 0 or 1 */
+    tcpl_state state;
+} tcpl_tl_entry;
+
+/* One anomaly the engine raised. */
+typedef struct tcpl_tl_event {
+    uint64_t frame; /* frame that showed it; 0 = at the end (tcpl_finish) */
+    int64_t ts_ns;
+    tcpl_event ev;
+} tcpl_tl_event;
+
+/* Why a lifecycle was closed and emitted. */
+typedef enum tcpl_lc_end {
+    TCPL_LC_END_INPUT,    /* the input ended */
+    TCPL_LC_END_IDLE,     /* CLOSED/TIME_WAIT and idle for linger_ns */
+    TCPL_LC_END_SUCCESSOR /* a port-reuse SYN started the next lifecycle */
+} tcpl_lc_end;
+
+/*
+ * Per-lifecycle lists are bounded so that one pathological connection
+ * (zero-window episodes forever) cannot eat the memory; what does not fit
+ * is counted in *_dropped and must be reported as such.
+ */
+#define TCPL_TL_MAX 256
+
+/* A lifecycle as handed to the emit callback (read-only there). */
+typedef struct tcpl_lifecycle {
+    tcpl_conn conn;      /* the engine's view; conn.client, conn.first_closer... */
+    tcpl_tuple tuple;    /* src/sport = endpoint 0, the sender of its first segment */
+    int64_t stream;      /* stream hint of its first packet (tcp.stream), see below */
+    uint32_t successor;  /* 0, or n for the n-th successor on the same stream */
+    uint64_t id;         /* creation order, from 0, unique per tracker */
+    uint64_t first_frame;
+    uint64_t last_frame;
+    uint64_t packets;
+    int64_t end_ns;      /* time tcpl_finish() ran at */
+    tcpl_lc_end end;
+    size_t ntimeline;    /* entries in timeline[], in the order they happened */
+    size_t nevents;      /* entries in events[] */
+    uint64_t timeline_dropped;
+    uint64_t events_dropped;
+    tcpl_tl_entry *timeline;
+    tcpl_tl_event *events;
+} tcpl_lifecycle;
+
+/* Receives each completed lifecycle; lc is valid during the call only. */
+typedef void (*tcpl_tracker_emit_fn)(void *user, const tcpl_lifecycle *lc);
+
+typedef struct tcpl_tracker_opts {
+    tcpl_config cfg;           /* engine thresholds */
+    int64_t linger_ns;         /* idle time before a closed lifecycle leaves; <= 0: never */
+    tcpl_tracker_emit_fn emit; /* required */
+    void *user;
+} tcpl_tracker_opts;
+
+/* Defaults: engine defaults, linger 120 s. emit/user left NULL. */
+void tcpl_tracker_opts_init(tcpl_tracker_opts *o);
+
+typedef struct tcpl_tracker tcpl_tracker;
+
+/* NULL when out of memory. */
+tcpl_tracker *tcpl_tracker_new(const tcpl_tracker_opts *o);
+
+/* Frees everything, including lifecycles not emitted yet (they are lost:
+ * call tcpl_tracker_finish() first to report them). NULL is fine. */
+void tcpl_tracker_free(tcpl_tracker *tr);
+
+/* What one packet did, for callers that draw per packet (annotate, the
+ * plugin cross-check).  Pointers are valid until the next tracker call. */
+typedef struct tcpl_packet_info {
+    const tcpl_lifecycle *lc; /* lifecycle the packet was stepped into */
+    uint8_t from;             /* the sender's endpoint index in lc */
+    bool new_lifecycle;       /* it started a successor; prev_finish is set */
+    tcpl_result r;            /* the engine's result for this segment */
+    tcpl_result prev_finish;  /* the predecessor's tcpl_finish() result */
+} tcpl_packet_info;
+
+/*
+ * Feed one TCP packet.  s->from is ignored: the tracker numbers endpoints
+ * per lifecycle (0 = sender of its first segment).  frame is the caller's
+ * frame number (from 1).  stream_hint is tcp.stream when the input has it;
+ * a successor with the same hint as its predecessor gets successor =
+ * predecessor's + 1 (reported as "7.1"), a different hint starts at 0.  With
+ * stream_hint < 0 the tracker numbers lifecycles itself (stream = id).
+ * May call the emit callback (successor, idle eviction) before returning.
+ * out may be NULL.  Returns 0, or -1 when out of memory (nothing changed).
+ */
+int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
+                        const tcpl_segment *s, uint64_t frame,
+                        int64_t stream_hint, tcpl_packet_info *out);
+
+/*
+ * End of input: run tcpl_finish() on every lifecycle still open, at the
+ * latest timestamp seen, and emit them in creation order.  Returns 0, or -1
+ * when out of memory (then nothing was emitted).
+ */
+int tcpl_tracker_finish(tcpl_tracker *tr);
+
+typedef struct tcpl_tracker_stats {
+    uint64_t packets;    /* packets stepped */
+    uint64_t lifecycles; /* lifecycles created */
+    uint64_t open;       /* lifecycles in the table now */
+    uint64_t peak_open;  /* most at a time */
+    uint64_t evicted;    /* emitted early because idle */
+    int64_t first_ns;    /* earliest timestamp seen (INT64_MAX if none) */
+    int64_t last_ns;     /* latest timestamp seen (INT64_MIN if none) */
+} tcpl_tracker_stats;
+
+void tcpl_tracker_get_stats(const tcpl_tracker *tr, tcpl_tracker_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TCPL_POSTPROC_TRACKER_H */
