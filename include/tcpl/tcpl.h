@@ -81,8 +81,8 @@ typedef enum tcpl_severity {
       "%S sent a SYN-ACK but the final ACK never came (%T s in "               \
       "SYN_RECEIVED): SYN flood, spoofed SYN or asymmetric routing")           \
     X(HALF_OPEN, "half_open", TCPL_SEV_WARN,                                   \
-      "%S no longer had the connection while %P still did: %P's segments "     \
-      "met a RST or went unanswered")                                          \
+      "%S lost the connection while %P still held it: segments met a RST "     \
+      "from %S, or went unanswered")                                           \
     X(CLOSE_WAIT_STALL, "close_wait_stall", TCPL_SEV_WARN,                     \
       "%S stayed in CLOSE_WAIT %T s: the application did not close its "       \
       "socket after %P's FIN")                                                 \
@@ -150,6 +150,8 @@ typedef struct tcpl_segment {
     uint32_t len;    /* payload bytes, SYN and FIN not counted */
     uint32_t window; /* header window field, unscaled: 0 is 0 at any scale */
     uint16_t flags;  /* TCPL_FIN | TCPL_SYN | ... */
+    uint16_t sport;  /* source port; only guesses roles mid-stream, 0 = unknown */
+    uint16_t dport;  /* destination port, likewise */
     uint8_t from;    /* sending endpoint, 0 or 1 (caller's numbering) */
 } tcpl_segment;
 
