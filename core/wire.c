@@ -312,5 +312,7 @@ void tcpl_wire_segment(const tcpl_wire_tcp *w, int64_t ts_ns, uint8_t from,
     s->len = w->len;
     s->window = w->window;
     s->flags = w->flags;
+    s->sport = w->sport;
+    s->dport = w->dport;
     s->from = from;
 }

@@ -769,6 +769,8 @@ static void test_flags_and_segment(void)
     CHECK_EQ(s.len, 9);
     CHECK_EQ(s.window, 77);
     CHECK_EQ(s.flags, 0x1F1);
+    CHECK_EQ(s.sport, 1);
+    CHECK_EQ(s.dport, 2);
     CHECK_EQ(s.from, 1);
 }
 
