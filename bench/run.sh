@@ -1,0 +1,277 @@
+#!/bin/bash
+# run.sh - the speed benchmark of the plugin and the post-processor.
+#
+# Issues 2, 4 and 5 set speed targets relative to tshark itself, so every
+# number here is a ratio of two programs measured in the same run on the same
+# capture, with their repetitions interleaved (the order alternates between
+# repetitions) so that drift in machine load or CPU clock hits both sides.
+#
+#   plain   tshark -r CAP -T fields -e tcp.stream -e tcp.flags, with no
+#           plugin of ours loaded at all (the honest baseline)
+#   plugin  the same plus -e tcp.lifecycle.src_state/dst_state/anomaly, with
+#           the plugin loaded from the build tree
+#   plain2 / plugin2   the same two with -2 (two-pass; informative)
+#   export  tshark -T fields -E header=y $(tcp-lifecycle fields) > export.tsv
+#   report  tcp-lifecycle report --format json export.tsv
+#   pcap    tcp-lifecycle report --pcap CAP --format json
+#
+# tshark ignores WIRESHARK_PLUGIN_DIR when run as root, so every tshark runs
+# as nobody through setpriv, each with its own plugin folder: an empty one
+# for the baselines, one holding only tcp_lifecycle.so for the plugin runs.
+# Neither loads Debian's bundled plugins, so the only difference between the
+# two is our plugin.  Wall time comes from bash's EPOCHREALTIME, peak RSS
+# from GNU time's %M (the process is tshark itself: setpriv and env exec it).
+#
+# usage: bench/run.sh [-n REPS] [-B BUILD_DIR] [--no-build] [CAPTURE]
+# Without CAPTURE it uses BUILD_DIR/bench.pcap, making it first if missing.
+# Needs: root, tshark, capinfos, setpriv (util-linux), GNU time
+# (apt-get install time), cmake and a C compiler to build the project.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+build=$top/build-bench
+reps=5
+do_build=1
+cap=
+build_note=
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+usage() { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    -n) [ $# -ge 2 ] || usage
+        [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 50 ] ||
+            { echo "run.sh: -n: expected an integer in 1..50, got '$2'" >&2; exit 2; }
+        reps=$2; shift 2 ;;
+    -B) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
+    --no-build) do_build=0; shift ;;
+    -h|--help) usage ;;
+    -*) usage ;;
+    *) [ -z "$cap" ] || usage; cap=$1; shift ;;
+    esac
+done
+
+[ "$(id -u)" = 0 ] || die "run as root (tshark runs as nobody through setpriv)"
+[ -x /usr/bin/time ] || die "needs GNU time: apt-get install time"
+for tool in tshark capinfos setpriv awk; do
+    command -v $tool >/dev/null || die "needs $tool"
+done
+
+# ---------------------------------------------------------------- build
+if [ $do_build = 1 ]; then
+    command -v cmake >/dev/null || die "needs cmake (or --no-build)"
+    if [ ! -f "$build/CMakeCache.txt" ]; then
+        cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    fi
+    # Others' work in progress may break a target; measure what did build,
+    # and say so in the results.
+    if ! cmake --build "$build" -j"$(nproc)" -k >"$build/bench-build.log" 2>&1; then
+        build_note="build had errors (see $build/bench-build.log): stale or missing binaries possible"
+        echo "run.sh: warning: $build_note" >&2
+    fi
+fi
+plugin_so=$(find "$build" -name tcp_lifecycle.so -type f 2>/dev/null | head -1)
+cli=$(find "$build" -name tcp-lifecycle -type f -perm -u+x 2>/dev/null | head -1)
+
+if [ -z "$cap" ]; then
+    cap=$build/bench.pcap
+    [ -f "$cap" ] || "$here/make-capture.sh" "$cap"
+fi
+[ -f "$cap" ] || die "$cap: no such capture"
+
+# ------------------------------------------------------- work folder
+work=$build/bench-work
+rm -rf "$work"
+mkdir -p "$work"
+chmod 755 "$work"
+ws_ver=$(tshark --version 2>/dev/null | sed -n '1s/.* \([0-9]*\.[0-9]*\)\.[0-9]*.*/\1/p')
+none_dir=$work/plugins-none
+tcpl_dir=$work/plugins-tcpl
+mkdir -p "$none_dir/$ws_ver/epan" "$tcpl_dir/$ws_ver/epan"
+chmod -R 755 "$none_dir" "$tcpl_dir"
+if [ -n "$plugin_so" ]; then
+    install -m 644 "$plugin_so" "$tcpl_dir/$ws_ver/epan/"
+fi
+
+# Command prefixes running a program as nobody with a given plugin folder
+# (arrays, so that GNU time can exec them).
+nobody_with() { # PLUGIN_DIR
+    echo setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent \
+        WIRESHARK_PLUGIN_DIR="$1"
+}
+read -r -a nb_none <<<"$(nobody_with "$none_dir")"
+read -r -a nb_tcpl <<<"$(nobody_with "$tcpl_dir")"
+as_nobody() { # PLUGIN_DIR CMD...
+    local dir=$1; shift
+    if [ "$dir" = "$tcpl_dir" ]; then "${nb_tcpl[@]}" "$@"; else "${nb_none[@]}" "$@"; fi
+}
+
+# The capture must be readable by nobody (every folder on its path too).
+if ! as_nobody "$none_dir" test -r "$cap"; then
+    cp "$cap" "$work/bench.pcap"
+    chmod 644 "$work/bench.pcap"
+    cap=$work/bench.pcap
+    as_nobody "$none_dir" test -r "$cap" ||
+        die "nobody cannot read $cap (is $build traversable, mode o+x?)"
+fi
+
+# ---------------------------------------------- what is there to measure
+have_plugin=0
+if [ -n "$plugin_so" ]; then
+    as_nobody "$tcpl_dir" tshark -G protocols 2>/dev/null | grep -q $'\ttcp_lifecycle$' ||
+        die "$plugin_so does not load in tshark (checked with tshark -G protocols as nobody)"
+    have_plugin=1
+fi
+if as_nobody "$none_dir" tshark -G protocols 2>/dev/null | grep -q $'\ttcp_lifecycle$'; then
+    die "the baseline loads tcp_lifecycle anyway (installed in a system plugin folder?)"
+fi
+have_cli=0
+fields=
+if [ -n "$cli" ] && fields=$("$cli" fields 2>/dev/null) && [ -n "$fields" ]; then
+    have_cli=1
+fi
+have_pcap=0
+if [ $have_cli = 1 ] && "$cli" report --pcap "$cap" --format json >/dev/null 2>"$work/pcap-probe.err"; then
+    have_pcap=1
+fi
+
+packets=$(capinfos -M -c -T -r "$cap" | cut -f2)
+
+# ------------------------------------------------------------ measuring
+samples=$work/samples.tsv
+: >"$samples"
+
+# measure NAME OUTFILE CMD...: one timed run, stdout to OUTFILE.
+measure() {
+    local name=$1 out=$2; shift 2
+    local t0 t1 rc=0
+    t0=$EPOCHREALTIME
+    /usr/bin/time -f '%e %M' -o "$work/time.$name" "$@" >"$out" 2>"$work/stderr.$name" || rc=$?
+    t1=$EPOCHREALTIME
+    if [ $rc != 0 ]; then
+        echo "run.sh: $name failed (exit $rc):" >&2
+        head -5 "$work/stderr.$name" >&2
+        exit 1
+    fi
+    local rss
+    rss=$(tail -1 "$work/time.$name" | awk '{print $2}')
+    awk -v n="$name" -v a="$t0" -v b="$t1" -v r="$rss" \
+        'BEGIN { printf "%s\t%.6f\t%d\n", n, b - a, r }' >>"$samples"
+}
+
+base_fields=(-e tcp.stream -e tcp.flags)
+tcpl_fields=(-e tcp.lifecycle.src_state -e tcp.lifecycle.dst_state -e tcp.lifecycle.anomaly)
+
+run_plain()   { measure plain   "$work/plain.out"   "${nb_none[@]}" tshark -r "$cap" -T fields "${base_fields[@]}"; }
+run_plugin()  { measure plugin  "$work/plugin.out"  "${nb_tcpl[@]}" tshark -r "$cap" -T fields "${base_fields[@]}" "${tcpl_fields[@]}"; }
+run_plain2()  { measure plain2  "$work/plain2.out"  "${nb_none[@]}" tshark -2 -r "$cap" -T fields "${base_fields[@]}"; }
+run_plugin2() { measure plugin2 "$work/plugin2.out" "${nb_tcpl[@]}" tshark -2 -r "$cap" -T fields "${base_fields[@]}" "${tcpl_fields[@]}"; }
+# shellcheck disable=SC2086  # $fields is the option list the CLI prints
+run_export()  { measure export  "$work/export.tsv"  "${nb_none[@]}" tshark -r "$cap" -T fields -E header=y -E separator=/t $fields; }
+run_report()  { measure report  "$work/report.json" "$cli" report --format json "$work/export.tsv"; }
+run_pcap()    { measure pcap    "$work/pcap.json"   "$cli" report --pcap "$cap" --format json; }
+
+# Checks that a plugin run really carried the plugin's columns.
+check_plugin_out() {
+    local f=$1 n
+    n=$(awk -F'\t' '$3 != ""' "$f" | wc -l)
+    [ "$n" -gt 0 ] || die "$(basename "$f"): tcp.lifecycle.src_state is empty on every line: plugin not working"
+    echo "$n"
+}
+
+echo "run.sh: $packets packets, $reps repetitions; warming up" >&2
+cat "$cap" >/dev/null
+as_nobody "$none_dir" tshark -r "$cap" -T fields -e tcp.stream -c 1000 >/dev/null
+
+for ((i = 1; i <= reps; i++)); do
+    echo "run.sh: repetition $i/$reps" >&2
+    if [ $have_plugin = 1 ]; then
+        if ((i % 2)); then run_plain; run_plugin; else run_plugin; run_plain; fi
+        if ((i % 2)); then run_plain2; run_plugin2; else run_plugin2; run_plain2; fi
+    else
+        run_plain; run_plain2
+    fi
+    if [ $have_cli = 1 ]; then
+        run_export; run_report
+        [ $have_pcap = 0 ] || run_pcap
+    fi
+done
+
+# --------------------------------------------------------------- checks
+plain_lines=$(wc -l <"$work/plain.out")
+[ "$plain_lines" = "$packets" ] || echo "run.sh: note: plain printed $plain_lines lines for $packets packets" >&2
+streams=$(awk -F'\t' '$1 != "" && $1 + 1 > m { m = $1 + 1 } END { print m + 0 }' "$work/plain.out")
+annotated=n/a; annotated2=n/a
+if [ $have_plugin = 1 ]; then
+    annotated=$(check_plugin_out "$work/plugin.out")
+    annotated2=$(check_plugin_out "$work/plugin2.out")
+fi
+export_lines=n/a; same_json=n/a
+if [ $have_cli = 1 ]; then
+    export_lines=$(($(wc -l <"$work/export.tsv") - 1))
+    [ -s "$work/report.json" ] || die "report printed nothing"
+    if [ $have_pcap = 1 ]; then
+        if cmp -s "$work/report.json" "$work/pcap.json"; then same_json=identical
+        else same_json="differs in $(diff "$work/report.json" "$work/pcap.json" | grep -c '^<' || true) lines"; fi
+    fi
+fi
+
+# -------------------------------------------------------------- results
+med() { # VARIANT COLUMN -> median
+    awk -F'\t' -v v="$1" -v c="$2" '$1 == v { print $c }' "$samples" | sort -g |
+        awk '{ a[NR] = $1 } END { if (!NR) { print "nan"; exit }
+              print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+range() { # VARIANT -> "min-max" wall
+    awk -F'\t' -v v="$1" '$1 == v { if (!n++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
+        END { if (n) printf "%.3f-%.3f", lo, hi; else printf "-" }' "$samples"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "n/a"; else printf "%.3f", a / b }'; }
+verdict() { # VALUE OP LIMIT
+    awk -v x="$1" -v op="$2" -v l="$3" 'BEGIN { if (x == "n/a") { print "n/a"; exit }
+        ok = (op == "<=") ? (x + 0 <= l + 0) : (x + 0 >= l + 0); print ok ? "PASS" : "FAIL" }'
+}
+
+results=$work/results.txt
+{
+    echo "tcp.lifecycle benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
+    echo "tshark:   $(tshark --version 2>/dev/null | head -1)"
+    echo "capture:  $cap: $packets packets, $streams TCP streams, $(stat -c %s "$cap") bytes"
+    echo "runs:     $reps repetitions each, interleaved; medians (wall: min-max)"
+    echo
+    printf '%-9s %10s %17s %13s\n' variant "wall s" "(min-max)" "peak RSS MB"
+    for v in plain plugin plain2 plugin2 export report pcap; do
+        w=$(med $v 2)
+        [ "$w" != nan ] || continue
+        printf '%-9s %10.3f %17s %13.1f\n' $v "$w" "$(range $v)" "$(awk -v k="$(med $v 3)" 'BEGIN { print k / 1024 }')"
+    done
+    echo
+    r_wall=$(ratio "$(med plugin 2)" "$(med plain 2)")
+    r_rss=$(ratio "$(med plugin 3)" "$(med plain 3)")
+    r_wall2=$(ratio "$(med plugin2 2)" "$(med plain2 2)")
+    r_rss2=$(ratio "$(med plugin2 3)" "$(med plain2 3)")
+    r_rep=$(ratio "$(med report 2)" "$(med export 2)")
+    lps=n/a
+    [ $have_cli = 0 ] || lps=$(awk -v l="$export_lines" -v t="$(med report 2)" 'BEGIN { printf "%.0f", l / t }')
+    speedup=n/a
+    [ $have_pcap = 0 ] || speedup=$(ratio "$(awk -v a="$(med export 2)" -v b="$(med report 2)" 'BEGIN { print a + b }')" "$(med pcap 2)")
+    printf '%-44s %12s  %s\n' ratio value target
+    printf '%-44s %12s  %s\n' "plugin/plain wall (one pass)" "$r_wall" "<= 1.10 $(verdict "$r_wall" '<=' 1.10)"
+    printf '%-44s %12s  %s\n' "plugin/plain peak RSS (one pass)" "$r_rss" "<= 1.20 $(verdict "$r_rss" '<=' 1.20)"
+    printf '%-44s %12s  %s\n' "plugin2/plain2 wall (two pass, -2)" "$r_wall2" "informative"
+    printf '%-44s %12s  %s\n' "plugin2/plain2 peak RSS (two pass, -2)" "$r_rss2" "informative"
+    printf '%-44s %12s  %s\n' "report/export wall" "$r_rep" "<= 0.10 $(verdict "$r_rep" '<=' 0.10)"
+    printf '%-44s %12s  %s\n' "report lines/s ($export_lines lines)" "$lps" ">= 2000000 $(verdict "$lps" '>=' 2000000)"
+    printf '%-44s %12s  %s\n' "(export+report)/pcap wall: --pcap speedup" "$speedup" "informative"
+    echo
+    echo "checks:   plugin annotated $annotated/$packets lines (one pass), $annotated2 (two pass);"
+    echo "          report --pcap vs export path JSON: $same_json"
+    [ -z "$build_note" ] || echo "          $build_note"
+    [ $have_plugin = 1 ] || echo "          plugin not built: plugin rows missing"
+    [ $have_cli = 1 ] || echo "          tcp-lifecycle not built: export/report rows missing"
+    [ $have_cli = 0 ] || [ $have_pcap = 1 ] || echo "          report --pcap failed: $(head -1 "$work/pcap-probe.err")"
+} | tee "$results"
+echo "run.sh: samples in $samples, table in $results" >&2
