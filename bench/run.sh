@@ -148,17 +148,18 @@ measure() {
     local name=$1 out=$2; shift 2
     local t0 t1 rc=0
     t0=$EPOCHREALTIME
-    /usr/bin/time -f '%e %M' -o "$work/time.$name" "$@" >"$out" 2>"$work/stderr.$name" || rc=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time.$name" "$@" >"$out" 2>"$work/stderr.$name" || rc=$?
     t1=$EPOCHREALTIME
     if [ $rc != 0 ]; then
         echo "run.sh: $name failed (exit $rc):" >&2
         head -5 "$work/stderr.$name" >&2
         exit 1
     fi
-    local rss
+    local rss cpu
     rss=$(tail -1 "$work/time.$name" | awk '{print $2}')
-    awk -v n="$name" -v a="$t0" -v b="$t1" -v r="$rss" \
-        'BEGIN { printf "%s\t%.6f\t%d\n", n, b - a, r }' >>"$samples"
+    cpu=$(tail -1 "$work/time.$name" | awk '{print $3 + $4}')
+    awk -v n="$name" -v a="$t0" -v b="$t1" -v r="$rss" -v c="$cpu" \
+        'BEGIN { printf "%s\t%.6f\t%d\t%.2f\n", n, b - a, r, c }' >>"$samples"
 }
 
 base_fields=(-e tcp.stream -e tcp.flags)
@@ -181,6 +182,7 @@ check_plugin_out() {
     echo "$n"
 }
 
+load0=$(cut -d' ' -f1 /proc/loadavg)
 echo "run.sh: $packets packets, $reps repetitions; warming up" >&2
 cat "$cap" >/dev/null
 as_nobody "$none_dir" tshark -r "$cap" -T fields -e tcp.stream -c 1000 >/dev/null
@@ -241,16 +243,19 @@ results=$work/results.txt
     echo "tshark:   $(tshark --version 2>/dev/null | head -1)"
     echo "capture:  $cap: $packets packets, $streams TCP streams, $(stat -c %s "$cap") bytes"
     echo "runs:     $reps repetitions each, interleaved; medians (wall: min-max)"
+    echo "load:     1-min load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after (other work on the machine inflates wall times)"
     echo
-    printf '%-9s %10s %17s %13s\n' variant "wall s" "(min-max)" "peak RSS MB"
+    printf '%-9s %10s %17s %13s %10s\n' variant "wall s" "(min-max)" "peak RSS MB" "CPU s"
     for v in plain plugin plain2 plugin2 export report pcap; do
         w=$(med $v 2)
         [ "$w" != nan ] || continue
-        printf '%-9s %10.3f %17s %13.1f\n' $v "$w" "$(range $v)" "$(awk -v k="$(med $v 3)" 'BEGIN { print k / 1024 }')"
+        printf '%-9s %10.3f %17s %13.1f %10.2f\n' $v "$w" "$(range $v)" \
+            "$(awk -v k="$(med $v 3)" 'BEGIN { print k / 1024 }')" "$(med $v 4)"
     done
     echo
     r_wall=$(ratio "$(med plugin 2)" "$(med plain 2)")
     r_rss=$(ratio "$(med plugin 3)" "$(med plain 3)")
+    r_cpu=$(ratio "$(med plugin 4)" "$(med plain 4)")
     r_wall2=$(ratio "$(med plugin2 2)" "$(med plain2 2)")
     r_rss2=$(ratio "$(med plugin2 3)" "$(med plain2 3)")
     r_rep=$(ratio "$(med report 2)" "$(med export 2)")
@@ -261,6 +266,7 @@ results=$work/results.txt
     printf '%-44s %12s  %s\n' ratio value target
     printf '%-44s %12s  %s\n' "plugin/plain wall (one pass)" "$r_wall" "<= 1.10 $(verdict "$r_wall" '<=' 1.10)"
     printf '%-44s %12s  %s\n' "plugin/plain peak RSS (one pass)" "$r_rss" "<= 1.20 $(verdict "$r_rss" '<=' 1.20)"
+    printf '%-44s %12s  %s\n' "plugin/plain CPU time (user+sys, one pass)" "$r_cpu" "informative: robust to load"
     printf '%-44s %12s  %s\n' "plugin2/plain2 wall (two pass, -2)" "$r_wall2" "informative"
     printf '%-44s %12s  %s\n' "plugin2/plain2 peak RSS (two pass, -2)" "$r_rss2" "informative"
     printf '%-44s %12s  %s\n' "report/export wall" "$r_rep" "<= 0.10 $(verdict "$r_rep" '<=' 0.10)"
