@@ -1,0 +1,559 @@
+/*
+ * export.c - the tshark field-export reader declared in export.h.
+ *
+ * One fixed buffer, lines found with memchr, fields cut in place and parsed
+ * by hand: the report has to keep up with millions of lines per second, and
+ * strtoul() would accept what an exact reader must reject (spaces, signs,
+ * trailing junk, silent saturation).  Every rejection names the file, the
+ * line, the column and the offending text.
+ */
+#include "export.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUF_SIZE (4 * TCPL_EXPORT_MAX_LINE)
+
+static const char *const col_names[TCPL_COL_COUNT] = {
+#define TCPL_COL_NAME(id, name, req) name,
+    TCPL_EXPORT_COLUMNS(TCPL_COL_NAME)
+#undef TCPL_COL_NAME
+};
+
+/* What `fields` prints: the columns a stock tshark can fill, without the
+ * plugin's (users add those when they have the plugin) and without the
+ * relative tcp.seq/tcp.ack fallbacks. */
+const char *const tcpl_export_fields[] = {
+    "frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src",
+    "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream", "tcp.flags",
+    "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value", NULL};
+
+int tcpl_export_open(tcpl_export *x, const char *name, FILE *f,
+                     const char *mem, size_t len)
+{
+    memset(x, 0, sizeof *x);
+    x->name = name;
+    x->f = f;
+    x->mem = mem;
+    x->mem_len = len;
+    for (int i = 0; i < TCPL_COL_COUNT; i++)
+        x->col[i] = -1;
+    x->buf = malloc(BUF_SIZE);
+    return x->buf ? 0 : -1;
+}
+
+void tcpl_export_close(tcpl_export *x)
+{
+    free(x->buf);
+    x->buf = NULL;
+}
+
+/* ------------------------------------------------------------ messages */
+
+static int fail(tcpl_export *x, uint64_t line, const char *fmt, ...)
+{
+    int n = snprintf(x->err, sizeof x->err, "%s:%llu: ", x->name,
+                     (unsigned long long)line);
+    if (n < 0 || (size_t)n >= sizeof x->err)
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->err + n, sizeof x->err - (size_t)n, fmt, ap);
+    va_end(ap);
+    return TCPL_EXPORT_ERROR;
+}
+
+/* Quote a field for a message: at most 40 bytes, non-printables escaped,
+ * so a binary or huge field cannot flood the terminal. */
+static const char *show(const char *s, size_t len, char *out, size_t n)
+{
+    size_t o = 0;
+    size_t i;
+    for (i = 0; i < len && o + 8 < n && i < 40; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+    }
+    if (i < len && o + 4 < n) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* ------------------------------------------------------------ lines */
+
+static size_t fill(tcpl_export *x, char *dst, size_t room)
+{
+    if (x->f)
+        return fread(dst, 1, room, x->f);
+    size_t n = x->mem_len - x->mem_pos;
+    if (n > room)
+        n = room;
+    memcpy(dst, x->mem + x->mem_pos, n);
+    x->mem_pos += n;
+    return n;
+}
+
+/* Next line without its '\n': 1, 0 at end of input, or an error. */
+static int read_line(tcpl_export *x, char **s, size_t *len)
+{
+    for (;;) {
+        char *p = x->buf + x->pos;
+        size_t avail = x->end - x->pos;
+        char *nl = memchr(p, '\n', avail);
+        if (nl) {
+            *s = p;
+            *len = (size_t)(nl - p);
+            x->pos += *len + 1;
+            x->bytes += *len + 1;
+            x->line++;
+            if (*len > TCPL_EXPORT_MAX_LINE)
+                return fail(x, x->line, "line longer than %d bytes",
+                            TCPL_EXPORT_MAX_LINE);
+            return 1;
+        }
+        if (avail > TCPL_EXPORT_MAX_LINE)
+            return fail(x, x->line + 1, "line longer than %d bytes",
+                        TCPL_EXPORT_MAX_LINE);
+        if (x->eof) {
+            if (avail)
+                return fail(x, x->line + 1,
+                            "truncated last line (no newline at the end of "
+                            "the input)");
+            return 0;
+        }
+        memmove(x->buf, p, avail);
+        x->pos = 0;
+        x->end = avail;
+        size_t got = fill(x, x->buf + x->end, BUF_SIZE - x->end);
+        if (got == 0) {
+            if (x->f && ferror(x->f))
+                return fail(x, x->line + 1, "read error");
+            x->eof = true;
+        }
+        x->end += got;
+    }
+}
+
+/* Cut a line at tabs; returns the field count, or -1 if over max. */
+static int split(tcpl_export *x, const char *s, size_t len, int max)
+{
+    int n = 0;
+    const char *end = s + len;
+    for (;;) {
+        const char *t = memchr(s, '\t', (size_t)(end - s));
+        if (n == max)
+            return -1;
+        x->fld[n] = s;
+        x->fln[n] = (uint32_t)((t ? t : end) - s);
+        n++;
+        if (!t)
+            return n;
+        s = t + 1;
+    }
+}
+
+/* ------------------------------------------------------------ header */
+
+int tcpl_export_header(tcpl_export *x,
+                       void (*note)(void *user, const char *text), void *user)
+{
+    char *s;
+    size_t len;
+    char q[200];
+    int rc = read_line(x, &s, &len);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return fail(x, 1, "empty input: no header line (export with tshark "
+                          "-T fields -E header=y)");
+    if (memchr(s, '\0', len))
+        return fail(x, 1, "binary data (NUL byte) where the header line "
+                          "should be: not a tshark text export");
+    if (len && s[len - 1] == '\r')
+        return fail(x, 1, "CRLF line end: convert the export to LF line ends "
+                          "(e.g. tr -d '\\r')");
+    int n = split(x, s, len, TCPL_EXPORT_MAX_COLS);
+    if (n < 0)
+        return fail(x, 1, "header has more than %d columns",
+                    TCPL_EXPORT_MAX_COLS);
+    x->ncols = n;
+    int known = 0;
+    for (int i = 0; i < n; i++) {
+        for (int c = 0; c < TCPL_COL_COUNT; c++) {
+            if (strlen(col_names[c]) == x->fln[i] &&
+                memcmp(col_names[c], x->fld[i], x->fln[i]) == 0) {
+                if (x->col[c] >= 0)
+                    return fail(x, 1, "column %s appears twice in the header",
+                                col_names[c]);
+                x->col[c] = i;
+                known++;
+            }
+        }
+    }
+    if (!known) {
+        if (x->fln[0] && x->fld[0][0] >= '0' && x->fld[0][0] <= '9')
+            return fail(x, 1, "no header line: the first line looks like "
+                              "data (export with -E header=y)");
+        if (x->fln[0] && x->fld[0][0] == '"')
+            return fail(x, 1, "quoted column names: export without -E quote");
+        return fail(x, 1, "no header line: no known column name in \"%s\" "
+                          "(expected tab-separated names such as frame.number; "
+                          "export with -E header=y -E separator=/t)",
+                    show(s, len, q, sizeof q));
+    }
+    static const tcpl_col required[] = {TCPL_COL_FRAME, TCPL_COL_TIME,
+                                        TCPL_COL_SPORT, TCPL_COL_DPORT,
+                                        TCPL_COL_FLAGS, TCPL_COL_LEN};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (x->col[required[i]] < 0)
+            return fail(x, 1, "missing required column %s (export with the "
+                              "-e options `tcp-lifecycle fields` prints)",
+                        col_names[required[i]]);
+    if (x->col[TCPL_COL_SEQ_RAW] < 0 && x->col[TCPL_COL_SEQ] < 0)
+        return fail(x, 1, "missing required column tcp.seq_raw (or tcp.seq)");
+    if (x->col[TCPL_COL_ACK_RAW] < 0 && x->col[TCPL_COL_ACK] < 0)
+        return fail(x, 1, "missing required column tcp.ack_raw (or tcp.ack)");
+    if ((x->col[TCPL_COL_IP_SRC] < 0) != (x->col[TCPL_COL_IP_DST] < 0))
+        return fail(x, 1, "missing required column %s: ip.src and ip.dst go "
+                          "together",
+                    x->col[TCPL_COL_IP_SRC] < 0 ? "ip.src" : "ip.dst");
+    if ((x->col[TCPL_COL_IP6_SRC] < 0) != (x->col[TCPL_COL_IP6_DST] < 0))
+        return fail(x, 1, "missing required column %s: ipv6.src and ipv6.dst "
+                          "go together",
+                    x->col[TCPL_COL_IP6_SRC] < 0 ? "ipv6.src" : "ipv6.dst");
+    if (x->col[TCPL_COL_IP_SRC] < 0 && x->col[TCPL_COL_IP6_SRC] < 0)
+        return fail(x, 1, "missing required columns: ip.src/ip.dst or "
+                          "ipv6.src/ipv6.dst");
+    if (note) {
+        if (x->col[TCPL_COL_IP_SRC] < 0)
+            note(user, "no ip.src/ip.dst columns: IPv4 packets are skipped "
+                       "(counted as incomplete)");
+        if (x->col[TCPL_COL_IP6_SRC] < 0)
+            note(user, "no ipv6.src/ipv6.dst columns: IPv6 packets are "
+                       "skipped (counted as incomplete)");
+        if (x->col[TCPL_COL_STREAM] < 0)
+            note(user, "no tcp.stream column: streams are numbered in the "
+                       "order their first packet appears");
+        if (x->col[TCPL_COL_WINDOW] < 0)
+            note(user, "no tcp.window_size_value column: zero windows "
+                       "cannot be seen");
+        if (x->col[TCPL_COL_SEQ_RAW] < 0 || x->col[TCPL_COL_ACK_RAW] < 0)
+            note(user, "using relative tcp.seq/tcp.ack: export tcp.seq_raw "
+                       "and tcp.ack_raw for exact results with port reuse");
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ fields */
+
+static int bad_number(tcpl_export *x, tcpl_col c, const char *s, size_t len,
+                      const char *range)
+{
+    char q[200];
+    return fail(x, x->line, "%s: \"%s\" is not a number in %s", col_names[c],
+                show(s, len, q, sizeof q), range);
+}
+
+/* Decimal, digits only, at most max. */
+static bool dec(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (len == 0 || len > 20)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9 || v > (max - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+static int num(tcpl_export *x, tcpl_col c, uint64_t max, const char *range,
+               uint64_t *out)
+{
+    int i = x->col[c];
+    if (!dec(x->fld[i], x->fln[i], max, out))
+        return bad_number(x, c, x->fld[i], x->fln[i], range);
+    return 0;
+}
+
+/* tcp.flags is printed as hex ("0x0012"); decimal is accepted too. */
+static int flags(tcpl_export *x, uint16_t *out)
+{
+    int i = x->col[TCPL_COL_FLAGS];
+    const char *s = x->fld[i];
+    size_t len = x->fln[i];
+    uint64_t v = 0;
+    if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        if (len > 2 + 16)
+            goto bad;
+        for (size_t k = 2; k < len; k++) {
+            unsigned char ch = (unsigned char)s[k];
+            unsigned d;
+            if (ch >= '0' && ch <= '9')
+                d = ch - '0';
+            else if (ch >= 'a' && ch <= 'f')
+                d = ch - 'a' + 10;
+            else if (ch >= 'A' && ch <= 'F')
+                d = ch - 'A' + 10;
+            else
+                goto bad;
+            v = v * 16 + d;
+            if (v > 0xfff)
+                goto bad;
+        }
+    } else if (!dec(s, len, 0xfff, &v)) {
+        goto bad;
+    }
+    *out = (uint16_t)v;
+    return 0;
+bad:
+    return bad_number(x, TCPL_COL_FLAGS, s, len, "0x000..0xfff");
+}
+
+/* Seconds with up to 9 decimals, to exact nanoseconds: a double would
+ * round 10-digit seconds plus 9 decimals. */
+static int epoch_ns(tcpl_export *x, int64_t *out)
+{
+    int i = x->col[TCPL_COL_TIME];
+    const char *s = x->fld[i];
+    size_t len = x->fln[i];
+    const char *end = s + len;
+    const char *p = s;
+    bool neg = false;
+    if (p < end && *p == '-') {
+        neg = true;
+        p++;
+    }
+    const char *dot = memchr(p, '.', (size_t)(end - p));
+    const char *ie = dot ? dot : end;
+    uint64_t sec, frac = 0;
+    /* 9223372035 s still fits in int64 nanoseconds with any fraction. */
+    if (!dec(p, (size_t)(ie - p), UINT64_C(9223372035), &sec))
+        goto bad;
+    if (dot) {
+        size_t fl = (size_t)(end - dot - 1);
+        if (fl == 0 || fl > 9 || !dec(dot + 1, fl, UINT64_C(999999999), &frac))
+            goto bad;
+        for (size_t k = fl; k < 9; k++)
+            frac *= 10;
+    }
+    int64_t v = (int64_t)sec * 1000000000 + (int64_t)frac;
+    *out = neg ? -v : v;
+    return 0;
+bad:
+    return fail(x, x->line,
+                "frame.time_epoch: \"%s\" is not seconds with at most 9 "
+                "decimals",
+                show(s, len, (char[200]){0}, 200));
+}
+
+static bool ipv4(const char *s, size_t len, uint8_t out[16])
+{
+    const char *end = s + len;
+    memset(out, 0, 16);
+    for (int k = 0; k < 4; k++) {
+        const char *d = s;
+        while (s < end && *s >= '0' && *s <= '9')
+            s++;
+        uint64_t v;
+        if (!dec(d, (size_t)(s - d), 255, &v) || s - d > 3)
+            return false;
+        out[k] = (uint8_t)v;
+        if (k < 3) {
+            if (s >= end || *s != '.')
+                return false;
+            s++;
+        }
+    }
+    return s == end;
+}
+
+static bool ipv6(const char *s, size_t len, uint8_t out[16])
+{
+    char tmp[64];
+    if (len == 0 || len >= sizeof tmp)
+        return false;
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    return inet_pton(AF_INET6, tmp, out) == 1;
+}
+
+static int addr(tcpl_export *x, tcpl_col c, int family, uint8_t out[16])
+{
+    int i = x->col[c];
+    bool ok = family == 4 ? ipv4(x->fld[i], x->fln[i], out)
+                          : ipv6(x->fld[i], x->fln[i], out);
+    if (ok)
+        return 0;
+    char q[200];
+    return fail(x, x->line, "%s: \"%s\" is not an IPv%d address", col_names[c],
+                show(x->fld[i], x->fln[i], q, sizeof q), family);
+}
+
+static bool empty(const tcpl_export *x, tcpl_col c)
+{
+    return x->col[c] < 0 || x->fln[x->col[c]] == 0;
+}
+
+static bool multi(const tcpl_export *x, tcpl_col c)
+{
+    return x->col[c] >= 0 && memchr(x->fld[x->col[c]], ',', x->fln[x->col[c]]);
+}
+
+static int state_col(tcpl_export *x, tcpl_col c, int *out)
+{
+    *out = -1;
+    if (empty(x, c))
+        return 0;
+    int i = x->col[c];
+    *out = tcpl_state_from_name(x->fld[i], x->fln[i]);
+    if (*out >= 0)
+        return 0;
+    char q[200];
+    return fail(x, x->line, "%s: \"%s\" is not a state name", col_names[c],
+                show(x->fld[i], x->fln[i], q, sizeof q));
+}
+
+static int anomaly_col(tcpl_export *x, uint32_t *mask)
+{
+    *mask = 0;
+    if (empty(x, TCPL_COL_LC_ANOMALY))
+        return 0;
+    int i = x->col[TCPL_COL_LC_ANOMALY];
+    const char *s = x->fld[i], *end = s + x->fln[i];
+    while (s <= end) {
+        const char *c = memchr(s, ',', (size_t)(end - s));
+        const char *e = c ? c : end;
+        int a = tcpl_anomaly_from_name(s, (size_t)(e - s));
+        if (a < 0) {
+            char q[200];
+            return fail(x, x->line,
+                        "tcp.lifecycle.anomaly: \"%s\" is not an anomaly name",
+                        show(s, (size_t)(e - s), q, sizeof q));
+        }
+        *mask |= TCPL_BIT(a);
+        s = e + 1;
+    }
+    return 0;
+}
+
+static int skip(tcpl_export *x, tcpl_skip why, uint64_t frame)
+{
+    static const char *const text[TCPL_SKIP_COUNT] = {
+        "not a TCP packet",
+        "several IP or TCP headers (an ICMP error quoting TCP, or a tunnel)",
+        "TCP packet without all required fields (cut short by the snap "
+        "length?)"};
+    x->skipped[why]++;
+    x->last_skip = why;
+    snprintf(x->err, sizeof x->err, "%s:%llu: note: frame %llu skipped: %s",
+             x->name, (unsigned long long)x->line, (unsigned long long)frame,
+             text[why]);
+    return TCPL_EXPORT_SKIP;
+}
+
+int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
+{
+    char *s;
+    size_t len;
+    int rc = read_line(x, &s, &len);
+    if (rc <= 0)
+        return rc;
+    if (len && s[len - 1] == '\r')
+        return fail(x, x->line, "CRLF line end: convert the export to LF "
+                                "line ends (e.g. tr -d '\\r')");
+    if (memchr(s, '\0', len))
+        return fail(x, x->line, "binary data (NUL byte): not a tshark text "
+                                "export");
+    int n = split(x, s, len, x->ncols);
+    if (n != x->ncols) {
+        if (n < 0)
+            return fail(x, x->line, "more fields than the header's %d columns",
+                        x->ncols);
+        return fail(x, x->line, "%d fields where the header has %d columns "
+                                "(truncated line?)",
+                    n, x->ncols);
+    }
+
+    p->line = x->line;
+    uint64_t v;
+    if (num(x, TCPL_COL_FRAME, UINT64_MAX, "0..18446744073709551615", &p->frame))
+        return TCPL_EXPORT_ERROR;
+    if (epoch_ns(x, &p->seg.ts_ns))
+        return TCPL_EXPORT_ERROR;
+
+    if (empty(x, TCPL_COL_SPORT) && empty(x, TCPL_COL_DPORT))
+        return skip(x, TCPL_SKIP_NON_TCP, p->frame);
+    static const tcpl_col single[] = {
+        TCPL_COL_IP_SRC, TCPL_COL_IP_DST, TCPL_COL_IP6_SRC, TCPL_COL_IP6_DST,
+        TCPL_COL_SPORT,  TCPL_COL_DPORT,  TCPL_COL_STREAM,  TCPL_COL_FLAGS,
+        TCPL_COL_SEQ_RAW, TCPL_COL_ACK_RAW, TCPL_COL_SEQ,   TCPL_COL_ACK,
+        TCPL_COL_LEN,    TCPL_COL_WINDOW};
+    for (size_t k = 0; k < sizeof single / sizeof single[0]; k++)
+        if (multi(x, single[k]))
+            return skip(x, TCPL_SKIP_MULTI, p->frame);
+    bool v4 = !empty(x, TCPL_COL_IP_SRC), v6 = !empty(x, TCPL_COL_IP6_SRC);
+    if (v4 && v6)
+        return skip(x, TCPL_SKIP_MULTI, p->frame);
+    tcpl_col seqc = x->col[TCPL_COL_SEQ_RAW] >= 0 ? TCPL_COL_SEQ_RAW : TCPL_COL_SEQ;
+    tcpl_col ackc = x->col[TCPL_COL_ACK_RAW] >= 0 ? TCPL_COL_ACK_RAW : TCPL_COL_ACK;
+    if ((!v4 && !v6) || empty(x, v4 ? TCPL_COL_IP_DST : TCPL_COL_IP6_DST) ||
+        empty(x, TCPL_COL_SPORT) || empty(x, TCPL_COL_DPORT) ||
+        empty(x, TCPL_COL_FLAGS) || empty(x, seqc) || empty(x, ackc) ||
+        empty(x, TCPL_COL_LEN))
+        return skip(x, TCPL_SKIP_INCOMPLETE, p->frame);
+
+    tcpl_tuple *t = &p->tuple;
+    t->family = v4 ? 4 : 6;
+    if (addr(x, v4 ? TCPL_COL_IP_SRC : TCPL_COL_IP6_SRC, t->family, t->src) ||
+        addr(x, v4 ? TCPL_COL_IP_DST : TCPL_COL_IP6_DST, t->family, t->dst))
+        return TCPL_EXPORT_ERROR;
+    if (num(x, TCPL_COL_SPORT, 65535, "0..65535", &v))
+        return TCPL_EXPORT_ERROR;
+    t->sport = (uint16_t)v;
+    if (num(x, TCPL_COL_DPORT, 65535, "0..65535", &v))
+        return TCPL_EXPORT_ERROR;
+    t->dport = (uint16_t)v;
+    if (flags(x, &p->seg.flags))
+        return TCPL_EXPORT_ERROR;
+    if (num(x, seqc, UINT32_MAX, "0..4294967295", &v))
+        return TCPL_EXPORT_ERROR;
+    p->seg.seq = (uint32_t)v;
+    if (num(x, ackc, UINT32_MAX, "0..4294967295", &v))
+        return TCPL_EXPORT_ERROR;
+    p->seg.ack = (uint32_t)v;
+    if (num(x, TCPL_COL_LEN, UINT32_MAX, "0..4294967295", &v))
+        return TCPL_EXPORT_ERROR;
+    p->seg.len = (uint32_t)v;
+    p->seg.window = 65535; /* no column: a window that never reads as zero */
+    if (!empty(x, TCPL_COL_WINDOW)) {
+        if (num(x, TCPL_COL_WINDOW, 65535, "0..65535", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.window = (uint32_t)v;
+    }
+    p->seg.from = 0;
+    p->seg.sport = t->sport;
+    p->seg.dport = t->dport;
+    p->stream = -1;
+    if (!empty(x, TCPL_COL_STREAM)) {
+        if (num(x, TCPL_COL_STREAM, UINT32_MAX, "0..4294967295", &v))
+            return TCPL_EXPORT_ERROR;
+        p->stream = (int64_t)v;
+    }
+    if (state_col(x, TCPL_COL_LC_SRC, &p->lc_src) ||
+        state_col(x, TCPL_COL_LC_DST, &p->lc_dst) ||
+        anomaly_col(x, &p->lc_anomalies))
+        return TCPL_EXPORT_ERROR;
+    p->has_lc_anomaly = x->col[TCPL_COL_LC_ANOMALY] >= 0;
+    return TCPL_EXPORT_PACKET;
+}

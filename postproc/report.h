@@ -1,0 +1,95 @@
+/*
+ * report.h - the text, CSV and JSON Lines writers of `tcp-lifecycle report`,
+ * and the export-reading loop that feeds them.
+ *
+ * A report is a sequence of file sections.  Any input (a tshark export
+ * here, a pcap file in the annotate engineer's reader) runs the same way:
+ * tcpl_report_begin_file(), a tracker whose emit callback is
+ * tcpl_report_lifecycle() with the report as user pointer,
+ * tcpl_report_end_file() with what the input loop counted.  Writers stream:
+ * the text format spools its stream sections to a temporary file so the
+ * header with the totals can come first without holding streams in memory.
+ */
+#ifndef TCPL_POSTPROC_REPORT_H
+#define TCPL_POSTPROC_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tracker.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum tcpl_format { TCPL_FMT_TEXT, TCPL_FMT_CSV, TCPL_FMT_JSON } tcpl_format;
+
+typedef struct tcpl_report_opts {
+    tcpl_format format;
+    int64_t stream;        /* only this stream (-1: all) */
+    int64_t successor;     /* with stream: only this lifecycle on it (-1: all) */
+    bool anomalies_only;   /* only lifecycles with at least one anomaly */
+    tcpl_tracker_opts tracker; /* thresholds and linger; emit/user unused */
+} tcpl_report_opts;
+
+void tcpl_report_opts_init(tcpl_report_opts *o);
+
+/* What an input loop counted, for the file's header and totals. */
+typedef struct tcpl_file_info {
+    const char *kind;          /* "tshark export", "pcap", ... */
+    uint64_t lines;            /* lines (export) or records (pcap) read */
+    uint64_t skipped_non_tcp;
+    uint64_t skipped_multi;
+    uint64_t skipped_incomplete;
+    uint64_t plugin_checked;   /* packets whose tcp.lifecycle.* were compared */
+    uint64_t plugin_disagreements;
+    bool plugin_columns;       /* the input carried tcp.lifecycle.* columns */
+    const char *error;         /* reading stopped here ("FILE:LINE: ..."), or NULL */
+    tcpl_tracker_stats stats;
+} tcpl_file_info;
+
+typedef struct tcpl_report tcpl_report;
+
+/* NULL when out of memory.  out is where the report goes. */
+tcpl_report *tcpl_report_new(const tcpl_report_opts *o, FILE *out);
+
+/* Start a file section.  Returns 0, or -1 with errno (no temporary file). */
+int tcpl_report_begin_file(tcpl_report *r, const char *name);
+
+/* Times in the text report are relative to this (the file's first packet). */
+void tcpl_report_origin(tcpl_report *r, int64_t t0_ns);
+
+/* The tracker's emit callback: user is the tcpl_report. */
+void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc);
+
+/* Close the file section.  Returns 0, or -1 on an output error. */
+int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info);
+
+/* Overall totals (JSON, text with several files); flush.  Returns 0, or -1
+ * when writing failed at any point.  Frees r. */
+int tcpl_report_close(tcpl_report *r);
+
+/*
+ * Run one tshark export (path "-" = standard input) through a tracker into
+ * r.  Messages go to stderr as "tcp-lifecycle: FILE:LINE: ...".  Returns 0,
+ * or 1 when the input was bad or unreadable or the plugin's columns
+ * disagreed with the engine (the section is still written, marked).
+ */
+int tcpl_report_export(tcpl_report *r, const tcpl_report_opts *o,
+                       const char *path);
+
+/*
+ * The same for a capture file read directly (`report --pcap`): provided by
+ * the pcap reader (postproc/pcap_in.c, the annotate engineer's), declared
+ * here so main.c can dispatch to it when it is built in.  Same contract as
+ * tcpl_report_export().
+ */
+int tcpl_report_pcap(tcpl_report *r, const tcpl_report_opts *o,
+                     const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TCPL_POSTPROC_REPORT_H */

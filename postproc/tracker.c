@@ -1,0 +1,473 @@
+/*
+ * tracker.c - the 4-tuple -> lifecycle map behind tcpl_tracker_packet().
+ *
+ * An open-addressing hash table (linear probing, backward-shift deletion)
+ * of lifecycle nodes keyed by the direction-independent 4-tuple.  Nodes
+ * whose endpoints are all closed or still handshaking also sit on an idle
+ * list ordered by their last activity, so evicting the ones idle for
+ * linger_ns costs O(1) per packet instead of a table scan.  Whatever the
+ * engine reports is copied into the node's timeline and event lists; the
+ * node is freed right after the emit callback has seen it.
+ */
+#include "tracker.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct key {
+    uint8_t family;
+    uint8_t a[16]; /* the lower (address, port) of the two */
+    uint8_t b[16];
+    uint16_t pa;
+    uint16_t pb;
+} key;
+
+typedef struct node {
+    tcpl_lifecycle lc;
+    key k;
+    uint64_t hash;
+    int64_t touch_ns;   /* tracker clock at the last segment */
+    struct node *iprev; /* idle list links, valid when idle */
+    struct node *inext;
+    bool idle;
+    size_t tl_cap;
+    size_t ev_cap;
+} node;
+
+struct tcpl_tracker {
+    tcpl_tracker_opts o;
+    node **slots;
+    size_t cap; /* power of two */
+    size_t count;
+    node *idle_head; /* least recently active first */
+    node *idle_tail;
+    int64_t now; /* latest timestamp seen: captures may step back slightly */
+    uint64_t next_id;
+    tcpl_tracker_stats st;
+};
+
+void tcpl_tracker_opts_init(tcpl_tracker_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    tcpl_config_init(&o->cfg);
+    o->linger_ns = INT64_C(120000000000);
+}
+
+tcpl_tracker *tcpl_tracker_new(const tcpl_tracker_opts *o)
+{
+    tcpl_tracker *tr = calloc(1, sizeof *tr);
+    if (!tr)
+        return NULL;
+    tr->o = *o;
+    tr->cap = 1024;
+    tr->slots = calloc(tr->cap, sizeof *tr->slots);
+    if (!tr->slots) {
+        free(tr);
+        return NULL;
+    }
+    tr->now = INT64_MIN;
+    tr->st.first_ns = INT64_MAX;
+    tr->st.last_ns = INT64_MIN;
+    return tr;
+}
+
+static void node_free(node *n)
+{
+    free(n->lc.timeline);
+    free(n->lc.events);
+    free(n);
+}
+
+void tcpl_tracker_free(tcpl_tracker *tr)
+{
+    if (!tr)
+        return;
+    for (size_t i = 0; i < tr->cap; i++)
+        if (tr->slots[i])
+            node_free(tr->slots[i]);
+    free(tr->slots);
+    free(tr);
+}
+
+/* ------------------------------------------------------------ the table */
+
+static int endpoint_cmp(const uint8_t *a, uint16_t pa, const uint8_t *b,
+                        uint16_t pb)
+{
+    int c = memcmp(a, b, 16);
+    if (c)
+        return c;
+    return (pa > pb) - (pa < pb);
+}
+
+static void make_key(const tcpl_tuple *t, key *k)
+{
+    memset(k, 0, sizeof *k); /* padding takes part in memcmp */
+    k->family = t->family;
+    if (endpoint_cmp(t->src, t->sport, t->dst, t->dport) <= 0) {
+        memcpy(k->a, t->src, 16);
+        memcpy(k->b, t->dst, 16);
+        k->pa = t->sport;
+        k->pb = t->dport;
+    } else {
+        memcpy(k->a, t->dst, 16);
+        memcpy(k->b, t->src, 16);
+        k->pa = t->dport;
+        k->pb = t->sport;
+    }
+}
+
+static uint64_t hash_key(const key *k)
+{
+    /* FNV-1a, then a final mix so that the low bits (the slot index) depend
+     * on every byte: ports alone often differ between loopback flows. */
+    const uint8_t *p = (const uint8_t *)k;
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (size_t i = 0; i < sizeof *k; i++) {
+        h ^= p[i];
+        h *= UINT64_C(1099511628211);
+    }
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    return h;
+}
+
+static size_t find_slot(const tcpl_tracker *tr, const key *k, uint64_t h)
+{
+    size_t mask = tr->cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        node *n = tr->slots[i];
+        if (!n || (n->hash == h && memcmp(&n->k, k, sizeof *k) == 0))
+            return i;
+    }
+}
+
+static int grow(tcpl_tracker *tr)
+{
+    size_t ncap = tr->cap * 2;
+    node **ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return -1;
+    for (size_t i = 0; i < tr->cap; i++) {
+        node *n = tr->slots[i];
+        if (!n)
+            continue;
+        size_t j = (size_t)n->hash & (ncap - 1);
+        while (ns[j])
+            j = (j + 1) & (ncap - 1);
+        ns[j] = n;
+    }
+    free(tr->slots);
+    tr->slots = ns;
+    tr->cap = ncap;
+    return 0;
+}
+
+/* Backward-shift deletion keeps every probe chain unbroken without
+ * tombstones, so lookups never slow down as lifecycles come and go. */
+static void remove_slot(tcpl_tracker *tr, size_t i)
+{
+    size_t mask = tr->cap - 1;
+    size_t j = i;
+    tr->slots[i] = NULL;
+    for (;;) {
+        j = (j + 1) & mask;
+        node *n = tr->slots[j];
+        if (!n)
+            break;
+        size_t home = (size_t)n->hash & mask;
+        /* n may move into the hole at i unless its home lies in (i, j]. */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (stays)
+            continue;
+        tr->slots[i] = n;
+        tr->slots[j] = NULL;
+        i = j;
+    }
+    tr->count--;
+}
+
+/* ------------------------------------------------------------ idle list */
+
+static void idle_unlink(tcpl_tracker *tr, node *n)
+{
+    if (!n->idle)
+        return;
+    if (n->iprev)
+        n->iprev->inext = n->inext;
+    else
+        tr->idle_head = n->inext;
+    if (n->inext)
+        n->inext->iprev = n->iprev;
+    else
+        tr->idle_tail = n->iprev;
+    n->iprev = n->inext = NULL;
+    n->idle = false;
+}
+
+static void idle_append(tcpl_tracker *tr, node *n)
+{
+    n->iprev = tr->idle_tail;
+    n->inext = NULL;
+    if (tr->idle_tail)
+        tr->idle_tail->inext = n;
+    else
+        tr->idle_head = n;
+    tr->idle_tail = n;
+    n->idle = true;
+}
+
+/*
+ * A memory policy, not a TCP rule: a lifecycle may leave the table once no
+ * endpoint holds an established connection any more.  The engine decides
+ * the states; this only asks whether a late segment could still matter
+ * within linger_ns, which covers Linux's 60 s TIME_WAIT and its SYN
+ * retransmission gaps (at most 64 s by default).
+ */
+static bool may_idle(const tcpl_conn *c)
+{
+    for (int i = 0; i < 2; i++) {
+        switch (c->ep[i].state) {
+        case TCPL_UNKNOWN:
+        case TCPL_CLOSED:
+        case TCPL_TIME_WAIT:
+        case TCPL_SYN_SENT:
+        case TCPL_SYN_RECEIVED:
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ recording */
+
+static void add_entry(node *n, uint64_t frame, int64_t ts, uint8_t ep,
+                      tcpl_state st)
+{
+    tcpl_lifecycle *lc = &n->lc;
+    if (lc->ntimeline == n->tl_cap) {
+        size_t nc = n->tl_cap ? n->tl_cap * 2 : 8;
+        if (nc > TCPL_TL_MAX)
+            nc = TCPL_TL_MAX;
+        void *p = nc > n->tl_cap ? realloc(lc->timeline, nc * sizeof *lc->timeline) : NULL;
+        if (!p) {
+            lc->timeline_dropped++;
+            return;
+        }
+        lc->timeline = p;
+        n->tl_cap = nc;
+    }
+    lc->timeline[lc->ntimeline++] = (tcpl_tl_entry){frame, ts, ep, st};
+}
+
+static void add_event(node *n, uint64_t frame, int64_t ts, const tcpl_event *e)
+{
+    tcpl_lifecycle *lc = &n->lc;
+    if (lc->nevents == n->ev_cap) {
+        size_t nc = n->ev_cap ? n->ev_cap * 2 : 4;
+        if (nc > TCPL_TL_MAX)
+            nc = TCPL_TL_MAX;
+        void *p = nc > n->ev_cap ? realloc(lc->events, nc * sizeof *lc->events) : NULL;
+        if (!p) {
+            lc->events_dropped++;
+            return;
+        }
+        lc->events = p;
+        n->ev_cap = nc;
+    }
+    lc->events[lc->nevents++] = (tcpl_tl_event){frame, ts, *e};
+}
+
+static void record(node *n, const tcpl_result *r, uint64_t frame, int64_t ts)
+{
+    for (unsigned i = 0; i < r->ntransitions && i < TCPL_MAX_TRANSITIONS; i++)
+        add_entry(n, frame, ts, r->transitions[i].endpoint,
+                  r->transitions[i].to);
+    for (unsigned i = 0; i < r->nevents && i < TCPL_MAX_EVENTS; i++)
+        add_event(n, frame, ts, &r->events[i]);
+}
+
+/* Close the books on n at end_ns and hand it out; the caller has already
+ * taken it out of the table. */
+static void finish_emit(tcpl_tracker *tr, node *n, int64_t end_ns,
+                        uint64_t frame, tcpl_lc_end why, tcpl_result *fin)
+{
+    tcpl_result local;
+    if (!fin)
+        fin = &local;
+    idle_unlink(tr, n);
+    tcpl_finish(&n->lc.conn, end_ns, fin);
+    record(n, fin, frame, end_ns);
+    n->lc.end_ns = end_ns;
+    n->lc.end = why;
+    tr->o.emit(tr->o.user, &n->lc);
+    node_free(n);
+}
+
+static node *node_new(tcpl_tracker *tr, const tcpl_tuple *t, const key *k,
+                      uint64_t h, uint64_t frame, int64_t stream_hint)
+{
+    node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->k = *k;
+    n->hash = h;
+    n->lc.tuple = *t;
+    n->lc.id = tr->next_id;
+    n->lc.stream = stream_hint >= 0 ? stream_hint : (int64_t)tr->next_id;
+    n->lc.first_frame = frame;
+    tcpl_conn_init(&n->lc.conn, &tr->o.cfg);
+    return n;
+}
+
+static void evict_idle(tcpl_tracker *tr)
+{
+    if (tr->o.linger_ns <= 0)
+        return;
+    while (tr->idle_head &&
+           tr->now - tr->idle_head->touch_ns >= tr->o.linger_ns) {
+        node *n = tr->idle_head;
+        size_t i = find_slot(tr, &n->k, n->hash);
+        remove_slot(tr, i);
+        tr->st.evicted++;
+        tr->st.open = tr->count;
+        /* Its end is where we stopped waiting for it, a fixed distance
+         * from its last segment, so reports do not depend on when the next
+         * unrelated packet happened to arrive. */
+        finish_emit(tr, n, n->touch_ns + tr->o.linger_ns, 0, TCPL_LC_END_IDLE,
+                    NULL);
+    }
+}
+
+/* ------------------------------------------------------------ the API */
+
+int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
+                        const tcpl_segment *s, uint64_t frame,
+                        int64_t stream_hint, tcpl_packet_info *out)
+{
+    key k;
+    make_key(t, &k);
+    uint64_t h = hash_key(&k);
+
+    if (tr->count + 1 > tr->cap / 2 && grow(tr) != 0)
+        return -1;
+
+    if (s->ts_ns > tr->now)
+        tr->now = s->ts_ns;
+    evict_idle(tr);
+
+    size_t i = find_slot(tr, &k, h);
+    node *n = tr->slots[i];
+    bool fresh = false;
+    if (!n) {
+        n = node_new(tr, t, &k, h, frame, stream_hint);
+        if (!n)
+            return -1;
+        tr->next_id++;
+        tr->slots[i] = n;
+        tr->count++;
+        tr->st.lifecycles++;
+        fresh = true;
+    }
+
+    tcpl_lifecycle *lc = &n->lc;
+    tcpl_segment seg = *s;
+    seg.from = (memcmp(t->src, lc->tuple.src, 16) == 0 &&
+                t->sport == lc->tuple.sport)
+                   ? 0
+                   : 1;
+    tcpl_result r;
+    int rc = tcpl_step(&lc->conn, &seg, &r);
+    if (out)
+        out->new_lifecycle = false;
+
+    if (rc == TCPL_NEW_LIFECYCLE && !fresh) {
+        node *nn = node_new(tr, t, &k, h, frame, stream_hint);
+        if (!nn)
+            return -1;
+        tr->next_id++;
+        tr->st.lifecycles++;
+        if (stream_hint >= 0 && stream_hint == lc->stream)
+            nn->lc.successor = lc->successor + 1;
+        tcpl_conn_successor(&nn->lc.conn, &lc->conn);
+        tr->slots[i] = nn;
+        tcpl_result fin;
+        finish_emit(tr, n, s->ts_ns, frame, TCPL_LC_END_SUCCESSOR, &fin);
+        if (out) {
+            out->new_lifecycle = true;
+            out->prev_finish = fin;
+        }
+        n = nn;
+        lc = &n->lc;
+        seg.from = 0;
+        rc = tcpl_step(&lc->conn, &seg, &r);
+    }
+    /* A fresh engine never asks for a successor; if it ever did, the
+     * segment still counts and r (empty) records nothing. */
+    (void)rc;
+
+    lc->packets++;
+    lc->last_frame = frame;
+    record(n, &r, frame, s->ts_ns);
+    n->touch_ns = tr->now;
+    idle_unlink(tr, n);
+    if (may_idle(&lc->conn))
+        idle_append(tr, n);
+
+    tr->st.packets++;
+    if (s->ts_ns < tr->st.first_ns)
+        tr->st.first_ns = s->ts_ns;
+    if (s->ts_ns > tr->st.last_ns)
+        tr->st.last_ns = s->ts_ns;
+    tr->st.open = tr->count;
+    if (tr->count > tr->st.peak_open)
+        tr->st.peak_open = tr->count;
+
+    if (out) {
+        out->lc = lc;
+        out->from = seg.from;
+        out->r = r;
+    }
+    return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const node *x = *(node *const *)a, *y = *(node *const *)b;
+    return (x->lc.id > y->lc.id) - (x->lc.id < y->lc.id);
+}
+
+int tcpl_tracker_finish(tcpl_tracker *tr)
+{
+    if (tr->count == 0)
+        return 0;
+    node **all = malloc(tr->count * sizeof *all);
+    if (!all)
+        return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < tr->cap; i++) {
+        if (tr->slots[i]) {
+            all[m++] = tr->slots[i];
+            tr->slots[i] = NULL;
+        }
+    }
+    tr->count = 0;
+    tr->st.open = 0;
+    tr->idle_head = tr->idle_tail = NULL;
+    qsort(all, m, sizeof *all, by_id);
+    int64_t end = tr->st.last_ns;
+    for (size_t i = 0; i < m; i++) {
+        all[i]->idle = false;
+        finish_emit(tr, all[i], end, 0, TCPL_LC_END_INPUT, NULL);
+    }
+    free(all);
+    return 0;
+}
+
+void tcpl_tracker_get_stats(const tcpl_tracker *tr, tcpl_tracker_stats *st)
+{
+    *st = tr->st;
+}
