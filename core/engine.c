@@ -1,2 +1,630 @@
-/* engine.c - placeholder until the engine lands (same session). */
+/*
+ * engine.c - infer both endpoints' TCP states from the segments a capture
+ * shows, and flag lifecycle anomalies.
+ *
+ * The capture point sits between the endpoints, so the engine cannot see
+ * inside either stack; it sees evidence.  A segment tells us what its
+ * sender did (sent a SYN, a FIN, a RST) and, through its ACK field, what
+ * its sender had received.  Each kind of evidence is an event for one
+ * endpoint, and the RFC 9293 state machine is the table fsm[] below:
+ * one row per state, one cell per event, each cell citing the rule it
+ * follows.  Everything else here decides which events a segment carries.
+ *
+ * Per segment from X to Y, in this order (tcpl_step):
+ *   1. timers that expired since the previous segment (stalls, slow SYN);
+ *   2. RST: acceptable or not (RFC 5961), then X and Y to CLOSED;
+ *   3. what X's ACK proves X received, and what it proves about Y's SYN
+ *      and FIN ("settle");
+ *   4. what X sends: SYN, SYN-ACK, FIN, data, window;
+ *   5. settle again.
+ * Receipt comes before sending because an ACK field reports what its
+ * sender had received *before* it sent the segment: a FIN whose ACK covers
+ * the peer's FIN is sent from CLOSE_WAIT, so it leads to LAST_ACK.
+ *
+ * No allocation, no I/O, no globals: everything lives in the caller's
+ * tcpl_conn and tcpl_result.
+ */
+#include <string.h>
+
 #include "tcpl/tcpl.h"
+
+/* ------------------------------------------------------------- helpers */
+
+/* RFC 1982 serial arithmetic: sequence numbers wrap at 2^32. */
+static bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+
+static int64_t elapsed(int64_t from, int64_t to)
+{
+    return to > from ? to - from : 0; /* captures are not always in order */
+}
+
+/* ------------------------------------------------------ the state table */
+
+/* Evidence about one endpoint, as the capture can show it. */
+typedef enum event {
+    EV_NONE,
+    EV_SEND_SYN,    /* it sent a SYN without ACK */
+    EV_SEND_SYNACK, /* it sent a SYN with ACK */
+    EV_RECV_SYN,    /* its plain ACK covers the peer's SYN */
+    EV_SYN_ACKED,   /* the peer's ACK covers its SYN */
+    EV_SEND_FIN,    /* it sent its first FIN */
+    EV_RECV_FIN,    /* its ACK covers the peer's FIN */
+    EV_FIN_ACKED,   /* the peer's ACK covers its FIN */
+    EV_SEND_RST,    /* it sent an acceptable RST */
+    EV_RECV_RST,    /* an acceptable RST reached it */
+    EV_PICKUP,      /* first sight of a connection with no handshake */
+    EV_COUNT
+} event;
+
+/*
+ * next state = fsm[state][event]; 0 (UNKNOWN, never a target) means the
+ * event does not move that state.  LISTEN does not exist on the wire: an
+ * endpoint that has not joined the connection yet is CLOSED.
+ */
+static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
+    [TCPL_UNKNOWN] = {
+        [EV_PICKUP] = TCPL_ESTABLISHED,       /* mid-stream: data flows, so both are synchronized */
+        [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
+        /* Other evidence never meets UNKNOWN: bootstrap() places both
+         * endpoints on the first segment. */
+    },
+    [TCPL_CLOSED] = {
+        [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
+        [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.2 LISTEN, SYN arrives: send SYN-ACK, enter SYN-RECEIVED */
+    },
+    [TCPL_SYN_SENT] = {
+        [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.3 SYN-SENT, SYN without ACK: simultaneous open, SYN-RECEIVED */
+        [EV_RECV_SYN] = TCPL_ESTABLISHED,     /* 3.10.7.3 SYN-SENT, acceptable SYN-ACK: send ACK, ESTABLISHED */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT in SYN-SENT: delete the TCB */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.3 SYN-SENT, RST with acceptable ACK: connection refused */
+    },
+    [TCPL_SYN_RECEIVED] = {
+        [EV_SYN_ACKED] = TCPL_ESTABLISHED,    /* 3.10.7.4 fifth step, SYN-RECEIVED: acceptable ACK, ESTABLISHED */
+        [EV_SEND_FIN] = TCPL_FIN_WAIT_1,      /* 3.10.4 CLOSE in SYN-RECEIVED: send FIN, FIN-WAIT-1 */
+        [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, SYN-RECEIVED: FIN, CLOSE-WAIT */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST in SYN-RECEIVED closes it */
+    },
+    [TCPL_ESTABLISHED] = {
+        [EV_SEND_FIN] = TCPL_FIN_WAIT_1,      /* 3.10.4 CLOSE in ESTABLISHED: send FIN, FIN-WAIT-1 */
+        [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, ESTABLISHED: FIN, CLOSE-WAIT */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
+    },
+    [TCPL_FIN_WAIT_1] = {
+        [EV_FIN_ACKED] = TCPL_FIN_WAIT_2,     /* 3.10.7.4 fifth step, FIN-WAIT-1: FIN acknowledged, FIN-WAIT-2 */
+        [EV_RECV_FIN] = TCPL_CLOSING,         /* 3.10.7.4 eighth step, FIN-WAIT-1: FIN not yet acked, CLOSING */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
+    },
+    [TCPL_FIN_WAIT_2] = {
+        [EV_RECV_FIN] = TCPL_TIME_WAIT,       /* 3.10.7.4 eighth step, FIN-WAIT-2: FIN, TIME-WAIT */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* Linux: data after close() is answered by RST, socket gone */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
+    },
+    [TCPL_CLOSING] = {
+        [EV_FIN_ACKED] = TCPL_TIME_WAIT,      /* 3.10.7.4 fifth step, CLOSING: FIN acknowledged, TIME-WAIT */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST closes it */
+    },
+    [TCPL_TIME_WAIT] = {
+        [EV_SEND_RST] = TCPL_CLOSED,          /* Linux: a TIME-WAIT socket answering stray data with RST is removed */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* Linux (tcp_rfc1337=0): RST in TIME-WAIT kills it (RFC 1337 hazard) */
+    },
+    [TCPL_CLOSE_WAIT] = {
+        [EV_SEND_FIN] = TCPL_LAST_ACK,        /* 3.10.4 CLOSE in CLOSE-WAIT: send FIN, LAST-ACK */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT (Linux: close() with unread data) */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
+    },
+    [TCPL_LAST_ACK] = {
+        [EV_FIN_ACKED] = TCPL_CLOSED,         /* 3.10.7.4 fifth step, LAST-ACK: FIN acknowledged, CLOSED */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST closes it */
+    },
+};
+
+/* States in which an endpoint holds a synchronized connection. */
+static bool synchronized(tcpl_state s)
+{
+    switch (s) {
+    case TCPL_ESTABLISHED: case TCPL_FIN_WAIT_1: case TCPL_FIN_WAIT_2:
+    case TCPL_CLOSING: case TCPL_TIME_WAIT: case TCPL_CLOSE_WAIT:
+    case TCPL_LAST_ACK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* States in which an endpoint still holds the connection at all. */
+static bool holds(tcpl_state s)
+{
+    return s != TCPL_UNKNOWN && s != TCPL_CLOSED;
+}
+
+/* ------------------------------------------------------- result records */
+
+static void raise_event(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a,
+                        int endpoint, int64_t duration)
+{
+    c->anomalies |= TCPL_BIT(a);
+    r->anomalies |= TCPL_BIT(a);
+    if (r->nevents < TCPL_MAX_EVENTS) {
+        tcpl_event *e = &r->events[r->nevents++];
+        e->anomaly = a;
+        e->endpoint = (uint8_t)endpoint;
+        e->duration_ns = duration;
+    }
+}
+
+static void enter(tcpl_conn *c, tcpl_result *r, int i, tcpl_state to,
+                  int64_t now)
+{
+    tcpl_endpoint *e = &c->ep[i];
+    if (e->state == to)
+        return;
+    if (r->ntransitions < TCPL_MAX_TRANSITIONS) {
+        tcpl_transition *t = &r->transitions[r->ntransitions++];
+        t->endpoint = (uint8_t)i;
+        t->from = e->state;
+        t->to = to;
+    }
+    e->state = to;
+    e->since_ns = now;
+    if (synchronized(to))
+        e->bits |= TCPL_EP_SYNCED;
+}
+
+/* Apply one event to endpoint i through the table; true if it moved. */
+static bool apply(tcpl_conn *c, tcpl_result *r, int i, event ev, int64_t now)
+{
+    uint8_t to = fsm[c->ep[i].state][ev];
+    if (to == 0)
+        return false;
+    enter(c, r, i, (tcpl_state)to, now);
+    return true;
+}
+
+/* ------------------------------------------------------------ evidence */
+
+/* i's SYN is covered by the peer's highest ACK. */
+static bool syn_acked(const tcpl_conn *c, int i)
+{
+    const tcpl_endpoint *e = &c->ep[i], *p = &c->ep[!i];
+    return (e->bits & TCPL_EP_SYN) && (p->bits & TCPL_EP_ACKED) &&
+           seq_lt(e->isn, p->ack);
+}
+
+/* i's FIN is covered by the peer's highest ACK. */
+static bool fin_acked(const tcpl_conn *c, int i)
+{
+    const tcpl_endpoint *e = &c->ep[i], *p = &c->ep[!i];
+    return (e->bits & TCPL_EP_FIN) && (p->bits & TCPL_EP_ACKED) &&
+           seq_lt(e->fin_seq, p->ack);
+}
+
+/*
+ * Move both endpoints as far as the ACKs seen so far prove.  Iterates
+ * because one step can enable another (simultaneous open: an endpoint
+ * whose SYN was acked while it was still SYN_SENT becomes ESTABLISHED
+ * once it has sent its SYN-ACK).  Every cell moves forward, so it ends.
+ */
+static void settle(tcpl_conn *c, tcpl_result *r, int64_t now)
+{
+    for (int round = 0; round < 8; round++) {
+        bool moved = false;
+        for (int i = 0; i < 2; i++) {
+            const tcpl_endpoint *e = &c->ep[i], *p = &c->ep[!i];
+            /* A SYN-ACK's ACK is part of the SYN-ACK event itself; only a
+             * plain ACK shows a SYN_SENT endpoint completed its side. */
+            if ((e->bits & TCPL_EP_PLAIN_ACK) && (p->bits & TCPL_EP_SYN) &&
+                seq_lt(p->isn, e->ack))
+                moved |= apply(c, r, i, EV_RECV_SYN, now);
+            if (syn_acked(c, i))
+                moved |= apply(c, r, i, EV_SYN_ACKED, now);
+            if ((p->bits & TCPL_EP_FIN) && (e->bits & TCPL_EP_ACKED) &&
+                seq_lt(p->fin_seq, e->ack))
+                moved |= apply(c, r, i, EV_RECV_FIN, now);
+            if (fin_acked(c, i))
+                moved |= apply(c, r, i, EV_FIN_ACKED, now);
+        }
+        if (!moved)
+            break;
+    }
+}
+
+/* ---------------------------------------------------------------- timers */
+
+/*
+ * Delays that have run out by `now`, for anomalies that are only known
+ * after a while.  Called before each segment is applied (so the segment
+ * that ends a stall still shows it) and from tcpl_finish().
+ */
+static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now)
+{
+    for (int i = 0; i < 2; i++) {
+        tcpl_endpoint *e = &c->ep[i];
+        const tcpl_endpoint *p = &c->ep[!i];
+        if (e->state == TCPL_CLOSE_WAIT && !(e->bits & TCPL_EP_CW_STALL) &&
+            elapsed(e->since_ns, now) > c->cfg.close_wait_stall_ns) {
+            e->bits |= TCPL_EP_CW_STALL;
+            raise_event(c, r, TCPL_A_CLOSE_WAIT_STALL, i,
+                        elapsed(e->since_ns, now));
+        }
+        if ((e->bits & TCPL_EP_ZERO) && !(e->bits & TCPL_EP_ZW_STALL) &&
+            elapsed(e->zero_since_ns, now) > c->cfg.zero_window_stall_ns) {
+            e->bits |= TCPL_EP_ZW_STALL;
+            raise_event(c, r, TCPL_A_ZERO_WINDOW_STALL, i,
+                        elapsed(e->zero_since_ns, now));
+        }
+        if (e->state == TCPL_SYN_SENT && !(p->bits & TCPL_EP_SYNACK) &&
+            !(e->bits & TCPL_EP_SYN_LATE) &&
+            elapsed(e->syn_ns, now) > c->cfg.syn_timeout_ns) {
+            e->bits |= TCPL_EP_SYN_LATE;
+            raise_event(c, r, TCPL_A_SYN_UNANSWERED, i,
+                        elapsed(e->syn_ns, now));
+        }
+    }
+}
+
+/* ------------------------------------------------------------- lifecycle */
+
+void tcpl_config_init(tcpl_config *cfg)
+{
+    cfg->syn_timeout_ns = 1000000000;
+    cfg->close_wait_stall_ns = 1000000000;
+    cfg->zero_window_stall_ns = 1000000000;
+}
+
+void tcpl_conn_init(tcpl_conn *c, const tcpl_config *cfg)
+{
+    memset(c, 0, sizeof *c);
+    if (cfg)
+        c->cfg = *cfg;
+    else
+        tcpl_config_init(&c->cfg);
+    c->client = -1;
+    c->first_closer = -1;
+}
+
+/* An endpoint that gave up on its handshake no longer holds anything. */
+static bool lingering(tcpl_state s)
+{
+    return holds(s) && s != TCPL_SYN_SENT;
+}
+
+void tcpl_conn_successor(tcpl_conn *next, const tcpl_conn *prev)
+{
+    tcpl_conn_init(next, &prev->cfg);
+    next->prev_open =
+        lingering(prev->ep[0].state) || lingering(prev->ep[1].state);
+}
+
+bool tcpl_conn_is_over(const tcpl_conn *c)
+{
+    return c->segments > 0 && !holds(c->ep[0].state) &&
+           !holds(c->ep[1].state);
+}
+
+static void result_init(const tcpl_conn *c, tcpl_result *r, int64_t now)
+{
+    memset(r, 0, sizeof *r);
+    for (int i = 0; i < 2; i++) {
+        r->state[i] = c->ep[i].state;
+        r->in_state_ns[i] = c->segments ? elapsed(c->ep[i].since_ns, now) : 0;
+    }
+}
+
+static void result_done(const tcpl_conn *c, tcpl_result *r)
+{
+    r->state[0] = c->ep[0].state;
+    r->state[1] = c->ep[1].state;
+}
+
+/*
+ * A SYN without ACK that cannot belong to the lifecycle c holds: c is over
+ * or lingering in TIME_WAIT, or its sender had given up its own attempt.
+ * A retransmitted SYN (same ISN) always belongs to c.
+ */
+static bool opens_new_lifecycle(const tcpl_conn *c, const tcpl_segment *s)
+{
+    const tcpl_endpoint *x = &c->ep[s->from], *y = &c->ep[!s->from];
+    if ((s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) != TCPL_SYN ||
+        c->segments == 0)
+        return false;
+    if ((x->bits & TCPL_EP_SYN) && s->seq == x->isn)
+        return false;
+    bool ended = true;
+    for (int i = 0; i < 2; i++)
+        if (holds(c->ep[i].state) && c->ep[i].state != TCPL_TIME_WAIT)
+            ended = false;
+    if (ended)
+        return true;
+    return x->state == TCPL_SYN_SENT && (x->bits & TCPL_EP_SYN) &&
+           !holds(y->state);
+}
+
+/*
+ * The first segment of a connection: who is who, and where each endpoint
+ * starts.  A SYN names the client; a SYN-ACK names the server (its
+ * client's SYN came before the capture); anything else is mid-stream.
+ */
+static void bootstrap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from, y = !x;
+    int64_t now = s->ts_ns;
+    c->first_ns = now;
+    c->ep[0].since_ns = c->ep[1].since_ns = now;
+    if ((s->flags & (TCPL_SYN | TCPL_RST)) == TCPL_SYN) {
+        bool synack = (s->flags & TCPL_ACK) != 0;
+        c->client = (int8_t)(synack ? y : x);
+        /* No TCB exists yet on the passive side: CLOSED, not LISTEN. */
+        c->ep[synack ? x : y].state = TCPL_CLOSED;
+        if (synack) {
+            c->ep[y].state = TCPL_SYN_SENT;
+            c->ep[y].syn_ns = now;
+        }
+        return;
+    }
+    /* Mid-stream: a listener usually owns the lower, well-known port. */
+    if (s->sport && s->dport && s->sport != s->dport)
+        c->client = (int8_t)(s->sport > s->dport ? x : y);
+    else
+        c->client = (int8_t)x;
+    c->role_guessed = 1;
+    apply(c, r, x, EV_PICKUP, now);
+    apply(c, r, y, EV_PICKUP, now);
+    raise_event(c, r, TCPL_A_MIDSTREAM, x, -1);
+}
+
+/*
+ * RFC 5961 as Linux applies it: a RST is acceptable in SYN-SENT when its
+ * ACK covers the SYN, otherwise when its sequence number is exactly the
+ * next one the receiver expects.  The observer's best estimates of that
+ * are the sender's own next sequence number and the receiver's latest ACK.
+ */
+static bool rst_acceptable(const tcpl_conn *c, const tcpl_segment *s)
+{
+    const tcpl_endpoint *x = &c->ep[s->from], *y = &c->ep[!s->from];
+    if (y->state == TCPL_SYN_SENT && !(x->bits & TCPL_EP_SYNACK))
+        return (s->flags & TCPL_ACK) && (y->bits & TCPL_EP_SYN) &&
+               seq_lt(y->isn, s->ack) &&
+               (!(y->bits & TCPL_EP_NXT) || seq_le(s->ack, y->snd_nxt));
+    bool known = false;
+    if (x->bits & TCPL_EP_NXT) {
+        known = true;
+        if (s->seq == x->snd_nxt)
+            return true;
+    }
+    if (y->bits & TCPL_EP_ACKED) {
+        known = true;
+        if (s->seq == y->ack)
+            return true;
+    }
+    return !known;
+}
+
+static void on_rst(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from, y = !x;
+    tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[y];
+    int64_t now = s->ts_ns;
+
+    if (!rst_acceptable(c, s)) {
+        raise_event(c, r, TCPL_A_RST_OUT_OF_WINDOW, x, -1);
+        return;
+    }
+    bool fin_before = (ex->bits & TCPL_EP_FIN) || (ey->bits & TCPL_EP_FIN);
+    bool was_synced = (ex->bits & TCPL_EP_SYNCED) || (ey->bits & TCPL_EP_SYNCED);
+    bool x_held = holds(ex->state), y_held = holds(ey->state);
+
+    if (ey->state == TCPL_SYN_SENT && !(ex->bits & TCPL_EP_SYNACK)) {
+        raise_event(c, r, TCPL_A_REFUSED, y, -1);
+    } else if (ex->unanswered >= 2 && x_held) {
+        /* X gave up after its probes went unanswered (Linux aborts a
+         * keepalive timeout with a RST): Y has been deaf all along, so the
+         * RST most likely never reached it either. */
+        ex->bits |= TCPL_EP_LOST;
+        raise_event(c, r, TCPL_A_HALF_OPEN, x, -1);
+        apply(c, r, x, EV_SEND_RST, now);
+        if (c->first_closer < 0) {
+            c->first_closer = (int8_t)x;
+            c->first_close_rst = 1;
+        }
+        return;
+    } else if (!(s->flags & TCPL_ACK) && !(ex->bits & TCPL_EP_FIN) &&
+               synchronized(ex->state) && c->last_from == y &&
+               c->segments > 0) {
+        /* A bare RST answering the peer's segment is what a kernel sends
+         * when no socket exists for it: X lost the connection silently.
+         * A live socket aborting sends RST+ACK. */
+        ex->bits |= TCPL_EP_LOST;
+        raise_event(c, r, TCPL_A_HALF_OPEN, x, -1);
+    } else if (fin_before && (x_held || y_held)) {
+        raise_event(c, r, TCPL_A_RST_AFTER_FIN, x, -1);
+    } else if (was_synced && (x_held || y_held)) {
+        raise_event(c, r, TCPL_A_RESET, x, -1);
+    }
+    if (c->first_closer < 0 && was_synced && (x_held || y_held)) {
+        c->first_closer = (int8_t)x;
+        c->first_close_rst = 1;
+    }
+    apply(c, r, x, EV_SEND_RST, now);
+    apply(c, r, y, EV_RECV_RST, now);
+}
+
+/*
+ * What X's segment proves about X's sending side: SYN, SYN-ACK, FIN,
+ * data beyond the FIN, probes, and the window it advertises.
+ */
+static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from, y = !x;
+    tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[y];
+    int64_t now = s->ts_ns;
+    bool syn = (s->flags & TCPL_SYN) != 0, fin = (s->flags & TCPL_FIN) != 0;
+    uint32_t end = s->seq + s->len + (syn ? 1u : 0u) + (fin ? 1u : 0u);
+    bool had_nxt = (ex->bits & TCPL_EP_NXT) != 0;
+
+    if (syn) {
+        bool synack = (s->flags & TCPL_ACK) != 0;
+        bool again = (ex->bits & TCPL_EP_SYN) && s->seq == ex->isn &&
+                     (!synack || (ex->bits & TCPL_EP_SYNACK));
+        if (again) {
+            /* The SYN retransmitted: no SYN-ACK came back in time. */
+            if (!synack && !(ex->bits & TCPL_EP_SYN_LATE)) {
+                ex->bits |= TCPL_EP_SYN_LATE;
+                raise_event(c, r, TCPL_A_SYN_UNANSWERED, x,
+                            elapsed(ex->syn_ns, now));
+            }
+        } else if ((ex->bits & TCPL_EP_SYN) && s->seq != ex->isn) {
+            /* A fresh SYN while the previous lifecycle still holds. */
+            raise_event(c, r, TCPL_A_PORT_REUSE, x, -1);
+        } else {
+            if (!(ex->bits & TCPL_EP_SYN)) {
+                ex->isn = s->seq;
+                ex->syn_ns = now;
+                ex->bits |= TCPL_EP_SYN;
+            }
+            if (synack) {
+                ex->bits |= TCPL_EP_SYNACK;
+                apply(c, r, x, EV_SEND_SYNACK, now);
+            } else {
+                if (ey->state == TCPL_SYN_SENT)
+                    raise_event(c, r, TCPL_A_SIMULTANEOUS_OPEN, x, -1);
+                else if (c->prev_open)
+                    raise_event(c, r, TCPL_A_PORT_REUSE, x, -1);
+                apply(c, r, x, EV_SEND_SYN, now);
+            }
+        }
+    }
+
+    /* Probes: a keepalive sits one byte below what was already sent; a
+     * retransmission repeats sent data.  A zero-window probe looks like a
+     * keepalive but is expected while the peer's window is 0. */
+    if (had_nxt && synchronized(ex->state) && !syn) {
+        bool repeat = (s->len > 0 || fin) && seq_le(end, ex->snd_nxt);
+        bool keepalive = s->len <= 1 && !fin && s->seq + 1 == ex->snd_nxt;
+        if ((repeat || keepalive) && !(ey->bits & TCPL_EP_ZERO) &&
+            ex->unanswered < UINT16_MAX)
+            ex->unanswered++;
+    }
+
+    if (fin) {
+        uint32_t fseq = s->seq + s->len;
+        if (!(ex->bits & TCPL_EP_FIN)) {
+            tcpl_state before = ex->state;
+            ex->fin_seq = fseq;
+            ex->bits |= TCPL_EP_FIN;
+            if (before == TCPL_ESTABLISHED && (ey->bits & TCPL_EP_FIN))
+                raise_event(c, r, TCPL_A_SIMULTANEOUS_CLOSE, x, -1);
+            if (apply(c, r, x, EV_SEND_FIN, now) && c->first_closer < 0 &&
+                before != TCPL_CLOSE_WAIT) {
+                c->first_closer = (int8_t)x;
+                c->first_close_rst = 0;
+            }
+        }
+    }
+    if (s->len > 0 && (ex->bits & TCPL_EP_FIN) &&
+        seq_lt(ex->fin_seq, s->seq + s->len) &&
+        !(fin && s->seq + s->len == ex->fin_seq))
+        raise_event(c, r, TCPL_A_DATA_AFTER_FIN, x, -1);
+
+    if (!had_nxt || seq_lt(ex->snd_nxt, end)) {
+        ex->snd_nxt = end;
+        ex->bits |= TCPL_EP_NXT;
+    }
+
+    /* The window of a SYN is never scaled and says nothing of the
+     * application, so only synchronized endpoints count. */
+    if (!syn && holds(ex->state) && ex->state != TCPL_SYN_SENT) {
+        if (s->window == 0 && !(ex->bits & TCPL_EP_ZERO)) {
+            ex->bits |= TCPL_EP_ZERO;
+            ex->bits &= (uint16_t)~TCPL_EP_ZW_STALL;
+            ex->zero_since_ns = now;
+            raise_event(c, r, TCPL_A_ZERO_WINDOW, x, -1);
+        } else if (s->window != 0) {
+            ex->bits &= (uint16_t)~(TCPL_EP_ZERO | TCPL_EP_ZW_STALL);
+        }
+    }
+}
+
+int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    if (s->from > 1) {
+        result_init(c, r, s->ts_ns);
+        return TCPL_EINVAL;
+    }
+    if (opens_new_lifecycle(c, s)) {
+        memset(r, 0, sizeof *r);
+        return TCPL_NEW_LIFECYCLE;
+    }
+    int x = s->from, y = !x;
+    int64_t now = s->ts_ns;
+
+    result_init(c, r, now);
+    if (c->segments == 0)
+        bootstrap(c, s, r);
+    else
+        check_timers(c, r, now);
+
+    if (s->flags & TCPL_RST) {
+        on_rst(c, s, r);
+    } else {
+        /* Receipt first: the ACK field reports what X had received
+         * before it sent this segment. */
+        if (s->flags & TCPL_ACK) {
+            tcpl_endpoint *ex = &c->ep[x];
+            if (!(ex->bits & TCPL_EP_ACKED) || seq_lt(ex->ack, s->ack)) {
+                ex->ack = s->ack;
+                ex->bits |= TCPL_EP_ACKED;
+            }
+            if (!(s->flags & TCPL_SYN))
+                ex->bits |= TCPL_EP_PLAIN_ACK;
+            settle(c, r, now);
+        }
+        on_send(c, s, r);
+        settle(c, r, now);
+        /* Anything X sends answers Y's probes. */
+        c->ep[y].unanswered = 0;
+    }
+
+    c->segments++;
+    c->last_from = (uint8_t)x;
+    if (now > c->last_ns || c->segments == 1)
+        c->last_ns = now;
+    result_done(c, r);
+    return TCPL_OK;
+}
+
+void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
+{
+    result_init(c, r, end_ns);
+    if (c->finished || c->segments == 0) {
+        c->finished = 1;
+        return;
+    }
+    c->finished = 1;
+    check_timers(c, r, end_ns);
+    for (int i = 0; i < 2; i++) {
+        tcpl_endpoint *e = &c->ep[i];
+        const tcpl_endpoint *p = &c->ep[!i];
+        if (e->state == TCPL_SYN_SENT && !(p->bits & TCPL_EP_SYNACK) &&
+            !(e->bits & TCPL_EP_SYN_LATE)) {
+            e->bits |= TCPL_EP_SYN_LATE;
+            raise_event(c, r, TCPL_A_SYN_UNANSWERED, i,
+                        elapsed(e->syn_ns, end_ns));
+        }
+        if (e->state == TCPL_SYN_RECEIVED)
+            raise_event(c, r, TCPL_A_HANDSHAKE_INCOMPLETE, i,
+                        elapsed(e->since_ns, end_ns));
+        /* Probes unanswered up to the end: the peer is gone or cut off. */
+        if (e->unanswered >= 2 && holds(e->state) && holds(p->state) &&
+            !(c->ep[!i].bits & TCPL_EP_LOST)) {
+            c->ep[!i].bits |= TCPL_EP_LOST;
+            raise_event(c, r, TCPL_A_HALF_OPEN, !i, -1);
+        }
+    }
+    result_done(c, r);
+}

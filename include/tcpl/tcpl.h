@@ -196,7 +196,8 @@ enum {
     TCPL_EP_SYNACK = 0x0080,    /* has sent a SYN-ACK */
     TCPL_EP_SYN_LATE = 0x0100,  /* syn_unanswered raised */
     TCPL_EP_LOST = 0x0200,      /* lost the connection (half-open side) */
-    TCPL_EP_SYNCED = 0x0400     /* has been synchronized (ESTABLISHED or later) */
+    TCPL_EP_SYNCED = 0x0400,    /* has been synchronized (ESTABLISHED or later) */
+    TCPL_EP_PLAIN_ACK = 0x0800  /* has sent an ACK without SYN */
 };
 
 typedef struct tcpl_conn {

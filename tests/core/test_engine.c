@@ -1,0 +1,1114 @@
+/*
+ * test_engine.c - unit tests of the lifecycle engine, lwIP/smoltcp style.
+ *
+ * Each test reaches a state through real segments (fixtures named after
+ * the state, as smoltcp's socket_established()), feeds one more segment
+ * and asserts both endpoints' states and the anomalies raised.  Every cell
+ * of the transition table and every anomaly has a test here.  The fixture
+ * plays a loss-free network: each side's next sequence number and ACK are
+ * tracked, so a test only spells out what is unusual about its segment.
+ *
+ * Run with no argument for all tests, or with a test name; ctest runs one
+ * process per test (the names are read from this file by CMake).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpl/tcpl.h"
+
+#define C 0 /* the client is endpoint 0: it sends the first segment */
+#define S 1
+#define MS INT64_C(1000000)
+
+static int failed;
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
+                    #cond);                                                    \
+            failed = 1;                                                        \
+        }                                                                      \
+    } while (0)
+
+#define CHECK_STATE(f, who, st)                                                \
+    do {                                                                       \
+        tcpl_state got_ = (f)->c.ep[who].state;                                \
+        if (got_ != (st)) {                                                    \
+            fprintf(stderr, "%s:%d: endpoint %d is %s, expected %s\n",         \
+                    __FILE__, __LINE__, who, tcpl_state_name(got_),            \
+                    tcpl_state_name(st));                                      \
+            failed = 1;                                                        \
+        }                                                                      \
+    } while (0)
+
+/* ------------------------------------------------------------ fixture */
+
+typedef struct fx {
+    tcpl_conn c;
+    tcpl_result r;   /* result of the latest step or finish */
+    uint32_t all;    /* anomalies raised by every step so far */
+    int64_t t;       /* clock, ns */
+    uint32_t nxt[2]; /* next sequence number of each side */
+    uint32_t win[2]; /* window each side advertises */
+    int rc;          /* return code of the latest step */
+} fx;
+
+static void fx_init(fx *f, uint32_t cisn, uint32_t sisn)
+{
+    memset(f, 0, sizeof *f);
+    tcpl_conn_init(&f->c, NULL);
+    f->t = INT64_C(1700000000) * 1000 * MS;
+    f->nxt[C] = cisn;
+    f->nxt[S] = sisn;
+    f->win[C] = f->win[S] = 65535;
+}
+
+static void wait_ms(fx *f, int64_t ms) { f->t += ms * MS; }
+
+/* Step one segment with every field spelled out. */
+static int raw(fx *f, int from, uint16_t flags, uint32_t seq, uint32_t ack,
+               uint32_t len, uint32_t win)
+{
+    tcpl_segment s = {0};
+    f->t += 10 * MS;
+    s.ts_ns = f->t;
+    s.from = (uint8_t)from;
+    s.flags = flags;
+    s.seq = seq;
+    s.ack = ack;
+    s.len = len;
+    s.window = win;
+    s.sport = from == C ? 40000 : 80;
+    s.dport = from == C ? 80 : 40000;
+    f->rc = tcpl_step(&f->c, &s, &f->r);
+    f->all |= f->r.anomalies;
+    return f->rc;
+}
+
+/* Step a segment as a loss-free network carries it: the sender's next
+ * sequence number, and an ACK covering all the peer has sent. */
+static int tx(fx *f, int from, uint16_t flags, uint32_t len)
+{
+    uint32_t seq = f->nxt[from];
+    f->nxt[from] += len + ((flags & TCPL_SYN) ? 1 : 0) + ((flags & TCPL_FIN) ? 1 : 0);
+    return raw(f, from, flags, seq, (flags & TCPL_ACK) ? f->nxt[!from] : 0,
+               len, f->win[from]);
+}
+
+/* Like tx() but with a chosen ACK (the peer's data not yet received). */
+static int tx_ack(fx *f, int from, uint16_t flags, uint32_t len, uint32_t ack)
+{
+    uint32_t seq = f->nxt[from];
+    f->nxt[from] += len + ((flags & TCPL_SYN) ? 1 : 0) + ((flags & TCPL_FIN) ? 1 : 0);
+    return raw(f, from, flags, seq, ack, len, f->win[from]);
+}
+
+static void fin(fx *f) { tcpl_finish(&f->c, f->t, &f->r); f->all |= f->r.anomalies; }
+
+#define A TCPL_ACK
+#define SYN TCPL_SYN
+#define FIN TCPL_FIN
+#define RST TCPL_RST
+#define PSH TCPL_PSH
+#define BIT(x) TCPL_BIT(TCPL_A_##x)
+
+/* Fixtures: each leaves the connection in the named state pair. */
+static void fx_syn_sent(fx *f) { fx_init(f, 1000, 5000); tx(f, C, SYN, 0); }
+static void fx_syn_received(fx *f) { fx_syn_sent(f); tx(f, S, SYN | A, 0); }
+static void fx_established(fx *f)
+{
+    fx_syn_received(f);
+    tx(f, C, A, 0);
+    tx(f, C, A | PSH, 100);
+    tx(f, S, A | PSH, 200);
+    tx(f, C, A, 0);
+}
+/* client FIN_WAIT_1, server ESTABLISHED (the FIN not yet acked) */
+static void fx_fin_wait_1(fx *f) { fx_established(f); tx(f, C, FIN | A, 0); }
+/* client FIN_WAIT_2, server CLOSE_WAIT */
+static void fx_fin_wait_2(fx *f) { fx_fin_wait_1(f); tx(f, S, A, 0); }
+/* server LAST_ACK, client FIN_WAIT_2 (the server's FIN not yet acked) */
+static void fx_last_ack(fx *f) { fx_fin_wait_2(f); tx(f, S, FIN | A, 0); }
+/* client TIME_WAIT, server CLOSED */
+static void fx_time_wait(fx *f) { fx_last_ack(f); tx(f, C, A, 0); }
+/* client CLOSING, server FIN_WAIT_2: FINs crossed, the client acked first */
+static void fx_closing(fx *f)
+{
+    fx_established(f);
+    uint32_t cfin = f->nxt[C];
+    tx(f, C, FIN | A, 0);
+    tx_ack(f, S, FIN | A, 0, cfin); /* crossed: does not cover the client's FIN */
+    tx_ack(f, C, A, 0, f->nxt[S]);  /* the client acks the server's FIN first */
+}
+
+/* ------------------------------------------------------------- registry */
+
+typedef void (*test_fn)(void);
+static struct { const char *label; test_fn fn; } tests[256];
+static int ntests;
+
+#define TEST(name)                                                             \
+    static void test_##name(void);                                             \
+    __attribute__((constructor)) static void reg_##name(void)                  \
+    {                                                                          \
+        tests[ntests].label = #name;                                           \
+        tests[ntests++].fn = test_##name;                                      \
+    }                                                                          \
+    static void test_##name(void)
+
+/* ====================================================== transitions */
+
+/* UNKNOWN */
+TEST(unknown_pickup_midstream)
+{
+    fx f;
+    fx_init(&f, 1000, 5000);
+    tx(&f, S, A | PSH, 100);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK(f.r.anomalies == BIT(MIDSTREAM));
+    CHECK(f.c.role_guessed);
+    /* the sender owns port 80, the lower one: it is guessed the server */
+    CHECK(f.c.client == C);
+    CHECK(f.r.ntransitions == 2);
+}
+
+TEST(unknown_send_syn)
+{
+    fx f;
+    fx_init(&f, 1000, 5000);
+    tx(&f, C, SYN, 0);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.c.client == C && !f.c.role_guessed);
+    CHECK(f.r.ntransitions == 1 && f.r.transitions[0].from == TCPL_UNKNOWN);
+    CHECK(f.all == 0);
+}
+
+/* CLOSED */
+TEST(closed_send_synack)
+{
+    fx f;
+    fx_syn_sent(&f);
+    tx(&f, S, SYN | A, 0);
+    CHECK_STATE(&f, S, TCPL_SYN_RECEIVED);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT); /* not until the client's ACK */
+    CHECK(f.all == 0);
+}
+
+TEST(closed_send_syn_simultaneous_open)
+{
+    fx f;
+    fx_syn_sent(&f);
+    tx(&f, S, SYN, 0);
+    CHECK_STATE(&f, S, TCPL_SYN_SENT);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK(f.r.anomalies == BIT(SIMULTANEOUS_OPEN));
+}
+
+TEST(first_segment_synack_names_server)
+{
+    fx f;
+    fx_init(&f, 1000, 5000);
+    f.nxt[C]++; /* the client's SYN went by before the capture started */
+    tx(&f, S, SYN | A, 0);
+    CHECK(f.c.client == C && !f.c.role_guessed);
+    CHECK_STATE(&f, S, TCPL_SYN_RECEIVED);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK(f.all == 0);
+}
+
+/* SYN_SENT */
+TEST(syn_sent_recv_syn)
+{
+    fx f;
+    fx_syn_received(&f);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK(f.r.ntransitions == 2);
+    CHECK(f.all == 0);
+}
+
+TEST(syn_sent_send_synack_simultaneous)
+{
+    fx f;
+    fx_syn_sent(&f);
+    uint32_t cisn = 1000, sisn = 5000;
+    tx(&f, S, SYN, 0);
+    /* each answers the other's SYN with a SYN-ACK repeating its own ISN */
+    raw(&f, C, SYN | A, cisn, sisn + 1, 0, 65535);
+    CHECK_STATE(&f, C, TCPL_SYN_RECEIVED);
+    raw(&f, S, SYN | A, sisn, cisn + 1, 0, 65535);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK(f.all == BIT(SIMULTANEOUS_OPEN));
+}
+
+TEST(syn_sent_recv_rst_refused)
+{
+    fx f;
+    fx_syn_sent(&f);
+    raw(&f, S, RST | A, 0, 1001, 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(REFUSED));
+    CHECK(f.r.nevents == 1 && f.r.events[0].endpoint == C);
+    CHECK(f.c.first_closer == -1); /* never opened, so nobody closed it */
+}
+
+TEST(syn_sent_rst_bad_ack_ignored)
+{
+    fx f;
+    fx_syn_sent(&f);
+    raw(&f, S, RST | A, 0, 999, 0, 0);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK(f.r.anomalies == BIT(RST_OUT_OF_WINDOW));
+}
+
+TEST(syn_sent_send_rst)
+{
+    fx f;
+    fx_syn_received(&f);
+    /* the client rejects the SYN-ACK: it abandoned the attempt */
+    raw(&f, C, RST, 1001, 0, 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(!(f.all & BIT(RESET)));
+}
+
+/* SYN_RECEIVED */
+TEST(syn_received_syn_acked)
+{
+    fx f;
+    fx_syn_received(&f);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+}
+
+TEST(syn_received_send_fin)
+{
+    fx f;
+    fx_syn_received(&f);
+    /* the server closes before the handshake completes */
+    tx_ack(&f, S, FIN | A, 0, 1001);
+    CHECK_STATE(&f, S, TCPL_FIN_WAIT_1);
+    CHECK(f.c.first_closer == S);
+}
+
+TEST(syn_received_recv_fin)
+{
+    fx f;
+    fx_syn_received(&f);
+    tx(&f, C, FIN | A, 0); /* the client's ACK completes, its FIN follows */
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_1);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSE_WAIT);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
+}
+
+TEST(syn_received_recv_fin_before_handshake_ack)
+{
+    fx f;
+    fx_syn_received(&f);
+    /* the server acks a FIN while it never saw its SYN acked: the FIN's
+     * own ACK field was not seen (it went by before the capture) */
+    uint32_t cfin = f.nxt[C];
+    raw(&f, C, FIN, cfin, 0, 0, 65535);
+    raw(&f, S, A, 5001, cfin + 1, 0, 65535);
+    CHECK_STATE(&f, S, TCPL_CLOSE_WAIT);
+}
+
+TEST(syn_received_send_rst)
+{
+    fx f;
+    fx_syn_received(&f);
+    raw(&f, S, RST | A, 5001, 1001, 0, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+}
+
+TEST(syn_received_recv_rst)
+{
+    fx f;
+    fx_syn_received(&f);
+    raw(&f, C, RST, 1001, 0, 0, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+}
+
+/* ESTABLISHED */
+TEST(established_send_fin)
+{
+    fx f;
+    fx_established(&f);
+    tx(&f, C, FIN | A, 0);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_1);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED); /* not until it acks the FIN */
+    CHECK(f.c.first_closer == C && !f.c.first_close_rst);
+    CHECK(f.all == 0);
+}
+
+TEST(established_recv_fin)
+{
+    fx f;
+    fx_fin_wait_1(&f);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSE_WAIT);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
+    CHECK(f.r.ntransitions == 2);
+}
+
+TEST(established_send_rst_reset)
+{
+    fx f;
+    fx_established(&f);
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(RESET));
+    CHECK(f.c.first_closer == C && f.c.first_close_rst);
+}
+
+TEST(established_recv_rst_from_server)
+{
+    fx f;
+    fx_established(&f);
+    raw(&f, S, RST | A, f.nxt[S], f.nxt[C], 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(RESET) && f.r.events[0].endpoint == S);
+}
+
+/* FIN_WAIT_1 */
+TEST(fin_wait_1_fin_acked)
+{
+    fx f;
+    fx_fin_wait_1(&f);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
+}
+
+TEST(fin_wait_1_recv_fin_closing)
+{
+    fx f;
+    fx_closing(&f);
+    CHECK_STATE(&f, C, TCPL_CLOSING);
+    CHECK_STATE(&f, S, TCPL_FIN_WAIT_2);
+    CHECK(f.all == BIT(SIMULTANEOUS_CLOSE));
+}
+
+TEST(fin_wait_1_fin_ack_in_one_segment)
+{
+    fx f;
+    fx_fin_wait_1(&f);
+    tx(&f, S, FIN | A, 0); /* acks the FIN and closes at once */
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
+    CHECK_STATE(&f, S, TCPL_LAST_ACK); /* through CLOSE_WAIT, receipt first */
+    CHECK(f.r.ntransitions == 3);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.all == 0);
+}
+
+TEST(fin_wait_1_send_rst)
+{
+    fx f;
+    fx_fin_wait_1(&f);
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(RST_AFTER_FIN));
+}
+
+TEST(fin_wait_1_recv_rst)
+{
+    fx f;
+    fx_fin_wait_1(&f);
+    raw(&f, S, RST | A, f.nxt[S], f.nxt[C] - 1, 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(RST_AFTER_FIN));
+}
+
+/* FIN_WAIT_2 */
+TEST(fin_wait_2_recv_fin)
+{
+    fx f;
+    fx_last_ack(&f);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.all == 0);
+}
+
+TEST(fin_wait_2_send_rst_data_after_close)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    /* the server writes to a client that called close(): Linux answers
+     * with a bare RST whose sequence number is the data's ACK */
+    tx(&f, S, A | PSH, 50);
+    raw(&f, C, RST, f.nxt[C], 0, 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(RST_AFTER_FIN));
+}
+
+TEST(fin_wait_2_recv_rst)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    raw(&f, S, RST | A, f.nxt[S], f.nxt[C], 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+}
+
+/* CLOSING */
+TEST(closing_fin_acked)
+{
+    fx f;
+    fx_closing(&f);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_TIME_WAIT);
+}
+
+TEST(closing_send_rst)
+{
+    fx f;
+    fx_closing(&f);
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+}
+
+TEST(closing_recv_rst)
+{
+    fx f;
+    fx_closing(&f);
+    raw(&f, S, RST | A, f.nxt[S], f.nxt[C], 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+}
+
+/* TIME_WAIT */
+TEST(time_wait_recv_rst)
+{
+    fx f;
+    fx_time_wait(&f);
+    raw(&f, S, RST, f.nxt[S], 0, 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+}
+
+TEST(time_wait_send_rst)
+{
+    fx f;
+    fx_time_wait(&f);
+    raw(&f, C, RST, f.nxt[C], 0, 0, 0);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+}
+
+TEST(time_wait_retransmitted_fin_no_transition)
+{
+    fx f;
+    fx_time_wait(&f);
+    raw(&f, S, FIN | A, f.nxt[S] - 1, f.nxt[C], 0, 65535);
+    CHECK(f.r.ntransitions == 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+}
+
+/* CLOSE_WAIT */
+TEST(close_wait_send_fin)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    tx(&f, S, FIN | A, 0);
+    CHECK_STATE(&f, S, TCPL_LAST_ACK);
+    CHECK(f.c.first_closer == C); /* the client closed first */
+}
+
+TEST(close_wait_send_rst)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    raw(&f, S, RST | A, f.nxt[S], f.nxt[C], 0, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(RST_AFTER_FIN));
+}
+
+TEST(close_wait_recv_rst)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+}
+
+/* LAST_ACK */
+TEST(last_ack_fin_acked)
+{
+    fx f;
+    fx_last_ack(&f);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(tcpl_conn_is_over(&f.c) == false); /* the client is in TIME_WAIT */
+}
+
+TEST(last_ack_send_rst)
+{
+    fx f;
+    fx_last_ack(&f);
+    raw(&f, S, RST | A, f.nxt[S], f.nxt[C], 0, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+}
+
+TEST(last_ack_recv_rst)
+{
+    fx f;
+    fx_last_ack(&f);
+    raw(&f, C, RST, f.nxt[C], 0, 0, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(tcpl_conn_is_over(&f.c));
+}
+
+/* ========================================================= anomalies */
+
+TEST(refused_ipv4_or_ipv6_alike)
+{
+    /* the engine never sees addresses: one test covers both families */
+    fx f;
+    fx_syn_sent(&f);
+    wait_ms(&f, 1);
+    raw(&f, S, RST | A, 0, 1001, 0, 0);
+    CHECK(f.all == BIT(REFUSED));
+    fin(&f);
+    CHECK(f.r.anomalies == 0); /* nothing left open at the end */
+}
+
+TEST(syn_unanswered_retransmitted)
+{
+    fx f;
+    fx_syn_sent(&f);
+    wait_ms(&f, 990);
+    raw(&f, C, SYN, 1000, 0, 0, 65535);
+    CHECK(f.r.anomalies == BIT(SYN_UNANSWERED));
+    CHECK(f.r.ntransitions == 0);
+    CHECK(f.r.events[0].duration_ns == 1000 * MS);
+    raw(&f, C, SYN, 1000, 0, 0, 65535);
+    CHECK(f.r.anomalies == 0); /* raised once */
+}
+
+TEST(syn_unanswered_late_synack)
+{
+    fx f;
+    fx_syn_sent(&f);
+    wait_ms(&f, 1500);
+    tx(&f, S, SYN | A, 0);
+    CHECK(f.r.anomalies == BIT(SYN_UNANSWERED));
+}
+
+TEST(syn_unanswered_at_end)
+{
+    fx f;
+    fx_syn_sent(&f);
+    fin(&f);
+    CHECK(f.r.anomalies == BIT(SYN_UNANSWERED));
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    fin(&f);
+    CHECK(f.r.anomalies == 0); /* finish runs once */
+}
+
+TEST(syn_answered_in_time_is_clean)
+{
+    fx f;
+    fx_established(&f);
+    fin(&f);
+    CHECK(f.all == 0);
+}
+
+TEST(handshake_incomplete_at_end)
+{
+    fx f;
+    fx_syn_received(&f);
+    wait_ms(&f, 1000);
+    /* the SYN-ACK is retransmitted: the client's ACK never comes */
+    raw(&f, S, SYN | A, 5000, 1001, 0, 65535);
+    CHECK(f.r.ntransitions == 0 && f.r.anomalies == 0);
+    fin(&f);
+    CHECK(f.r.anomalies == BIT(HANDSHAKE_INCOMPLETE));
+    CHECK(f.r.events[0].endpoint == S);
+    CHECK_STATE(&f, S, TCPL_SYN_RECEIVED);
+}
+
+TEST(half_open_bare_rst_answers_data)
+{
+    fx f;
+    fx_established(&f);
+    tx(&f, S, A | PSH, 100);
+    /* no socket on the client any more: its kernel answers with a bare
+     * RST numbered by the data's ACK */
+    raw(&f, C, RST, f.nxt[C], 0, 0, 0);
+    CHECK(f.r.anomalies == BIT(HALF_OPEN));
+    CHECK(f.r.events[0].endpoint == C);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+}
+
+TEST(half_open_keepalives_unanswered_then_abort)
+{
+    fx f;
+    fx_established(&f);
+    for (int i = 0; i < 3; i++) {
+        wait_ms(&f, 1000);
+        raw(&f, C, A, f.nxt[C] - 1, f.nxt[S], 0, 65535);
+    }
+    CHECK(f.all == 0);
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    CHECK(f.r.anomalies == BIT(HALF_OPEN));
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED); /* deaf: it never got the RST */
+}
+
+TEST(half_open_retransmissions_unanswered_to_end)
+{
+    fx f;
+    fx_established(&f);
+    uint32_t seq = f.nxt[S];
+    tx(&f, S, A | PSH, 100);
+    raw(&f, S, A | PSH, seq, f.nxt[C], 100, 65535);
+    raw(&f, S, A | PSH, seq, f.nxt[C], 100, 65535);
+    fin(&f);
+    CHECK(f.r.anomalies == BIT(HALF_OPEN));
+    CHECK(f.r.events[0].endpoint == C); /* the silent one lost it */
+}
+
+TEST(answered_retransmission_is_clean)
+{
+    fx f;
+    fx_established(&f);
+    uint32_t seq = f.nxt[S];
+    tx(&f, S, A | PSH, 100);
+    raw(&f, S, A | PSH, seq, f.nxt[C], 100, 65535);
+    tx(&f, C, A, 0);
+    raw(&f, S, A | PSH, seq, f.nxt[C], 100, 65535);
+    fin(&f);
+    CHECK(f.all == 0);
+}
+
+TEST(close_wait_stall_on_late_fin)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    wait_ms(&f, 1500);
+    tx(&f, S, FIN | A, 0);
+    CHECK(f.r.anomalies == BIT(CLOSE_WAIT_STALL));
+    CHECK(f.r.events[0].endpoint == S);
+    CHECK(f.r.events[0].duration_ns == 1510 * MS);
+    char line[200];
+    tcpl_describe(&f.c, &f.r.events[0], line, sizeof line);
+    CHECK(strcmp(line, "server stayed in CLOSE_WAIT 1.5 s: the application did "
+                       "not close its socket after client's FIN") == 0);
+}
+
+TEST(close_wait_stall_until_end)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    wait_ms(&f, 3000);
+    fin(&f);
+    CHECK(f.r.anomalies == BIT(CLOSE_WAIT_STALL));
+    CHECK_STATE(&f, S, TCPL_CLOSE_WAIT);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
+}
+
+TEST(close_wait_short_is_clean)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    wait_ms(&f, 500);
+    tx(&f, S, FIN | A, 0);
+    tx(&f, C, A, 0);
+    fin(&f);
+    CHECK(f.all == 0);
+}
+
+TEST(close_wait_stall_threshold_is_configurable)
+{
+    fx f;
+    tcpl_config cfg;
+    tcpl_config_init(&cfg);
+    cfg.close_wait_stall_ns = 5000 * MS;
+    fx_init(&f, 1000, 5000);
+    tcpl_conn_init(&f.c, &cfg);
+    tx(&f, C, SYN, 0);
+    tx(&f, S, SYN | A, 0);
+    tx(&f, C, A, 0);
+    tx(&f, C, FIN | A, 0);
+    tx(&f, S, A, 0);
+    wait_ms(&f, 3000);
+    fin(&f);
+    CHECK(f.all == 0);
+}
+
+TEST(close_wait_stall_then_write_meets_rst)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    wait_ms(&f, 2000);
+    tx(&f, S, A | PSH, 10);
+    CHECK(f.r.anomalies == BIT(CLOSE_WAIT_STALL));
+    raw(&f, C, RST, f.nxt[C], 0, 0, 0);
+    CHECK(f.r.anomalies == BIT(RST_AFTER_FIN));
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+}
+
+TEST(rst_after_fin_half_close_then_abort)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    tx(&f, S, A | PSH, 300); /* data the client will never read */
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    CHECK(f.r.anomalies == BIT(RST_AFTER_FIN));
+    CHECK(f.c.first_closer == C && !f.c.first_close_rst);
+}
+
+TEST(zero_window_and_recovery)
+{
+    fx f;
+    fx_established(&f);
+    f.win[S] = 0;
+    tx(&f, S, A, 0);
+    CHECK(f.r.anomalies == BIT(ZERO_WINDOW));
+    CHECK(f.r.events[0].endpoint == S);
+    tx(&f, S, A, 0);
+    CHECK(f.r.anomalies == 0); /* once per episode */
+    f.win[S] = 1000;
+    tx(&f, S, A, 0);
+    f.win[S] = 0;
+    tx(&f, S, A, 0);
+    CHECK(f.r.anomalies == BIT(ZERO_WINDOW)); /* a new episode */
+}
+
+TEST(zero_window_stall_and_probes)
+{
+    fx f;
+    fx_established(&f);
+    f.win[S] = 0;
+    tx(&f, S, A, 0);
+    /* Linux's zero-window probes: one below the next sequence number.
+     * They are answered, and are not keepalives of a dead peer. */
+    for (int i = 0; i < 4; i++) {
+        wait_ms(&f, 400);
+        raw(&f, C, A, f.nxt[C] - 1, f.nxt[S], 0, 65535);
+        tx(&f, S, A, 0);
+    }
+    CHECK(f.all == (BIT(ZERO_WINDOW) | BIT(ZERO_WINDOW_STALL)));
+    f.win[S] = 5000;
+    tx(&f, S, A, 0);
+    fin(&f);
+    CHECK(f.r.anomalies == 0);
+}
+
+TEST(zero_window_stall_until_end)
+{
+    fx f;
+    fx_established(&f);
+    f.win[C] = 0;
+    tx(&f, C, A, 0);
+    wait_ms(&f, 2000);
+    fin(&f);
+    CHECK(f.r.anomalies == BIT(ZERO_WINDOW_STALL));
+    CHECK(f.r.events[0].duration_ns == 2000 * MS);
+}
+
+TEST(zero_window_not_on_rst_or_syn)
+{
+    fx f;
+    fx_init(&f, 1000, 5000);
+    raw(&f, C, SYN, 1000, 0, 0, 0);
+    raw(&f, S, RST | A, 0, 1001, 0, 0);
+    CHECK(!(f.all & BIT(ZERO_WINDOW)));
+}
+
+TEST(reset_abort_linger0)
+{
+    fx f;
+    fx_established(&f);
+    tx(&f, C, A | PSH, 1000);
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    CHECK(f.all == BIT(RESET));
+    CHECK(tcpl_conn_is_over(&f.c));
+}
+
+TEST(data_after_fin)
+{
+    fx f;
+    fx_fin_wait_1(&f);
+    tx(&f, C, A | PSH, 10);
+    CHECK(f.r.anomalies == BIT(DATA_AFTER_FIN));
+}
+
+TEST(fin_with_data_is_clean)
+{
+    fx f;
+    fx_established(&f);
+    tx(&f, C, FIN | A | PSH, 100);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_1);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSE_WAIT);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
+    CHECK(f.all == 0);
+}
+
+TEST(ack_of_data_before_fin_does_not_close)
+{
+    fx f;
+    fx_established(&f);
+    uint32_t before = f.nxt[C];
+    tx(&f, C, FIN | A | PSH, 100);
+    tx_ack(&f, S, A, 0, before + 100); /* data acked, FIN not */
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_1);
+}
+
+TEST(lost_fin_retransmitted_moves_receiver_once)
+{
+    fx f;
+    fx_established(&f);
+    uint32_t fseq = f.nxt[C];
+    tx(&f, C, FIN | A, 0);
+    tx_ack(&f, S, A | PSH, 10, fseq); /* the FIN was lost on the way */
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    raw(&f, C, FIN | A, fseq, f.nxt[S], 0, 65535);
+    CHECK(f.r.ntransitions == 0);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSE_WAIT);
+    CHECK(f.all == 0);
+}
+
+TEST(port_reuse_after_time_wait)
+{
+    fx f;
+    fx_time_wait(&f);
+    tcpl_segment s = {.ts_ns = f.t + MS, .seq = 90000, .flags = SYN, .from = C};
+    tcpl_result r;
+    CHECK(tcpl_step(&f.c, &s, &r) == TCPL_NEW_LIFECYCLE);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT); /* untouched */
+    tcpl_conn next;
+    tcpl_conn_successor(&next, &f.c);
+    CHECK(tcpl_step(&next, &s, &r) == TCPL_OK);
+    CHECK(r.anomalies == BIT(PORT_REUSE));
+    CHECK(next.ep[C].state == TCPL_SYN_SENT && next.ep[S].state == TCPL_CLOSED);
+}
+
+TEST(new_lifecycle_after_reset_is_not_reuse)
+{
+    fx f;
+    fx_established(&f);
+    raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
+    tcpl_segment s = {.ts_ns = f.t + MS, .seq = 90000, .flags = SYN, .from = S};
+    tcpl_result r;
+    CHECK(tcpl_step(&f.c, &s, &r) == TCPL_NEW_LIFECYCLE);
+    tcpl_conn next;
+    tcpl_conn_successor(&next, &f.c);
+    CHECK(tcpl_step(&next, &s, &r) == TCPL_OK);
+    CHECK(r.anomalies == 0);
+    CHECK(next.client == S); /* roles follow the new SYN */
+}
+
+TEST(port_reuse_while_open)
+{
+    fx f;
+    fx_established(&f);
+    raw(&f, C, SYN, 777777, 0, 0, 65535);
+    CHECK(f.rc == TCPL_OK);
+    CHECK(f.r.anomalies == BIT(PORT_REUSE));
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+}
+
+TEST(retransmitted_syn_is_same_lifecycle)
+{
+    fx f;
+    fx_syn_sent(&f);
+    raw(&f, C, SYN, 1000, 0, 0, 65535);
+    CHECK(f.rc == TCPL_OK);
+    CHECK(f.r.ntransitions == 0);
+}
+
+TEST(abandoned_attempt_new_isn_new_lifecycle)
+{
+    fx f;
+    fx_syn_sent(&f);
+    wait_ms(&f, 3000);
+    raw(&f, C, SYN, 424242, 0, 0, 65535);
+    CHECK(f.rc == TCPL_NEW_LIFECYCLE);
+}
+
+TEST(simultaneous_close_both_time_wait)
+{
+    fx f;
+    fx_closing(&f);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_TIME_WAIT);
+    CHECK(f.all == BIT(SIMULTANEOUS_CLOSE));
+    CHECK(f.c.first_closer == C);
+}
+
+TEST(midstream_role_guess_by_port)
+{
+    fx f;
+    fx_init(&f, 1000, 5000);
+    tx(&f, C, A | PSH, 10); /* from port 40000 to port 80 */
+    CHECK(f.c.client == C && f.c.role_guessed);
+    CHECK(strcmp(tcpl_role_name(&f.c, S), "server") == 0);
+    tx(&f, C, FIN | A, 0);
+    tx(&f, S, FIN | A, 0);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.all == BIT(MIDSTREAM));
+}
+
+TEST(midstream_without_ports_sender_is_client)
+{
+    tcpl_conn c;
+    tcpl_result r;
+    tcpl_conn_init(&c, NULL);
+    tcpl_segment s = {.ts_ns = 1, .seq = 5, .ack = 9, .flags = A, .window = 10, .from = 1};
+    CHECK(tcpl_step(&c, &s, &r) == TCPL_OK);
+    CHECK(c.client == 1 && c.role_guessed);
+}
+
+TEST(rst_out_of_window_ignored)
+{
+    fx f;
+    fx_established(&f);
+    raw(&f, S, RST | A, f.nxt[S] + 100000, f.nxt[C], 0, 0);
+    CHECK(f.r.anomalies == BIT(RST_OUT_OF_WINDOW));
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK(f.c.first_closer == -1);
+}
+
+TEST(syn_with_data_tfo)
+{
+    fx f;
+    fx_init(&f, 1000, 5000);
+    tx(&f, C, SYN, 20); /* TFO: data in the SYN */
+    tx(&f, S, SYN | A, 0);
+    CHECK(f.r.transitions[0].to == TCPL_SYN_RECEIVED);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK(f.all == 0);
+}
+
+TEST(sequence_wraparound_full_lifecycle)
+{
+    fx f;
+    fx_init(&f, 0xFFFFFFF0u, 0xFFFFFF00u);
+    tx(&f, C, SYN, 0);
+    tx(&f, S, SYN | A, 0);
+    tx(&f, C, A, 0);
+    tx(&f, C, A | PSH, 100); /* crosses 2^32 */
+    tx(&f, S, A | PSH, 1000);
+    tx(&f, C, FIN | A, 0);
+    tx(&f, S, A, 0);
+    CHECK_STATE(&f, S, TCPL_CLOSE_WAIT);
+    tx(&f, S, FIN | A, 0);
+    tx(&f, C, A, 0);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.all == 0);
+}
+
+TEST(capture_ends_mid_connection_is_clean)
+{
+    fx f;
+    fx_established(&f);
+    fin(&f);
+    CHECK(f.r.anomalies == 0);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+}
+
+TEST(time_in_state_reported_before_segment)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    wait_ms(&f, 490);
+    tx(&f, S, FIN | A, 0);
+    CHECK(f.r.in_state_ns[S] == 500 * MS);
+}
+
+TEST(invalid_sender_rejected)
+{
+    tcpl_conn c;
+    tcpl_result r;
+    tcpl_conn_init(&c, NULL);
+    tcpl_segment s = {.from = 2, .flags = SYN};
+    CHECK(tcpl_step(&c, &s, &r) == TCPL_EINVAL);
+    CHECK(c.segments == 0);
+}
+
+TEST(names_round_trip)
+{
+    for (int i = 0; i < TCPL_STATE_COUNT; i++) {
+        const char *n = tcpl_state_name((tcpl_state)i);
+        CHECK(tcpl_state_from_name(n, strlen(n)) == i);
+    }
+    for (int i = 0; i < TCPL_ANOMALY_COUNT; i++) {
+        const char *n = tcpl_anomaly_name((tcpl_anomaly)i);
+        CHECK(tcpl_anomaly_from_name(n, strlen(n)) == i);
+        CHECK(strchr(tcpl_anomaly_template((tcpl_anomaly)i), '\n') == NULL);
+    }
+    CHECK(tcpl_state_from_name("CLOSE_WAITX", 10) == TCPL_CLOSE_WAIT);
+    CHECK(tcpl_state_from_name("LISTEN", 6) == -1);
+    CHECK(strcmp(tcpl_state_name((tcpl_state)99), "?") == 0);
+}
+
+TEST(describe_truncates_safely)
+{
+    fx f;
+    fx_fin_wait_2(&f);
+    tcpl_event e = {TCPL_A_CLOSE_WAIT_STALL, S, 3000 * MS};
+    char small[12];
+    size_t want = tcpl_describe(&f.c, &e, small, sizeof small);
+    CHECK(strlen(small) == sizeof small - 1);
+    CHECK(want > sizeof small);
+    CHECK(strncmp(small, "server stay", 11) == 0);
+}
+
+/* ---------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+    int run = 0, bad = 0;
+    for (int i = 0; i < ntests; i++) {
+        if (argc > 1 && strcmp(argv[1], tests[i].label) != 0)
+            continue;
+        failed = 0;
+        tests[i].fn();
+        run++;
+        if (failed) {
+            bad++;
+            fprintf(stderr, "FAIL %s\n", tests[i].label);
+        }
+    }
+    if (run == 0) {
+        fprintf(stderr, "no test named %s\n", argc > 1 ? argv[1] : "");
+        return 2;
+    }
+    printf("%d passed, %d failed\n", run - bad, bad);
+    return bad ? 1 : 0;
+}
