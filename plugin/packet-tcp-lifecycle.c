@@ -1,0 +1,677 @@
+/*
+ * packet-tcp-lifecycle.c - the Wireshark adapter of the tcp.lifecycle engine.
+ *
+ * A postdissector: for every frame that carries TCP it decodes the frame's
+ * own bytes with tcpl_wire_decode() (cheaper than asking Wireshark to keep
+ * the tcp.* fields for us, which costs a proto tree per frame), steps the
+ * engine of the frame's 4-tuple, and stores a compact record per frame.
+ * That happens once, on the first, in-order pass; every later dissection of
+ * the frame (GUI clicks, tshark -2's second pass) draws the stored record,
+ * so random access shows the same per-packet values.  Stream-level fields
+ * are drawn from the lifecycle itself: what is known so far in one pass,
+ * the whole capture (closed with tcpl_finish at the capture's end) when the
+ * frame is revisited.
+ *
+ * No TCP rule lives here: states, transitions and anomalies all come from
+ * core/.  Limits: only the outermost IP/TCP header of a frame is decoded,
+ * so TCP inside tunnels (GRE, VXLAN, IP-in-IP, ...) is not tracked; the
+ * link types are those tcpl_wire_decode() knows (Ethernet, Linux cooked
+ * v1/v2, raw IP, BSD/OpenBSD loopback).
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <wiretap/wtap.h>
+#include <wsutil/report_message.h>
+#include <wsutil/wmem/wmem.h>
+
+#include "packet-tcp-lifecycle.h"
+#include "tcpl/tcpl.h"
+#include "tcpl/wire.h"
+
+/* ------------------------------------------------------------ registration */
+
+static int proto_tcp_lifecycle = -1;
+
+static int hf_lifecycle = -1;
+static int hf_state = -1;
+static int hf_src_state = -1;
+static int hf_dst_state = -1;
+static int hf_client_state = -1;
+static int hf_server_state = -1;
+static int hf_role = -1;
+static int hf_role_guessed = -1;
+static int hf_transition = -1;
+static int hf_anomaly = -1;
+static int hf_time_in_state = -1;
+static int hf_stream = -1;
+static int hf_stream_client_state = -1;
+static int hf_stream_server_state = -1;
+static int hf_stream_anomaly = -1;
+static int hf_stream_first_closer = -1;
+static int hf_stream_close_type = -1;
+static int hf_stream_duration = -1;
+
+static int ett_lifecycle = -1;
+static int ett_stream = -1;
+
+/* One expert field per anomaly, indexed by tcpl_anomaly. */
+static expert_field ei_anomaly[TCPL_ANOMALY_COUNT];
+
+static dissector_handle_t tcpl_handle;
+
+/* Preferences, gathered in one place.  Wireshark 4.0 has no decimal
+ * preference type, and thresholds below a second matter (a SYN answer
+ * time of 0.2 s), so the values are strings holding decimal seconds. */
+static struct {
+    const char *syn_timeout;
+    const char *close_wait_stall;
+    const char *zero_window_stall;
+} prefs_text = {"1", "1", "1"};
+
+/* The engine configuration the preferences translate into; copied into
+ * each new connection, so a change applies after the redissection
+ * Wireshark runs when preferences change. */
+static tcpl_config tcpl_cfg;
+
+/* ------------------------------------------------------------ per-file state */
+
+/*
+ * Flows are keyed by the 4-tuple, not by tcp.stream: Wireshark may start a
+ * new tcp.stream on port reuse, while the engine must see the reuse to
+ * report it.  Side 0 of a key is the (address, port) that sorts lower.
+ */
+typedef struct flow_key {
+    uint8_t addr[2][16];
+    uint16_t port[2];
+    uint8_t family;
+    uint8_t pad; /* zeroed, so the key can be hashed and compared as bytes */
+} flow_key;
+
+typedef struct frame_event {
+    uint8_t anomaly;     /* tcpl_anomaly */
+    uint8_t endpoint;    /* in the numbering of the lifecycle it is about */
+    uint8_t of_prev;     /* about the lifecycle this frame's SYN succeeded */
+    int64_t duration_ns;
+} frame_event;
+
+typedef struct lifecycle {
+    tcpl_conn conn;          /* live: advanced by every first-pass frame */
+    struct lifecycle *prev;  /* lifecycle it succeeded on the same 4-tuple */
+    uint32_t last_frame;     /* latest frame stepped into it */
+    uint8_t ep0_side;        /* flow_key side of the engine's endpoint 0 */
+    /* Revisited frames show the lifecycle as of the capture's end.  That
+     * view is a finished copy, rebuilt if the live one moved on since (a
+     * live capture keeps adding frames while older ones are redrawn). */
+    tcpl_conn *final;
+    uint32_t final_segments;
+    int64_t final_end_ns;
+    uint8_t nfinal_events;
+    frame_event final_events[TCPL_MAX_EVENTS];
+} lifecycle;
+
+typedef struct flow {
+    flow_key key;
+    lifecycle *cur;
+} flow;
+
+/* What one frame did, stored on the first pass and drawn on every pass.
+ * Transitions and events are rare, so they live in a separate block that
+ * most frames do not have. */
+typedef struct frame_rec {
+    lifecycle *lc;
+    int64_t in_state_ns;      /* sender's time in its state before the frame */
+    tcpl_transition *trans;   /* ntrans entries */
+    frame_event *events;      /* nevents entries */
+    uint8_t state[2];         /* both endpoints after the frame */
+    uint8_t from;             /* engine endpoint that sent the frame */
+    uint8_t ntrans;
+    uint8_t nevents;
+} frame_rec;
+
+/*
+ * Frame records, indexed by frame number, in pages so that the table grows
+ * without copying (a doubling array would briefly hold two copies, raising
+ * peak memory on big captures).  Non-TCP frames cost one NULL pointer.
+ */
+#define REC_PAGE_BITS 12
+#define REC_PAGE_SIZE (1u << REC_PAGE_BITS)
+
+static frame_rec ***rec_pages;
+static uint32_t rec_npages;
+static wmem_map_t *flows;
+static int64_t capture_end_ns;
+static bool capture_seen;
+
+static void tcpl_init(void)
+{
+    rec_pages = NULL;
+    rec_npages = 0;
+    flows = NULL;
+    capture_end_ns = 0;
+    capture_seen = false;
+}
+
+static void tcpl_cleanup(void)
+{
+    /* The memory itself belongs to the file scope, which Wireshark frees;
+     * only the pointers into it must not outlive the file. */
+    tcpl_init();
+}
+
+static frame_rec *rec_get(uint32_t num)
+{
+    uint32_t page = num >> REC_PAGE_BITS;
+
+    if (page >= rec_npages || rec_pages[page] == NULL)
+        return NULL;
+    return rec_pages[page][num & (REC_PAGE_SIZE - 1)];
+}
+
+static void rec_put(uint32_t num, frame_rec *r)
+{
+    uint32_t page = num >> REC_PAGE_BITS;
+
+    if (page >= rec_npages) {
+        uint32_t n = rec_npages ? rec_npages : 16;
+        frame_rec ***grown;
+
+        while (n <= page)
+            n *= 2;
+        grown = wmem_alloc0_array(wmem_file_scope(), frame_rec **, n);
+        if (rec_npages)
+            memcpy(grown, rec_pages, rec_npages * sizeof *grown);
+        rec_pages = grown;
+        rec_npages = n;
+    }
+    if (rec_pages[page] == NULL)
+        rec_pages[page] =
+            wmem_alloc0_array(wmem_file_scope(), frame_rec *, REC_PAGE_SIZE);
+    rec_pages[page][num & (REC_PAGE_SIZE - 1)] = r;
+}
+
+static guint flow_hash(gconstpointer k)
+{
+    return wmem_strong_hash((const guint8 *)k, sizeof(flow_key));
+}
+
+static gboolean flow_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(flow_key)) == 0;
+}
+
+/* ------------------------------------------------------------ first pass */
+
+/* Wireshark's encapsulation numbers to the libpcap LINKTYPE_ values the
+ * decoder speaks.  wiretap has this mapping but does not export it. */
+static int linktype_of(int encap)
+{
+    switch (encap) {
+    case WTAP_ENCAP_ETHERNET: return TCPL_LINK_ETHERNET;
+    case WTAP_ENCAP_SLL: return TCPL_LINK_LINUX_SLL;
+    case WTAP_ENCAP_SLL2: return TCPL_LINK_LINUX_SLL2;
+    case WTAP_ENCAP_RAW_IP: return TCPL_LINK_RAW;
+    case WTAP_ENCAP_RAW_IP4: return TCPL_LINK_IPV4;
+    case WTAP_ENCAP_RAW_IP6: return TCPL_LINK_IPV6;
+    case WTAP_ENCAP_NULL: return TCPL_LINK_NULL;
+    case WTAP_ENCAP_LOOP: return TCPL_LINK_LOOP;
+    default: return -1;
+    }
+}
+
+/* Fill a canonical key; returns the side the sender is on. */
+static int make_key(const tcpl_wire_tcp *w, flow_key *k)
+{
+    size_t alen = w->family == 6 ? 16 : 4;
+    int c = memcmp(w->src, w->dst, alen);
+    int src_side;
+
+    if (c == 0)
+        c = (int)w->sport - (int)w->dport;
+    src_side = c <= 0 ? 0 : 1;
+    memset(k, 0, sizeof *k);
+    k->family = w->family;
+    memcpy(k->addr[src_side], w->src, alen);
+    memcpy(k->addr[!src_side], w->dst, alen);
+    k->port[src_side] = w->sport;
+    k->port[!src_side] = w->dport;
+    return src_side;
+}
+
+static lifecycle *lifecycle_new(int ep0_side)
+{
+    lifecycle *lc = wmem_new0(wmem_file_scope(), lifecycle);
+
+    tcpl_conn_init(&lc->conn, &tcpl_cfg);
+    lc->ep0_side = (uint8_t)ep0_side;
+    return lc;
+}
+
+static void copy_events(frame_event *dst, const tcpl_result *r, int of_prev)
+{
+    for (int i = 0; i < r->nevents; i++) {
+        dst[i].anomaly = (uint8_t)r->events[i].anomaly;
+        dst[i].endpoint = r->events[i].endpoint;
+        dst[i].of_prev = (uint8_t)of_prev;
+        dst[i].duration_ns = r->events[i].duration_ns;
+    }
+}
+
+static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
+{
+    const wtap_rec *rec = pinfo->rec;
+    tcpl_wire_tcp w;
+    tcpl_segment seg;
+    tcpl_result res, fin;
+    flow_key key;
+    flow *f;
+    lifecycle *lc;
+    frame_rec *r;
+    int linktype, side, from, rc;
+    guint caplen;
+    int64_t ts;
+
+    if (rec == NULL || rec->rec_type != REC_TYPE_PACKET)
+        return NULL;
+    linktype = linktype_of(rec->rec_header.packet_header.pkt_encap);
+    caplen = tvb_captured_length(tvb);
+    if (linktype < 0 || caplen == 0)
+        return NULL;
+    if (tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w) !=
+        TCPL_WIRE_TCP)
+        return NULL;
+
+    ts = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    if (!capture_seen || ts > capture_end_ns)
+        capture_end_ns = ts;
+    capture_seen = true;
+
+    if (flows == NULL)
+        flows = wmem_map_new(wmem_file_scope(), flow_hash, flow_equal);
+    side = make_key(&w, &key);
+    f = (flow *)wmem_map_lookup(flows, &key);
+    if (f == NULL) {
+        f = wmem_new(wmem_file_scope(), flow);
+        f->key = key;
+        f->cur = lifecycle_new(side);
+        wmem_map_insert(flows, &f->key, f);
+    }
+    lc = f->cur;
+    from = side == lc->ep0_side ? 0 : 1;
+    tcpl_wire_segment(&w, ts, (uint8_t)from, &seg);
+    fin.nevents = 0;
+    rc = tcpl_step(&lc->conn, &seg, &res);
+    if (rc == TCPL_NEW_LIFECYCLE) {
+        /* The SYN opens a new lifecycle on the same 4-tuple: close the
+         * books on the old one here, and keep what that revealed so that
+         * the SYN's frame can show it. */
+        lifecycle *next = lifecycle_new(side);
+
+        tcpl_finish(&lc->conn, ts, &fin);
+        tcpl_conn_successor(&next->conn, &lc->conn);
+        next->prev = lc;
+        f->cur = next;
+        lc = next;
+        from = 0;
+        tcpl_wire_segment(&w, ts, 0, &seg);
+        rc = tcpl_step(&lc->conn, &seg, &res);
+    }
+    if (rc != TCPL_OK)
+        return NULL;
+    lc->last_frame = pinfo->num;
+
+    r = wmem_new(wmem_file_scope(), frame_rec);
+    r->lc = lc;
+    r->in_state_ns = res.in_state_ns[from];
+    r->state[0] = (uint8_t)res.state[0];
+    r->state[1] = (uint8_t)res.state[1];
+    r->from = (uint8_t)from;
+    r->ntrans = res.ntransitions;
+    r->nevents = (uint8_t)(fin.nevents + res.nevents);
+    r->trans = NULL;
+    r->events = NULL;
+    if (r->ntrans) {
+        r->trans = wmem_alloc_array(wmem_file_scope(), tcpl_transition,
+                                    r->ntrans);
+        memcpy(r->trans, res.transitions, r->ntrans * sizeof *r->trans);
+    }
+    if (r->nevents) {
+        r->events = wmem_alloc_array(wmem_file_scope(), frame_event,
+                                     r->nevents);
+        copy_events(r->events, &fin, 1);
+        copy_events(r->events + fin.nevents, &res, 0);
+    }
+    rec_put(pinfo->num, r);
+    return r;
+}
+
+/* ------------------------------------------------------------ drawing */
+
+/* The lifecycle as the whole capture shows it: finished at the capture's
+ * end unless a successor already finished it at its own SYN. */
+static const tcpl_conn *final_view(lifecycle *lc)
+{
+    tcpl_result fin;
+
+    if (lc->conn.finished)
+        return &lc->conn;
+    if (lc->final != NULL && lc->final_segments == lc->conn.segments &&
+        lc->final_end_ns == capture_end_ns)
+        return lc->final;
+    if (lc->final == NULL)
+        lc->final = wmem_new(wmem_file_scope(), tcpl_conn);
+    *lc->final = lc->conn;
+    tcpl_finish(lc->final, capture_end_ns, &fin);
+    lc->final_segments = lc->conn.segments;
+    lc->final_end_ns = capture_end_ns;
+    lc->nfinal_events = fin.nevents;
+    copy_events(lc->final_events, &fin, 0);
+    return lc->final;
+}
+
+static proto_item *add_str(proto_tree *t, int hf, tvbuff_t *tvb,
+                           const char *s)
+{
+    proto_item *it = proto_tree_add_string(t, hf, tvb, 0, 0, s);
+
+    proto_item_set_generated(it);
+    return it;
+}
+
+static void add_ns(proto_tree *t, int hf, tvbuff_t *tvb, int64_t ns)
+{
+    nstime_t v;
+
+    v.secs = (time_t)(ns / 1000000000);
+    v.nsecs = (int)(ns % 1000000000);
+    proto_item_set_generated(proto_tree_add_time(t, hf, tvb, 0, 0, &v));
+}
+
+static void add_expert(packet_info *pinfo, proto_item *it,
+                       const tcpl_conn *c, const frame_event *e)
+{
+    tcpl_event ev;
+    char text[256];
+
+    ev.anomaly = (tcpl_anomaly)e->anomaly;
+    ev.endpoint = e->endpoint;
+    ev.duration_ns = e->duration_ns;
+    tcpl_describe(c, &ev, text, sizeof text);
+    expert_add_info_format(pinfo, it, &ei_anomaly[e->anomaly], "%s", text);
+}
+
+static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                        lifecycle *lc, const tcpl_conn *c, bool whole)
+{
+    proto_item *top = proto_tree_add_item(t, hf_stream, tvb, 0, 0, ENC_NA);
+    proto_tree *st = proto_item_add_subtree(top, ett_stream);
+    proto_item *last = NULL;
+
+    proto_item_set_generated(top);
+    if (c->client >= 0) {
+        add_str(st, hf_stream_client_state, tvb,
+                tcpl_state_name(c->ep[c->client].state));
+        add_str(st, hf_stream_server_state, tvb,
+                tcpl_state_name(c->ep[!c->client].state));
+    }
+    for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
+        if (c->anomalies & TCPL_BIT(a))
+            last = add_str(st, hf_stream_anomaly, tvb,
+                           tcpl_anomaly_name((tcpl_anomaly)a));
+    if (c->first_closer >= 0) {
+        add_str(st, hf_stream_first_closer, tvb,
+                tcpl_role_name(c, c->first_closer));
+        add_str(st, hf_stream_close_type, tvb,
+                c->first_close_rst ? "RST" : "FIN");
+    }
+    add_ns(st, hf_stream_duration, tvb, c->last_ns - c->first_ns);
+
+    /* What only the capture's end revealed gets its expert info once, on
+     * the lifecycle's last frame, so the Expert dialog lists it once. */
+    if (whole && pinfo->num == lc->last_frame && c == lc->final)
+        for (int i = 0; i < lc->nfinal_events; i++)
+            add_expert(pinfo, last, c, &lc->final_events[i]);
+}
+
+static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                 const frame_rec *r)
+{
+    lifecycle *lc = r->lc;
+    bool whole = PINFO_FD_VISITED(pinfo);
+    const tcpl_conn *c = whole ? final_view(lc) : &lc->conn;
+    int from = r->from, to = !r->from;
+    proto_item *top;
+    proto_tree *t;
+
+    top = proto_tree_add_item(tree, hf_lifecycle, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(top);
+    t = proto_item_add_subtree(top, ett_lifecycle);
+
+    add_str(t, hf_state, tvb, tcpl_state_name((tcpl_state)r->state[from]));
+    add_str(t, hf_state, tvb, tcpl_state_name((tcpl_state)r->state[to]));
+    add_str(t, hf_src_state, tvb, tcpl_state_name((tcpl_state)r->state[from]));
+    add_str(t, hf_dst_state, tvb, tcpl_state_name((tcpl_state)r->state[to]));
+    if (c->client >= 0) {
+        int cl = c->client;
+
+        add_str(t, hf_client_state, tvb,
+                tcpl_state_name((tcpl_state)r->state[cl]));
+        add_str(t, hf_server_state, tvb,
+                tcpl_state_name((tcpl_state)r->state[!cl]));
+        add_str(t, hf_role, tvb, tcpl_role_name(c, from));
+        proto_item_set_generated(proto_tree_add_boolean(
+            t, hf_role_guessed, tvb, 0, 0, c->role_guessed != 0));
+    }
+    if (r->in_state_ns >= 0)
+        add_ns(t, hf_time_in_state, tvb, r->in_state_ns);
+
+    /* Formatting a transition costs; skip it when nobody looks. */
+    if (r->ntrans && proto_field_is_referenced(tree, hf_transition)) {
+        for (int i = 0; i < r->ntrans; i++) {
+            const tcpl_transition *tr = &r->trans[i];
+            char s[96];
+
+            snprintf(s, sizeof s, "%s %s -> %s",
+                     tcpl_role_name(c, tr->endpoint), tcpl_state_name(tr->from),
+                     tcpl_state_name(tr->to));
+            add_str(t, hf_transition, tvb, s);
+        }
+    }
+    for (int i = 0; i < r->nevents; i++) {
+        const frame_event *e = &r->events[i];
+        const tcpl_conn *about = e->of_prev && lc->prev ? &lc->prev->conn : c;
+        proto_item *it = add_str(t, hf_anomaly, tvb,
+                                 tcpl_anomaly_name((tcpl_anomaly)e->anomaly));
+
+        add_expert(pinfo, it, about, e);
+    }
+
+    draw_stream(t, tvb, pinfo, lc, c, whole);
+}
+
+static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
+                                 proto_tree *tree, void *data _U_)
+{
+    frame_rec *r;
+
+    if (!PINFO_FD_VISITED(pinfo))
+        r = compute(tvb, pinfo);
+    else
+        r = rec_get(pinfo->num);
+    /* Without a tree there is nothing to draw, and expert infos are only
+     * collected by taps that ask for a tree. */
+    if (r == NULL || tree == NULL)
+        return 0;
+    draw(tvb, pinfo, tree, r);
+    return tvb_captured_length(tvb);
+}
+
+/* ------------------------------------------------------------ preferences */
+
+#define TCPL_PREF_MAX_S 86400.0
+
+/* Decimal seconds to ns; keeps `fallback` and says so if the text is not a
+ * number in range, because a string preference cannot be refused when set. */
+static int64_t pref_seconds(const char *name, const char *text,
+                            int64_t fallback)
+{
+    char *end = NULL;
+    double s;
+
+    if (text == NULL || *text == '\0')
+        return fallback;
+    s = g_ascii_strtod(text, &end);
+    while (end && (*end == ' ' || *end == '\t'))
+        end++;
+    if (end == text || end == NULL || *end != '\0' || !isfinite(s) ||
+        s < 0 || s > TCPL_PREF_MAX_S) {
+        report_failure("tcp_lifecycle.%s: \"%s\" is not a number of seconds "
+                       "from 0 to %.0f; using %.3f",
+                       name, text, TCPL_PREF_MAX_S, (double)fallback / 1e9);
+        return fallback;
+    }
+    return (int64_t)llround(s * 1e9);
+}
+
+static void tcpl_prefs_apply(void)
+{
+    tcpl_config d;
+
+    tcpl_config_init(&d);
+    tcpl_cfg.syn_timeout_ns =
+        pref_seconds("syn_timeout", prefs_text.syn_timeout, d.syn_timeout_ns);
+    tcpl_cfg.close_wait_stall_ns =
+        pref_seconds("close_wait_stall", prefs_text.close_wait_stall,
+                     d.close_wait_stall_ns);
+    tcpl_cfg.zero_window_stall_ns =
+        pref_seconds("zero_window_stall", prefs_text.zero_window_stall,
+                     d.zero_window_stall_ns);
+}
+
+/* ------------------------------------------------------------ registration */
+
+/* Map the engine's severities to Wireshark's; a constant expression so the
+ * expert table below can be generated at compile time. */
+#define TCPL_PI_SEVERITY(s)                                                    \
+    ((s) == TCPL_SEV_CHAT   ? PI_CHAT                                          \
+     : (s) == TCPL_SEV_NOTE ? PI_NOTE                                          \
+     : (s) == TCPL_SEV_WARN ? PI_WARN                                          \
+                            : PI_ERROR)
+
+void proto_register_tcp_lifecycle(void)
+{
+    static hf_register_info hf[] = {
+        {&hf_lifecycle,
+         {"TCP lifecycle", "tcp.lifecycle", FT_NONE, BASE_NONE, NULL, 0x0,
+          "Inferred RFC 9293 state of both endpoints", HFILL}},
+        {&hf_state,
+         {"State", "tcp.lifecycle.state", FT_STRING, BASE_NONE, NULL, 0x0,
+          "State of either endpoint after this segment", HFILL}},
+        {&hf_src_state,
+         {"Sender state", "tcp.lifecycle.src_state", FT_STRING, BASE_NONE,
+          NULL, 0x0, "State of the sending endpoint after this segment",
+          HFILL}},
+        {&hf_dst_state,
+         {"Receiver state", "tcp.lifecycle.dst_state", FT_STRING, BASE_NONE,
+          NULL, 0x0, "State of the receiving endpoint after this segment",
+          HFILL}},
+        {&hf_client_state,
+         {"Client state", "tcp.lifecycle.client_state", FT_STRING, BASE_NONE,
+          NULL, 0x0, NULL, HFILL}},
+        {&hf_server_state,
+         {"Server state", "tcp.lifecycle.server_state", FT_STRING, BASE_NONE,
+          NULL, 0x0, NULL, HFILL}},
+        {&hf_role,
+         {"Sender role", "tcp.lifecycle.role", FT_STRING, BASE_NONE, NULL,
+          0x0, "client or server", HFILL}},
+        {&hf_role_guessed,
+         {"Role guessed", "tcp.lifecycle.role_guessed", FT_BOOLEAN, BASE_NONE,
+          NULL, 0x0, "No handshake seen: client and server guessed", HFILL}},
+        {&hf_transition,
+         {"Transition", "tcp.lifecycle.transition", FT_STRING, BASE_NONE,
+          NULL, 0x0, "State change this segment caused", HFILL}},
+        {&hf_anomaly,
+         {"Anomaly", "tcp.lifecycle.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Lifecycle anomaly this segment revealed", HFILL}},
+        {&hf_time_in_state,
+         {"Time in state", "tcp.lifecycle.time_in_state", FT_RELATIVE_TIME,
+          BASE_NONE, NULL, 0x0,
+          "How long the sender had been in its state before this segment",
+          HFILL}},
+        {&hf_stream,
+         {"Stream", "tcp.lifecycle.stream", FT_NONE, BASE_NONE, NULL, 0x0,
+          "The whole lifecycle this segment belongs to", HFILL}},
+        {&hf_stream_client_state,
+         {"Final client state", "tcp.lifecycle.stream.client_state",
+          FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_stream_server_state,
+         {"Final server state", "tcp.lifecycle.stream.server_state",
+          FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_stream_anomaly,
+         {"Stream anomaly", "tcp.lifecycle.stream.anomaly", FT_STRING,
+          BASE_NONE, NULL, 0x0, "Any anomaly of this lifecycle", HFILL}},
+        {&hf_stream_first_closer,
+         {"First closer", "tcp.lifecycle.stream.first_closer", FT_STRING,
+          BASE_NONE, NULL, 0x0, "Endpoint that closed first", HFILL}},
+        {&hf_stream_close_type,
+         {"Close type", "tcp.lifecycle.stream.close_type", FT_STRING,
+          BASE_NONE, NULL, 0x0, "FIN or RST: how the first close happened",
+          HFILL}},
+        {&hf_stream_duration,
+         {"Duration", "tcp.lifecycle.stream.duration", FT_RELATIVE_TIME,
+          BASE_NONE, NULL, 0x0, "First to last segment of the lifecycle",
+          HFILL}},
+    };
+    static int *ett[] = {&ett_lifecycle, &ett_stream};
+    static ei_register_info ei[] = {
+#define TCPL_EI(id, name, sev, text)                                           \
+    {&ei_anomaly[TCPL_A_##id],                                                 \
+     {"tcp.lifecycle.expert." name, PI_SEQUENCE, TCPL_PI_SEVERITY(sev),        \
+      "TCP lifecycle: " name, EXPFILL}},
+        TCPL_ANOMALIES(TCPL_EI)
+#undef TCPL_EI
+    };
+    module_t *m;
+    expert_module_t *em;
+
+    proto_tcp_lifecycle = proto_register_protocol(
+        "TCP Lifecycle", "TCP lifecycle", "tcp_lifecycle");
+    proto_register_field_array(proto_tcp_lifecycle, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    em = expert_register_protocol(proto_tcp_lifecycle);
+    expert_register_field_array(em, ei, array_length(ei));
+
+    tcpl_config_init(&tcpl_cfg);
+    m = prefs_register_protocol(proto_tcp_lifecycle, tcpl_prefs_apply);
+    prefs_register_string_preference(
+        m, "syn_timeout", "SYN answer time (s)",
+        "A SYN with no SYN-ACK after this many seconds (decimals allowed) "
+        "is flagged syn_unanswered",
+        &prefs_text.syn_timeout);
+    prefs_register_string_preference(
+        m, "close_wait_stall", "CLOSE_WAIT stall (s)",
+        "An endpoint in CLOSE_WAIT this many seconds (decimals allowed) is "
+        "flagged close_wait_stall",
+        &prefs_text.close_wait_stall);
+    prefs_register_string_preference(
+        m, "zero_window_stall", "Zero-window stall (s)",
+        "A receive window held at 0 this many seconds (decimals allowed) is "
+        "flagged zero_window_stall",
+        &prefs_text.zero_window_stall);
+
+    register_init_routine(tcpl_init);
+    register_cleanup_routine(tcpl_cleanup);
+}
+
+void proto_reg_handoff_tcp_lifecycle(void)
+{
+    tcpl_handle = create_dissector_handle(dissect_tcp_lifecycle,
+                                          proto_tcp_lifecycle);
+    register_postdissector(tcpl_handle);
+}
