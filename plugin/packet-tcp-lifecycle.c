@@ -27,6 +27,7 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
+#include <epan/tap.h>
 #include <wiretap/wtap.h>
 #include <wsutil/report_message.h>
 #include <wsutil/wmem/wmem.h>
@@ -65,6 +66,7 @@ static int ett_stream = -1;
 static expert_field ei_anomaly[TCPL_ANOMALY_COUNT];
 
 static dissector_handle_t tcpl_handle;
+static int expert_tap = -1;
 
 /* Preferences, gathered in one place.  Wireshark 4.0 has no decimal
  * preference type, and thresholds below a second matter (a SYN answer
@@ -156,13 +158,17 @@ static void tcpl_init(void)
     flows = NULL;
     capture_end_ns = 0;
     capture_seen = false;
+    /* The expert tap is registered after the plugins' handoffs. */
+    expert_tap = find_tap_id("expert");
 }
 
 static void tcpl_cleanup(void)
 {
     /* The memory itself belongs to the file scope, which Wireshark frees;
      * only the pointers into it must not outlive the file. */
-    tcpl_init();
+    rec_pages = NULL;
+    rec_npages = 0;
+    flows = NULL;
 }
 
 static frame_rec *rec_get(uint32_t num)
@@ -504,9 +510,10 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
         r = compute(tvb, pinfo);
     else
         r = rec_get(pinfo->num);
-    /* Without a tree there is nothing to draw, and expert infos are only
-     * collected by taps that ask for a tree. */
-    if (r == NULL || tree == NULL)
+    /* Without a tree only expert infos matter, and only when a tap collects
+     * them (tshark -z expert builds no tree): drawing into a NULL tree
+     * formats nothing but the rare anomaly texts. */
+    if (r == NULL || (tree == NULL && !have_tap_listener(expert_tap)))
         return 0;
     draw(tvb, pinfo, tree, r);
     return tvb_captured_length(tvb);
