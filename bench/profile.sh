@@ -55,10 +55,20 @@ for v in plain plugin; do
     perf report -i "$work/perf.$v.data" --no-children --sort dso --stdio 2>/dev/null |
         grep -E '^ +[0-9]' | head -8
 done
-echo "== plugin: hottest symbols (self time)"
-perf report -i "$work/perf.plugin.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
-    grep -E '^ +[0-9]' | head -25
-echo "== plugin: symbols in tcp_lifecycle.so (self time)"
-perf report -i "$work/perf.plugin.data" --no-children --dsos tcp_lifecycle.so --sort sym --stdio -g none 2>/dev/null |
-    grep -E '^ +[0-9]' | head -15
-echo "== callers into Wireshark from the plugin: perf report -i $work/perf.plugin.data --children"
+# Absolute sample counts, so the two runs compare directly (same sampling
+# rate, same packets): what the plugin run spends more, symbol by symbol.
+samples() { # DATA -> "count<TAB>dso sym" per symbol
+    perf report -i "$1" --no-children --sort dso,sym --stdio -g none -n 2>/dev/null |
+        awk '/^ +[0-9.]+%/ { n = $2; $1 = ""; $2 = ""; sub(/^ +/, ""); print n "\t" $0 }'
+}
+samples "$work/perf.plain.data" >"$work/perf.plain.txt"
+samples "$work/perf.plugin.data" >"$work/perf.plugin.txt"
+awk -F'\t' 'NR == FNR { base[$2] = $1; tb += $1; next }
+    { tp += $1; d = $1 - base[$2]; if (d > 0) print d "\t" $2 }
+    END { printf "total samples: plain %d, plugin %d (+%.1f%%)\n", tb, tp, 100 * (tp - tb) / tb > "/dev/stderr" }' \
+    "$work/perf.plain.txt" "$work/perf.plugin.txt" | sort -t$'\t' -k1,1nr | head -25 >"$work/perf.diff.txt"
+echo "== symbols with the most extra samples in the plugin run (1 sample = 0.5 ms)"
+cat "$work/perf.diff.txt"
+echo "== symbols in tcp_lifecycle.so (self samples)"
+grep 'tcp_lifecycle.so' "$work/perf.plugin.txt" | sort -t$'\t' -k1,1nr | head -15
+echo "== call chains: perf report -i $work/perf.plugin.data --children"

@@ -61,12 +61,15 @@ done
 # ---------------------------------------------------------------- build
 if [ $do_build = 1 ]; then
     command -v cmake >/dev/null || die "needs cmake (or --no-build)"
-    if [ ! -f "$build/CMakeCache.txt" ]; then
-        cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    fi
+    # Configure every time: the top level adds plugin/ and postproc/ only
+    # when their CMakeLists.txt exist, which a stale cache would not notice.
+    cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$build/bench-configure.log" 2>&1 ||
+        die "cmake configure failed, see $build/bench-configure.log"
     # Others' work in progress may break a target; measure what did build,
     # and say so in the results.
-    if ! cmake --build "$build" -j"$(nproc)" -k >"$build/bench-build.log" 2>&1; then
+    keep_going=(-k)
+    grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja' "$build/CMakeCache.txt" && keep_going=(-k 0)
+    if ! cmake --build "$build" -j"$(nproc)" -- "${keep_going[@]}" >"$build/bench-build.log" 2>&1; then
         build_note="build had errors (see $build/bench-build.log): stale or missing binaries possible"
         echo "run.sh: warning: $build_note" >&2
     fi
