@@ -41,7 +41,7 @@
 enum { HDR_LEN = 16, MAGIC0 = 'T', MAGIC1 = 'L' };
 
 #define SCENARIOS(X)                                                         \
-    X(RPC_CLIENT_CLOSE, "rpc, client closes first", 300)                      \
+    X(RPC_CLIENT_CLOSE, "rpc, client closes first", 297)                      \
     X(RPC_SERVER_CLOSE, "rpc, server closes first", 220)                      \
     X(BULK_DOWN, "bulk download", 100)                                        \
     X(BULK_UP, "upload + half-close", 80)                                     \
@@ -49,7 +49,8 @@ enum { HDR_LEN = 16, MAGIC0 = 'T', MAGIC1 = 'L' };
     X(CLIENT_ABORT, "client RST abort", 70)                                   \
     X(SERVER_ABORT, "server RST abort", 60)                                   \
     X(UNREAD_CLOSE, "server closes with unread data", 85)                     \
-    X(ZERO_WINDOW, "slow reader (zero window)", 5)
+    X(ZERO_WINDOW, "slow reader (zero window)", 5)                            \
+    X(LAZY_CLOSE, "client slow to close (CLOSE_WAIT)", 3)
 
 enum scenario {
 #define SC_ENUM(id, text, weight) SC_##id,
@@ -155,7 +156,11 @@ static void make_plan(unsigned n, struct plan *p)
         break;
     case SC_ZERO_WINDOW:
         p->resp_size = pick(&st, 64, 160) * 1024;
-        p->extra = pick(&st, 250, 700); /* ms before the reader starts */
+        p->extra = pick(&st, 250, 1500); /* ms before the reader starts */
+        break;
+    case SC_LAZY_CLOSE:
+        p->rounds = pick(&st, 1, 3);
+        p->extra = pick(&st, 1100, 1600); /* ms in CLOSE_WAIT */
         break;
     default:
         break;
@@ -318,7 +323,7 @@ static void *serve(void *arg)
         if (send_all(fd, NULL, resp) < 0)
             goto out;
     }
-    if (sc == SC_RPC_SERVER_CLOSE ||
+    if (sc == SC_RPC_SERVER_CLOSE || sc == SC_LAZY_CLOSE ||
         (sc == SC_BULK_DOWN && !(hdr[12] & 1))) {
         /* Server closes first; the client answers with its own close. */
         close(fd);
@@ -477,6 +482,13 @@ static int run_client(const struct plan *p)
             (p->sc == SC_BULK_DOWN && !(p->extra & 1))) {
             /* The server closes first; the client sees EOF, then closes. */
             ok = recv_to_eof(fd);
+            break;
+        }
+        if (p->sc == SC_LAZY_CLOSE) {
+            /* An application that forgets its socket for a while after the
+             * peer's FIN: CLOSE_WAIT for over a second. */
+            ok = recv_to_eof(fd);
+            usleep(p->extra * 1000u);
             break;
         }
         ok = 0;
