@@ -79,6 +79,10 @@ int tcpl_report_close(tcpl_report *r);
 int tcpl_report_export(tcpl_report *r, const tcpl_report_opts *o,
                        const char *path);
 
+/* The same over an export held in memory (the fuzz target). */
+int tcpl_report_export_mem(tcpl_report *r, const tcpl_report_opts *o,
+                           const char *name, const char *data, size_t len);
+
 /*
  * The same for a capture file read directly (`report --pcap`): provided by
  * the pcap reader (postproc/pcap_in.c, the annotate engineer's), declared

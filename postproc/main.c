@@ -1,0 +1,289 @@
+/*
+ * main.c - `tcp-lifecycle`: option parsing and subcommand dispatch.
+ *
+ * A tiny hand-written parser in the jq style: long options with their
+ * value either in the next argument or after '=', strict numeric checks that
+ * name the accepted range, and documented exit codes (0 ok, 1 bad input or
+ * I/O error, 2 usage).  `annotate` and `report --pcap` live in the pcap
+ * reader's files; they are weak references here, so this program builds and
+ * says so plainly when they are not compiled in.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "report.h"
+
+#define PROG "tcp-lifecycle"
+
+#ifndef TCPL_VERSION
+#define TCPL_VERSION "0.1.0"
+#endif
+
+/* Provided by postproc/annotate.c when it is built in. */
+int tcpl_cmd_annotate(int argc, char **argv);
+#pragma weak tcpl_cmd_annotate
+#pragma weak tcpl_report_pcap
+
+static const char usage_text[] =
+    "usage: " PROG " fields [--plugin]\n"
+    "       " PROG " report [OPTIONS] FILE...\n"
+    "       " PROG " annotate ...   (see " PROG " annotate --help)\n"
+    "       " PROG " --help | --version\n"
+    "\n"
+    "Infer the RFC 9293 state of both endpoints of every TCP connection in a\n"
+    "tshark export and report each connection's timeline and anomalies.\n"
+    "\n"
+    "fields    print the tshark -e options of the export report reads:\n"
+    "            tshark -r X.pcap -T fields -E header=y -E separator=/t \\\n"
+    "                   $(" PROG " fields) > X.tsv\n"
+    "          --plugin adds the tcp.lifecycle.* columns of the Wireshark\n"
+    "          plugin, which report then checks against its own inference\n"
+    "\n"
+    "report    read exports (FILE '-' is standard input), one section each\n"
+    "  --format text|csv|json   text for people (default), CSV one row per\n"
+    "                           stream, JSON Lines one object per stream and\n"
+    "                           a last object with the totals\n"
+    "  --stream N[.M]           only stream N (tcp.stream), or only its M-th\n"
+    "                           port-reuse successor N.M\n"
+    "  --anomalies-only         only connections with at least one anomaly\n"
+    "  --syn-timeout S          SYN without SYN-ACK for S seconds is\n"
+    "                           syn_unanswered (default 1)\n"
+    "  --close-wait-stall S     CLOSE_WAIT this long is close_wait_stall (1)\n"
+    "  --zero-window-stall S    window 0 this long is zero_window_stall (1)\n"
+    "  --linger S               report a connection whose endpoints are all\n"
+    "                           closed, in TIME_WAIT or handshaking after S\n"
+    "                           idle seconds, freeing its memory (120; 0 =\n"
+    "                           keep all until the end)\n"
+    "  --pcap                   FILEs are capture files, read directly\n"
+    "\n"
+    "Exit status: 0 ok; 1 bad input, I/O error, or the export's tcp.lifecycle\n"
+    "columns disagree with the engine; 2 usage error.  See " PROG "(1).\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, PROG ": ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see " PROG " --help)\n");
+    return 2;
+}
+
+/* Seconds with up to 9 decimals, in 0..86400, to nanoseconds. */
+static bool parse_seconds(const char *s, int64_t *ns)
+{
+    int64_t sec = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        sec = sec * 10 + (*p - '0');
+        if (sec > 86400)
+            return false;
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
+            if (decimals == 9)
+                return false;
+            frac = frac * 10 + (*p - '0');
+        }
+        if (decimals == 0)
+            return false;
+    }
+    if (*p || digits == 0)
+        return false;
+    for (int k = decimals; k < 9; k++)
+        frac *= 10;
+    *ns = sec * 1000000000 + frac;
+    return *ns <= INT64_C(86400000000000);
+}
+
+static bool parse_u32(const char *s, const char *end, int64_t *out)
+{
+    int64_t v = 0;
+    if (s == end || end - s > 10)
+        return false;
+    for (; s < end; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (*s - '0');
+    }
+    if (v > UINT32_MAX)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_stream(const char *s, int64_t *stream, int64_t *succ)
+{
+    const char *dot = strchr(s, '.');
+    const char *end = s + strlen(s);
+    if (!parse_u32(s, dot ? dot : end, stream))
+        return false;
+    *succ = -1;
+    return !dot || parse_u32(dot + 1, end, succ);
+}
+
+/* "--name value" or "--name=value"; *i advances past what it used. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name,
+                             bool *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    *missing = false;
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int cmd_fields(int argc, char **argv)
+{
+    bool plugin = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--plugin") == 0)
+            plugin = true;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return fputs(usage_text, stdout) == EOF;
+        else
+            return usage_error("fields: unexpected argument '%s'", argv[i]);
+    }
+    for (int i = 0; tcpl_export_fields[i]; i++)
+        printf("%s-e %s", i ? " " : "", tcpl_export_fields[i]);
+    if (plugin)
+        printf(" -e tcp.lifecycle.src_state -e tcp.lifecycle.dst_state"
+               " -e tcp.lifecycle.anomaly");
+    putchar('\n');
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, PROG ": <stdout>: write error: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    tcpl_report_opts o;
+    tcpl_report_opts_init(&o);
+    bool pcap = false, only_files = false;
+    char **files = calloc((size_t)argc, sizeof *files);
+    int nfiles = 0;
+    if (!files) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    int rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        const char *a = argv[i];
+        const char *v;
+        bool missing;
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            files[nfiles++] = argv[i];
+        } else if (strcmp(a, "--") == 0) {
+            only_files = true;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            free(files);
+            return fputs(usage_text, stdout) == EOF;
+        } else if ((v = opt_value(argc, argv, &i, "--format", &missing)) ||
+                   missing) {
+            if (missing)
+                rc = usage_error("%s needs a value: text, csv or json", a);
+            else if (strcmp(v, "text") == 0)
+                o.format = TCPL_FMT_TEXT;
+            else if (strcmp(v, "csv") == 0)
+                o.format = TCPL_FMT_CSV;
+            else if (strcmp(v, "json") == 0)
+                o.format = TCPL_FMT_JSON;
+            else
+                rc = usage_error("--format: '%s' is not one of text, csv, json", v);
+        } else if ((v = opt_value(argc, argv, &i, "--stream", &missing)) ||
+                   missing) {
+            if (missing || !parse_stream(v, &o.stream, &o.successor))
+                rc = usage_error("--stream: '%s' is not N or N.M with N, M in "
+                                 "0..4294967295", missing ? "" : v);
+        } else if (strcmp(a, "--anomalies-only") == 0) {
+            o.anomalies_only = true;
+        } else if (strcmp(a, "--pcap") == 0) {
+            pcap = true;
+        } else {
+            static const char *const secs[] = {"--syn-timeout", "--close-wait-stall",
+                                               "--zero-window-stall", "--linger"};
+            int64_t *dst[] = {&o.tracker.cfg.syn_timeout_ns,
+                              &o.tracker.cfg.close_wait_stall_ns,
+                              &o.tracker.cfg.zero_window_stall_ns,
+                              &o.tracker.linger_ns};
+            size_t k;
+            for (k = 0; k < 4; k++) {
+                if ((v = opt_value(argc, argv, &i, secs[k], &missing)) || missing) {
+                    if (missing || !parse_seconds(v, dst[k]))
+                        rc = usage_error("%s needs seconds in 0..86400 (at most 9 "
+                                         "decimals)", secs[k]);
+                    break;
+                }
+            }
+            if (k == 4)
+                rc = usage_error("report: unknown option '%s'", a);
+        }
+    }
+    if (rc == 0 && nfiles == 0)
+        rc = usage_error("report: no input%s: name a FILE, or - for standard input",
+                         "");
+    if (rc == 0 && pcap && !tcpl_report_pcap)
+        rc = usage_error("report: %s is not built into this program", "--pcap");
+    if (rc) {
+        free(files);
+        return rc;
+    }
+
+    tcpl_report *r = tcpl_report_new(&o, stdout);
+    if (!r) {
+        free(files);
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    int status = 0;
+    for (int i = 0; i < nfiles; i++) {
+        int s = pcap ? tcpl_report_pcap(r, &o, files[i])
+                     : tcpl_report_export(r, &o, files[i]);
+        if (s)
+            status = 1;
+    }
+    if (tcpl_report_close(r) != 0) {
+        fprintf(stderr, PROG ": <stdout>: write error: %s\n", strerror(errno));
+        status = 1;
+    }
+    free(files);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "missing command: fields, report or annotate");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0)
+        return fputs(usage_text, stdout) == EOF;
+    if (strcmp(cmd, "--version") == 0)
+        return printf(PROG " %s\n", TCPL_VERSION) < 0;
+    if (strcmp(cmd, "fields") == 0)
+        return cmd_fields(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "annotate") == 0) {
+        /* The annotate engineer's subcommand (postproc/annotate.c). */
+        if (!tcpl_cmd_annotate)
+            return usage_error("%s is not built into this program", "annotate");
+        return tcpl_cmd_annotate(argc - 1, argv + 1);
+    }
+    return usage_error("unknown command '%s': fields, report or annotate", cmd);
+}
