@@ -77,10 +77,14 @@ dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$tmp/t
 [ "${dropped:-0}" = 0 ] || echo "make-capture.sh: warning: tcpdump dropped $dropped packets" >&2
 
 packets=$(capinfos -M -c -T -r "$tmp/cap.pcap" | cut -f2)
-# One line per TCP conversation (4-tuple) in the conv table.
-conns=$(tshark -n -q -r "$tmp/cap.pcap" -z conv,tcp 2>/dev/null | grep -c '<->' || true)
-syns=$(tshark -n -r "$tmp/cap.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' \
-    -T fields -e frame.number 2>/dev/null | wc -l)
+# Connections = SYNs without ACK; a 4-tuple seen in more than one SYN is
+# either a retransmitted SYN or the kernel reusing a TIME_WAIT 4-tuple
+# (tcp_tw_reuse applies to loopback by default), which is real and welcome.
+tshark -n -r "$tmp/cap.pcap" -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -T fields \
+    -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport \
+    2>/dev/null >"$tmp/syns.txt"
+syns=$(wc -l <"$tmp/syns.txt")
+tuples=$(sort -u "$tmp/syns.txt" | wc -l)
 bytes=$(stat -c %s "$tmp/cap.pcap")
 [ "$packets" -ge "$min_packets" ] ||
     die "only $packets packets (< $min_packets): raise loadgen's -n (e.g. -- -n 12000)"
@@ -89,6 +93,6 @@ mv "$tmp/cap.pcap" "$out"
 chmod 644 "$out"
 printf 'capture      %s\n' "$out"
 printf 'packets      %s\n' "$packets"
-printf 'conversations %s (4-tuples), SYNs without ACK %s\n' "$conns" "$syns"
+printf 'connections  %s SYNs without ACK, on %s distinct 4-tuples\n' "$syns" "$tuples"
 printf 'size         %s bytes\n' "$bytes"
 awk -v s="$start" -v e="$end" 'BEGIN { printf "load time    %.1f s\n", e - s }'
