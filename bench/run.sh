@@ -74,8 +74,11 @@ if [ $do_build = 1 ]; then
         echo "run.sh: warning: $build_note" >&2
     fi
 fi
-plugin_so=$(find "$build" -name tcp_lifecycle.so -type f 2>/dev/null | head -1)
-cli=$(find "$build" -name tcp-lifecycle -type f -perm -u+x 2>/dev/null | head -1)
+find_built() { # NAME: the build's own file, not run.sh's copies
+    find "$build" -path "$build/bench-work" -prune -o -name "$1" -type f -print 2>/dev/null | head -1
+}
+plugin_so=$(find_built tcp_lifecycle.so)
+cli=$(find_built tcp-lifecycle)
 
 if [ -z "$cap" ]; then
     cap=$build/bench.pcap
@@ -233,6 +236,14 @@ range() { # VARIANT -> "min-max" wall
     awk -F'\t' -v v="$1" '$1 == v { if (!n++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
         END { if (n) printf "%.3f-%.3f", lo, hi; else printf "-" }' "$samples"
 }
+# paired NUM DEN COLUMN: median over repetitions of NUM_i / DEN_i, the two
+# runs of one repetition being next to each other in time.
+paired() {
+    awk -F'\t' -v a="$1" -v b="$2" -v c="$3" '$1 == a { x[++na] = $c } $1 == b { y[++nb] = $c }
+        END { for (i = 1; i <= na && i <= nb; i++) if (y[i] > 0) print x[i] / y[i] }' "$samples" |
+        sort -g | awk '{ a[NR] = $1 } END { if (!NR) { print "n/a"; exit }
+            printf "%.3f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "n/a"; else printf "%.3f", a / b }'; }
 verdict() { # VALUE OP LIMIT
     awk -v x="$1" -v op="$2" -v l="$3" 'BEGIN { if (x == "n/a") { print "n/a"; exit }
@@ -245,7 +256,8 @@ results=$work/results.txt
     echo "machine:  $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
     echo "tshark:   $(tshark --version 2>/dev/null | head -1)"
     echo "capture:  $cap: $packets packets, $streams TCP streams, $(stat -c %s "$cap") bytes"
-    echo "runs:     $reps repetitions each, interleaved; medians (wall: min-max)"
+    echo "runs:     $reps repetitions each, interleaved; medians (wall: min-max);"
+    echo "          'paired' = median of the per-repetition ratios; verdicts use the medians"
     echo "load:     1-min load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after (other work on the machine inflates wall times)"
     echo
     printf '%-9s %10s %17s %13s %10s\n' variant "wall s" "(min-max)" "peak RSS MB" "CPU s"
@@ -266,15 +278,16 @@ results=$work/results.txt
     [ $have_cli = 0 ] || lps=$(awk -v l="$export_lines" -v t="$(med report 2)" 'BEGIN { printf "%.0f", l / t }')
     speedup=n/a
     [ $have_pcap = 0 ] || speedup=$(ratio "$(awk -v a="$(med export 2)" -v b="$(med report 2)" 'BEGIN { print a + b }')" "$(med pcap 2)")
-    printf '%-44s %12s  %s\n' ratio value target
-    printf '%-44s %12s  %s\n' "plugin/plain wall (one pass)" "$r_wall" "<= 1.10 $(verdict "$r_wall" '<=' 1.10)"
-    printf '%-44s %12s  %s\n' "plugin/plain peak RSS (one pass)" "$r_rss" "<= 1.20 $(verdict "$r_rss" '<=' 1.20)"
-    printf '%-44s %12s  %s\n' "plugin/plain CPU time (user+sys, one pass)" "$r_cpu" "informative: robust to load"
-    printf '%-44s %12s  %s\n' "plugin2/plain2 wall (two pass, -2)" "$r_wall2" "informative"
-    printf '%-44s %12s  %s\n' "plugin2/plain2 peak RSS (two pass, -2)" "$r_rss2" "informative"
-    printf '%-44s %12s  %s\n' "report/export wall" "$r_rep" "<= 0.10 $(verdict "$r_rep" '<=' 0.10)"
-    printf '%-44s %12s  %s\n' "report lines/s ($export_lines lines)" "$lps" ">= 2000000 $(verdict "$lps" '>=' 2000000)"
-    printf '%-44s %12s  %s\n' "(export+report)/pcap wall: --pcap speedup" "$speedup" "informative"
+    row() { printf '%-42s %9s %9s  %s\n' "$@"; }
+    row ratio "medians" "paired" target
+    row "plugin/plain wall (one pass)" "$r_wall" "$(paired plugin plain 2)" "<= 1.10 $(verdict "$r_wall" '<=' 1.10)"
+    row "plugin/plain peak RSS (one pass)" "$r_rss" "$(paired plugin plain 3)" "<= 1.20 $(verdict "$r_rss" '<=' 1.20)"
+    row "plugin/plain CPU user+sys (one pass)" "$r_cpu" "$(paired plugin plain 4)" "informative, robust to load"
+    row "plugin2/plain2 wall (two pass, -2)" "$r_wall2" "$(paired plugin2 plain2 2)" "informative"
+    row "plugin2/plain2 peak RSS (two pass, -2)" "$r_rss2" "$(paired plugin2 plain2 3)" "informative"
+    row "report/export wall" "$r_rep" "$(paired report export 2)" "<= 0.10 $(verdict "$r_rep" '<=' 0.10)"
+    row "report lines/s ($export_lines lines)" "$lps" "" ">= 2000000 $(verdict "$lps" '>=' 2000000)"
+    row "(export+report)/pcap wall: pcap speedup" "$speedup" "" "informative"
     echo
     echo "checks:   plugin annotated $annotated/$packets lines (one pass), $annotated2 (two pass);"
     echo "          report --pcap vs export path JSON: $same_json"
