@@ -1,0 +1,740 @@
+/*
+ * annotate.c - `tcp-lifecycle annotate IN OUT.pcapng [--labels CSV]` and
+ * `tcp-lifecycle report --pcap FILE`.
+ *
+ * Both read a capture with pcap_in, decode each frame's TCP header with
+ * core's wire decoder and feed the tracker, which steps the engine: the
+ * same path as the plugin's, so annotations and plugin fields agree.  This
+ * file only draws what the engine said -- states, transitions, anomalies
+ * through tcpl_state_name(), tcpl_role_name() and tcpl_describe() -- and
+ * holds no TCP rule.
+ *
+ * annotate reads the input twice.  Some anomalies are known only when the
+ * capture ends (a CLOSE_WAIT that lasts to the end, a SYN never answered);
+ * they belong on the lifecycle's last packet, which has been written by
+ * then.  The first pass runs the engine to the end and notes those; the
+ * second writes the copy.  The first pass also proves the whole input
+ * readable before any output exists, and all output goes through
+ * outfile.h, so a bad input never leaves an OUT that looks complete.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "pcap_in.h"
+#include "pcapng_out.h"
+#include "report.h"
+#include "tcpl/tcpl.h"
+#include "tcpl/wire.h"
+#include "tracker.h"
+
+#define PROG "tcp-lifecycle"
+
+#ifndef TCPL_VERSION
+#define TCPL_VERSION "0.1.0"
+#endif
+
+int tcpl_cmd_annotate(int argc, char **argv);
+
+static const char annotate_usage[] =
+    "usage: " PROG " annotate IN OUT.pcapng [--labels LABELS.csv] [OPTIONS]\n"
+    "\n"
+    "Copy the capture IN (pcap or pcapng) to OUT.pcapng with a packet comment\n"
+    "on every TCP packet: the states of both endpoints after it, the\n"
+    "transitions it caused and the lifecycle anomalies it revealed, e.g.\n"
+    "  client SYN_SENT -> ESTABLISHED | server ESTABLISHED\n"
+    "Other packets, timestamps, original lengths and existing comments are\n"
+    "kept.  OUT appears only when complete.\n"
+    "\n"
+    "  --labels FILE            also write one CSV row per packet: frame,\n"
+    "                           stream, src, dst, src_state, dst_state,\n"
+    "                           transition, anomalies, end_anomalies\n"
+    "  --syn-timeout S          seconds without SYN-ACK for syn_unanswered (1)\n"
+    "  --close-wait-stall S     seconds in CLOSE_WAIT for close_wait_stall (1)\n"
+    "  --zero-window-stall S    seconds at window 0 for zero_window_stall (1)\n"
+    "\n"
+    "Link types: Ethernet (802.1Q/802.1ad tags), Linux cooked v1/v2, raw IP,\n"
+    "BSD/OpenBSD loopback.  Exit status: 0 ok; 1 bad input or I/O error (no\n"
+    "OUT is left behind); 2 usage error.\n";
+
+/* ------------------------------------------------------------ helpers */
+
+static int annotate_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, PROG ": annotate: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see " PROG " annotate --help)\n");
+    return 2;
+}
+
+/* Seconds with up to 9 decimals, in 0..86400, to ns (as report's options). */
+static bool seconds_arg(const char *s, int64_t *ns)
+{
+    int64_t sec = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    const char *p = s;
+
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        sec = sec * 10 + (*p - '0');
+        if (sec > 86400)
+            return false;
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
+            if (decimals == 9)
+                return false;
+            frac = frac * 10 + (*p - '0');
+        }
+        if (decimals == 0)
+            return false;
+    }
+    if (*p || digits == 0)
+        return false;
+    for (int k = decimals; k < 9; k++)
+        frac *= 10;
+    *ns = sec * 1000000000 + frac;
+    return *ns <= INT64_C(86400000000000);
+}
+
+/* A bounded string builder: text past the end is dropped, never overrun. */
+typedef struct sbuf {
+    char *b;
+    size_t cap, len;
+} sbuf;
+
+static void sb_add(sbuf *s, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (s->len + 1 >= s->cap)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(s->b + s->len, s->cap - s->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    s->len += (size_t)n;
+    if (s->len >= s->cap)
+        s->len = s->cap - 1;
+}
+
+/* What the input loop counted, shared by annotate and report --pcap. */
+typedef struct feed_stats {
+    uint64_t records;
+    uint64_t non_tcp;
+    uint64_t incomplete;  /* truncated or malformed headers */
+    uint64_t first_incomplete;
+    int first_incomplete_rc;
+} feed_stats;
+
+/*
+ * Decode one packet and step it.  Returns 1 when it was a TCP packet the
+ * tracker took (pi filled when not NULL), 0 when it is not tracked, -1 when
+ * out of memory.
+ */
+static int feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
+                tcpl_wire_tcp *w, tcpl_packet_info *pi, feed_stats *st)
+{
+    tcpl_tuple t;
+    tcpl_segment s;
+    int rc;
+
+    st->records++;
+    rc = tcpl_wire_decode(linktype, p->data, p->caplen, w);
+    if (rc == TCPL_WIRE_NOT_TCP) {
+        st->non_tcp++;
+        return 0;
+    }
+    if (rc != TCPL_WIRE_TCP) {
+        if (st->incomplete++ == 0) {
+            st->first_incomplete = p->frame;
+            st->first_incomplete_rc = rc;
+        }
+        return 0;
+    }
+    memset(&t, 0, sizeof t);
+    t.family = w->family;
+    memcpy(t.src, w->src, 16);
+    memcpy(t.dst, w->dst, 16);
+    t.sport = w->sport;
+    t.dport = w->dport;
+    tcpl_wire_segment(w, p->ts_ns, 0, &s);
+    /* No stream hint: the tracker numbers lifecycles in the order they
+     * start, which is how Wireshark numbers tcp.stream (a port-reuse SYN
+     * starts a new one in both). */
+    if (tcpl_tracker_packet(tr, &t, &s, p->frame, -1, pi) != 0)
+        return -1;
+    return 1;
+}
+
+static void incomplete_note(const char *name, const feed_stats *st)
+{
+    if (st->incomplete == 0)
+        return;
+    fprintf(stderr,
+            PROG ": %s: note: %" PRIu64 " frame%s with a %s TCP/IP header "
+            "(first: frame %" PRIu64 ") not tracked\n",
+            name, st->incomplete, st->incomplete == 1 ? "" : "s",
+            st->first_incomplete_rc == TCPL_WIRE_TRUNCATED ? "truncated"
+                                                           : "malformed",
+            st->first_incomplete);
+}
+
+/* Open a capture and check that the decoder knows its link type. */
+static tcpl_pcap_in *open_capture(const char *path, bool comments, char *err,
+                                  size_t n)
+{
+    tcpl_pcap_in *in = tcpl_pcap_open(path, comments, err, n);
+    int lt;
+
+    if (!in)
+        return NULL;
+    lt = tcpl_pcap_linktype(in);
+    if (tcpl_wire_decode(lt, NULL, 0, &(tcpl_wire_tcp){0}) ==
+        TCPL_WIRE_LINKTYPE) {
+        snprintf(err, n, "%s: link type %d is not supported (Ethernet, Linux "
+                 "cooked v1/v2, raw IP and BSD/OpenBSD loopback are)",
+                 path, lt);
+        tcpl_pcap_close(in);
+        return NULL;
+    }
+    return in;
+}
+
+/* ------------------------------------------------------ report --pcap */
+
+int tcpl_report_pcap(tcpl_report *r, const tcpl_report_opts *o,
+                     const char *path)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char err[TCPL_PCAP_ERR];
+    tcpl_file_info info;
+    tcpl_tracker_opts to;
+    tcpl_tracker *tr = NULL;
+    tcpl_pcap_in *in;
+    tcpl_pcap_packet p;
+    tcpl_wire_tcp w;
+    feed_stats st;
+    int status = 0, lt;
+
+    memset(&info, 0, sizeof info);
+    memset(&st, 0, sizeof st);
+    info.kind = "pcap";
+    err[0] = '\0';
+    in = open_capture(path, false, err, sizeof err);
+    if (!in) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    lt = tcpl_pcap_linktype(in);
+    if (tcpl_report_begin_file(r, name) != 0) {
+        fprintf(stderr, PROG ": %s: cannot create a temporary file\n", name);
+        tcpl_pcap_close(in);
+        return 1;
+    }
+    to = o->tracker;
+    to.emit = tcpl_report_lifecycle;
+    to.user = r;
+    tr = tcpl_tracker_new(&to);
+    if (!tr)
+        snprintf(err, sizeof err, "%s: out of memory", name);
+    while (tr) {
+        int rc = tcpl_pcap_next(in, &p, err, sizeof err);
+        if (rc <= 0)
+            break;
+        if (tcpl_wire_decode(lt, p.data, p.caplen, &w) == TCPL_WIRE_TCP)
+            tcpl_report_origin(r, p.ts_ns);
+        if (feed(tr, lt, &p, &w, NULL, &st) < 0) {
+            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": out of memory",
+                     name, p.frame);
+            break;
+        }
+    }
+    if (tr && tcpl_tracker_finish(tr) != 0 && !err[0])
+        snprintf(err, sizeof err, "%s: out of memory", name);
+    if (tr)
+        tcpl_tracker_get_stats(tr, &info.stats);
+    else
+        info.stats.first_ns = INT64_MAX, info.stats.last_ns = INT64_MIN;
+    tcpl_tracker_free(tr);
+    tcpl_pcap_close(in);
+    incomplete_note(name, &st);
+    info.lines = st.records;
+    info.skipped_non_tcp = st.non_tcp;
+    info.skipped_incomplete = st.incomplete;
+    if (err[0]) {
+        fprintf(stderr, PROG ": %s\n", err);
+        info.error = err;
+        status = 1;
+    }
+    if (tcpl_report_end_file(r, &info) != 0)
+        status = 1;
+    return status;
+}
+
+/* ------------------------------------------------------------ annotate */
+
+/* An anomaly only the end of a lifecycle revealed, drawn on its last
+ * packet. */
+typedef struct end_note {
+    uint64_t frame;
+    tcpl_anomaly anomaly;
+    char *text;
+} end_note;
+
+typedef struct annotate_ctx {
+    const char *in_path;
+    /* pass 1 */
+    end_note *notes;
+    size_t nnotes, notes_cap;
+    bool oom;
+    /* pass 2: the lifecycle a port-reuse SYN just ended, for describing
+     * what its tcpl_finish() raised */
+    tcpl_conn prev;
+    bool have_prev;
+} annotate_ctx;
+
+/* The short form of an explanation: tcpl_describe()'s text up to its
+ * first ": " or "; " (the rest explains causes, for the report). */
+static void short_text(const tcpl_conn *c, const tcpl_event *e, char *buf,
+                       size_t n)
+{
+    char *cut;
+
+    tcpl_describe(c, e, buf, n);
+    cut = strstr(buf, ": ");
+    if (cut)
+        *cut = '\0';
+    cut = strstr(buf, "; ");
+    if (cut)
+        *cut = '\0';
+}
+
+static void collect_end_notes(void *user, const tcpl_lifecycle *lc)
+{
+    annotate_ctx *cx = user;
+
+    for (size_t i = 0; i < lc->nevents; i++) {
+        const tcpl_tl_event *ev = &lc->events[i];
+        char text[512];
+
+        /* Frame 0 marks what tcpl_finish() raised at the end; at a
+         * successor's SYN the events carry that SYN's frame and are drawn
+         * there in pass 2. */
+        if (ev->frame != 0)
+            continue;
+        if (cx->nnotes == cx->notes_cap) {
+            size_t nc = cx->notes_cap ? cx->notes_cap * 2 : 16;
+            void *q = realloc(cx->notes, nc * sizeof *cx->notes);
+            if (!q) {
+                cx->oom = true;
+                return;
+            }
+            cx->notes = q;
+            cx->notes_cap = nc;
+        }
+        short_text(&lc->conn, &ev->ev, text, sizeof text);
+        cx->notes[cx->nnotes].text = strdup(text);
+        if (!cx->notes[cx->nnotes].text) {
+            cx->oom = true;
+            return;
+        }
+        cx->notes[cx->nnotes].frame = lc->last_frame;
+        cx->notes[cx->nnotes].anomaly = ev->ev.anomaly;
+        cx->nnotes++;
+    }
+}
+
+static void remember_predecessor(void *user, const tcpl_lifecycle *lc)
+{
+    annotate_ctx *cx = user;
+
+    if (lc->end == TCPL_LC_END_SUCCESSOR) {
+        cx->prev = lc->conn;
+        cx->have_prev = true;
+    }
+}
+
+static int by_frame(const void *a, const void *b)
+{
+    const end_note *x = a, *y = b;
+
+    return (x->frame > y->frame) - (x->frame < y->frame);
+}
+
+static void endpoint_text(char *buf, size_t n, int family, const uint8_t *a,
+                          uint16_t port)
+{
+    char ip[INET6_ADDRSTRLEN];
+
+    if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, ip, sizeof ip))
+        snprintf(ip, sizeof ip, "?");
+    if (family == 6)
+        snprintf(buf, n, "[%s]:%u", ip, port);
+    else
+        snprintf(buf, n, "%s:%u", ip, port);
+}
+
+/*
+ * Draw one TCP packet: the comment (cm) and, when wanted, the CSV fields
+ * from transition on (csv).  Both come from the engine's result only.
+ */
+static void draw_packet(annotate_ctx *cx, const tcpl_packet_info *pi,
+                        const end_note *notes, size_t nnotes, sbuf *cm,
+                        sbuf *csv)
+{
+    const tcpl_conn *c = &pi->lc->conn;
+    const tcpl_result *r = &pi->r;
+    int order[2];
+    char text[512];
+    bool first;
+
+    /* Client first, as a reader tells the story. */
+    order[0] = c->client >= 0 ? c->client : 0;
+    order[1] = !order[0];
+    for (int k = 0; k < 2; k++) {
+        int ep = order[k];
+        bool moved = false;
+
+        if (k)
+            sb_add(cm, " | ");
+        sb_add(cm, "%s", tcpl_role_name(c, ep));
+        for (int i = 0; i < r->ntransitions && i < TCPL_MAX_TRANSITIONS; i++) {
+            const tcpl_transition *t = &r->transitions[i];
+            if (t->endpoint != ep)
+                continue;
+            if (!moved)
+                sb_add(cm, " %s", tcpl_state_name(t->from));
+            sb_add(cm, " -> %s", tcpl_state_name(t->to));
+            moved = true;
+        }
+        if (!moved)
+            sb_add(cm, " %s", tcpl_state_name(r->state[ep]));
+    }
+    if (pi->new_lifecycle && cx->have_prev) {
+        for (int i = 0; i < pi->prev_finish.nevents && i < TCPL_MAX_EVENTS;
+             i++) {
+            const tcpl_event *e = &pi->prev_finish.events[i];
+            short_text(&cx->prev, e, text, sizeof text);
+            sb_add(cm, " | previous connection: anomaly: %s (%s)",
+                   tcpl_anomaly_name(e->anomaly), text);
+        }
+    }
+    for (int i = 0; i < r->nevents && i < TCPL_MAX_EVENTS; i++) {
+        const tcpl_event *e = &r->events[i];
+        short_text(c, e, text, sizeof text);
+        sb_add(cm, " | anomaly: %s (%s)", tcpl_anomaly_name(e->anomaly), text);
+    }
+    for (size_t i = 0; i < nnotes; i++)
+        sb_add(cm, " | at end: anomaly: %s (%s)",
+               tcpl_anomaly_name(notes[i].anomaly), notes[i].text);
+
+    if (!csv)
+        return;
+    /* transition */
+    first = true;
+    for (int i = 0; i < r->ntransitions && i < TCPL_MAX_TRANSITIONS; i++) {
+        const tcpl_transition *t = &r->transitions[i];
+        sb_add(csv, "%s%s %s -> %s", first ? "" : ";",
+               tcpl_role_name(c, t->endpoint), tcpl_state_name(t->from),
+               tcpl_state_name(t->to));
+        first = false;
+    }
+    /* anomalies, as the plugin's tcp.lifecycle.anomaly of this frame */
+    sb_add(csv, ",");
+    first = true;
+    if (pi->new_lifecycle)
+        for (int i = 0; i < pi->prev_finish.nevents && i < TCPL_MAX_EVENTS;
+             i++, first = false)
+            sb_add(csv, "%s%s", first ? "" : ";",
+                   tcpl_anomaly_name(pi->prev_finish.events[i].anomaly));
+    for (int i = 0; i < r->nevents && i < TCPL_MAX_EVENTS; i++, first = false)
+        sb_add(csv, "%s%s", first ? "" : ";",
+               tcpl_anomaly_name(r->events[i].anomaly));
+    /* end_anomalies */
+    sb_add(csv, ",");
+    for (size_t i = 0; i < nnotes; i++)
+        sb_add(csv, "%s%s", i ? ";" : "", tcpl_anomaly_name(notes[i].anomaly));
+}
+
+typedef struct annotate_args {
+    const char *in, *out, *labels;
+    tcpl_config cfg;
+} annotate_args;
+
+/* Pass 1: run the engine over the whole input, keep what only the ends
+ * of lifecycles reveal.  Returns 0, or 1 with the message printed. */
+static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
+                          uint64_t *records)
+{
+    char err[TCPL_PCAP_ERR];
+    tcpl_tracker_opts to;
+    tcpl_tracker *tr;
+    tcpl_pcap_in *in;
+    tcpl_pcap_packet p;
+    tcpl_wire_tcp w;
+    feed_stats st;
+    int rc = 0, lt;
+
+    memset(&st, 0, sizeof st);
+    err[0] = '\0';
+    in = open_capture(a->in, false, err, sizeof err);
+    if (!in) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    lt = tcpl_pcap_linktype(in);
+    tcpl_tracker_opts_init(&to);
+    to.cfg = a->cfg;
+    /* The plugin keeps every lifecycle of a file; so do we, so that the
+     * engine sees exactly the same sequence of segments. */
+    to.linger_ns = 0;
+    to.emit = collect_end_notes;
+    to.user = cx;
+    tr = tcpl_tracker_new(&to);
+    if (!tr)
+        snprintf(err, sizeof err, "%s: out of memory", a->in);
+    while (tr && (rc = tcpl_pcap_next(in, &p, err, sizeof err)) > 0) {
+        if (feed(tr, lt, &p, &w, NULL, &st) < 0) {
+            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": out of memory",
+                     a->in, p.frame);
+            break;
+        }
+    }
+    if (tr && !err[0] && tcpl_tracker_finish(tr) != 0)
+        snprintf(err, sizeof err, "%s: out of memory", a->in);
+    if (!err[0] && cx->oom)
+        snprintf(err, sizeof err, "%s: out of memory", a->in);
+    tcpl_tracker_free(tr);
+    tcpl_pcap_close(in);
+    if (err[0]) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    incomplete_note(a->in, &st);
+    qsort(cx->notes, cx->nnotes, sizeof *cx->notes, by_frame);
+    *records = st.records;
+    return 0;
+}
+
+/* Pass 2: write OUT (and the labels).  Returns 0, or 1 with the message
+ * printed and no output left behind. */
+static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
+                          uint64_t records)
+{
+    char err[TCPL_PCAP_ERR];
+    char cmbuf[4096], csvbuf[4096];
+    tcpl_outfile out = {.slot = -1}, lab = {.slot = -1};
+    tcpl_pcapng_text *texts = NULL;
+    size_t texts_cap = 0, note = 0;
+    tcpl_tracker_opts to;
+    tcpl_tracker *tr = NULL;
+    tcpl_pcap_in *in;
+    tcpl_pcap_packet p;
+    tcpl_packet_info pi;
+    tcpl_wire_tcp w;
+    feed_stats st;
+    int rc = 0, lt;
+    bool labels_done = false;
+
+    memset(&st, 0, sizeof st);
+    err[0] = '\0';
+    in = open_capture(a->in, true, err, sizeof err);
+    if (!in) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    lt = tcpl_pcap_linktype(in);
+    if (tcpl_outfile_open(&out, a->out, err, sizeof err) != 0)
+        goto done;
+    if (a->labels && tcpl_outfile_open(&lab, a->labels, err, sizeof err) != 0)
+        goto done;
+    if (tcpl_pcapng_write_header(out.f, lt, tcpl_pcap_snaplen(in),
+                                 PROG " annotate " TCPL_VERSION) != 0) {
+        snprintf(err, sizeof err, "%s: write failed: %s", a->out,
+                 strerror(errno));
+        goto done;
+    }
+    if (lab.f)
+        fputs("frame,stream,src,dst,src_state,dst_state,transition,anomalies,"
+              "end_anomalies\n", lab.f);
+    tcpl_tracker_opts_init(&to);
+    to.cfg = a->cfg;
+    to.linger_ns = 0;
+    to.emit = remember_predecessor;
+    to.user = cx;
+    tr = tcpl_tracker_new(&to);
+    if (!tr) {
+        snprintf(err, sizeof err, "%s: out of memory", a->in);
+        goto done;
+    }
+
+    while ((rc = tcpl_pcap_next(in, &p, err, sizeof err)) > 0) {
+        sbuf cm = {cmbuf, sizeof cmbuf, 0}, csv = {csvbuf, sizeof csvbuf, 0};
+        size_t n = 0, first_note;
+        int tracked;
+
+        cx->have_prev = false;
+        tracked = feed(tr, lt, &p, &w, &pi, &st);
+        if (tracked < 0) {
+            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": out of memory",
+                     a->in, p.frame);
+            break;
+        }
+        while (note < cx->nnotes && cx->notes[note].frame < p.frame)
+            note++;
+        first_note = note;
+        while (note < cx->nnotes && cx->notes[note].frame == p.frame)
+            note++;
+
+        if (p.ncomments + 1 > texts_cap) {
+            size_t nc = p.ncomments + 8;
+            void *q = realloc(texts, nc * sizeof *texts);
+            if (!q) {
+                snprintf(err, sizeof err, "%s: out of memory", a->in);
+                break;
+            }
+            texts = q;
+            texts_cap = nc;
+        }
+        for (; n < p.ncomments; n++) {
+            texts[n].text = p.comments[n].text;
+            texts[n].len = p.comments[n].len;
+        }
+        if (tracked) {
+            draw_packet(cx, &pi, cx->notes + first_note, note - first_note,
+                        &cm, lab.f ? &csv : NULL);
+            texts[n].text = cm.b;
+            texts[n].len = cm.len;
+            n++;
+        }
+        if (p.ts_ns < 0) {
+            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": a time before "
+                     "1970 cannot be written to pcapng", a->in, p.frame);
+            break;
+        }
+        if (tcpl_pcapng_write_packet(out.f, p.ts_ns, p.caplen, p.len, p.data,
+                                     texts, n) != 0) {
+            snprintf(err, sizeof err, "%s: write failed: %s", a->out,
+                     strerror(errno));
+            break;
+        }
+        if (lab.f) {
+            if (tracked) {
+                const tcpl_lifecycle *lc = pi.lc;
+                char src[64], dst[64];
+                endpoint_text(src, sizeof src, w.family, w.src, w.sport);
+                endpoint_text(dst, sizeof dst, w.family, w.dst, w.dport);
+                fprintf(lab.f, "%" PRIu64 ",%" PRId64 ",%s,%s,%s,%s,%s\n",
+                        p.frame, lc->stream, src, dst,
+                        tcpl_state_name(pi.r.state[pi.from]),
+                        tcpl_state_name(pi.r.state[!pi.from]), csv.b);
+            } else {
+                fprintf(lab.f, "%" PRIu64 ",,,,,,,,\n", p.frame);
+            }
+        }
+    }
+    if (!err[0] && st.records != records)
+        snprintf(err, sizeof err, "%s: the file changed while it was read "
+                 "(%" PRIu64 " packets, then %" PRIu64 ")", a->in, records,
+                 st.records);
+done:
+    tcpl_tracker_free(tr);
+    tcpl_pcap_close(in);
+    free(texts);
+    /* OUT last, so that a failure before it leaves no OUT at all; a
+     * failed OUT takes the labels written for it away again. */
+    if (!err[0] && lab.f && tcpl_outfile_commit(&lab, err, sizeof err) == 0)
+        labels_done = true;
+    if (!err[0] && tcpl_outfile_commit(&out, err, sizeof err) != 0 &&
+        labels_done)
+        unlink(a->labels);
+    if (err[0]) {
+        tcpl_outfile_abort(&out);
+        tcpl_outfile_abort(&lab);
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+int tcpl_cmd_annotate(int argc, char **argv)
+{
+    annotate_args a;
+    annotate_ctx cx;
+    uint64_t records = 0;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    tcpl_config_init(&a.cfg);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        static const char *const secs[] = {"--syn-timeout",
+                                           "--close-wait-stall",
+                                           "--zero-window-stall"};
+        int64_t *dst[] = {&a.cfg.syn_timeout_ns, &a.cfg.close_wait_stall_ns,
+                          &a.cfg.zero_window_stall_ns};
+        size_t k;
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+            return fputs(annotate_usage, stdout) == EOF;
+        if (strcmp(arg, "--labels") == 0 || strncmp(arg, "--labels=", 9) == 0) {
+            const char *v = arg[8] == '=' ? arg + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v || !*v)
+                return annotate_usage_error("%s needs a file name", "--labels");
+            a.labels = v;
+            continue;
+        }
+        for (k = 0; k < 3; k++) {
+            size_t n = strlen(secs[k]);
+            if (strncmp(arg, secs[k], n) == 0 &&
+                (arg[n] == '\0' || arg[n] == '=')) {
+                const char *v = arg[n] == '=' ? arg + n + 1
+                                : (i + 1 < argc ? argv[++i] : NULL);
+                if (!v || !seconds_arg(v, dst[k]))
+                    return annotate_usage_error(
+                        "%s needs seconds in 0..86400 (at most 9 decimals)",
+                        secs[k]);
+                break;
+            }
+        }
+        if (k < 3)
+            continue;
+        if (arg[0] == '-' && arg[1] != '\0')
+            return annotate_usage_error("unknown option '%s'", arg);
+        if (!a.in)
+            a.in = arg;
+        else if (!a.out)
+            a.out = arg;
+        else
+            return annotate_usage_error("unexpected argument '%s'", arg);
+    }
+    if (!a.in || !a.out)
+        return annotate_usage_error("%s", "needs IN and OUT.pcapng");
+    if (strcmp(a.in, "-") == 0)
+        return annotate_usage_error("%s", "IN must be a file (it is read twice)");
+    if (strcmp(a.out, "-") == 0 || (a.labels && strcmp(a.labels, "-") == 0))
+        return annotate_usage_error("%s", "OUT and LABELS must be files");
+    if (a.labels && strcmp(a.labels, a.out) == 0)
+        return annotate_usage_error("%s", "LABELS and OUT must differ");
+
+    memset(&cx, 0, sizeof cx);
+    cx.in_path = a.in;
+    rc = annotate_pass1(&a, &cx, &records);
+    if (rc == 0)
+        rc = annotate_pass2(&a, &cx, records);
+    for (size_t i = 0; i < cx.nnotes; i++)
+        free(cx.notes[i].text);
+    free(cx.notes);
+    return rc;
+}

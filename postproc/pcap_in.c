@@ -1,0 +1,399 @@
+/*
+ * pcap_in.c - capture reading for annotate and `report --pcap` (see
+ * pcap_in.h).
+ *
+ * libpcap reads the packets.  When comments are wanted and the input is
+ * pcapng, a second, much cheaper walk over the same file runs in lockstep:
+ * for every packet libpcap returns, the scanner advances to the next packet
+ * block (EPB, SPB or the obsolete PB, the three libpcap returns) and reads
+ * only that block's options, seeking over the packet bytes.  The two walks
+ * must agree on the number of packets; if they ever disagree, that is an
+ * error, never a silent shift of comments onto the wrong packets.
+ */
+/* pcap.h uses the BSD u_int/u_char types, hidden by strict C11. */
+#define _DEFAULT_SOURCE
+
+#include "pcap_in.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "tcpl/wire.h"
+
+#define BT_SHB 0x0A0D0D0Au
+#define BT_PB 0x00000002u  /* obsolete Packet Block */
+#define BT_SPB 0x00000003u /* Simple Packet Block */
+#define BT_EPB 0x00000006u /* Enhanced Packet Block */
+#define SHB_MAGIC 0x1A2B3C4Du
+#define OPT_ENDOFOPT 0
+#define OPT_COMMENT 1
+
+/* Far above any real block (libpcap itself refuses blocks over 16 MiB). */
+#define MAX_OPTIONS_BYTES (16u * 1024 * 1024)
+
+typedef struct scanner {
+    FILE *f;
+    bool big_endian;     /* section is big-endian */
+    uint8_t *opts;       /* options of the current packet block */
+    size_t opts_cap;
+    tcpl_pcap_comment *comments;
+    size_t ncomments;
+    size_t comments_cap;
+    uint64_t offset;     /* file offset of the next block, for messages */
+} scanner;
+
+struct tcpl_pcap_in {
+    pcap_t *p;
+    const char *path;
+    int linktype;
+    uint32_t snaplen;
+    bool pcapng;
+    bool want_comments;
+    uint64_t frame;
+    scanner sc;
+};
+
+static void fmt(char *err, size_t n, const char *f, ...)
+{
+    va_list ap;
+
+    if (n == 0)
+        return;
+    va_start(ap, f);
+    vsnprintf(err, n, f, ap);
+    va_end(ap);
+}
+
+/* libpcap hands out DLT_ values; files and wire.h use LINKTYPE_ values.
+ * They differ only for a few historical types. */
+static int dlt_to_linktype(int dlt)
+{
+    switch (dlt) {
+    case DLT_NULL: return TCPL_LINK_NULL;
+    case DLT_EN10MB: return TCPL_LINK_ETHERNET;
+    case DLT_RAW: return TCPL_LINK_RAW;
+#if DLT_LOOP != DLT_RAW
+    case DLT_LOOP: return TCPL_LINK_LOOP;
+#endif
+    default:
+        /* Above 103 the two numberings coincide (libpcap's own rule for
+         * values it has no special case for). */
+        return dlt > 103 ? dlt : -1;
+    }
+}
+
+/* ------------------------------------------------------------ scanner */
+
+static uint32_t rd32(const scanner *s, const uint8_t *p)
+{
+    if (s->big_endian)
+        return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+               ((uint32_t)p[2] << 8) | p[3];
+    return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[1] << 8) | p[0];
+}
+
+static uint16_t rd16(const scanner *s, const uint8_t *p)
+{
+    if (s->big_endian)
+        return (uint16_t)((p[0] << 8) | p[1]);
+    return (uint16_t)((p[1] << 8) | p[0]);
+}
+
+/* Read exactly n bytes; 0 ok, 1 clean EOF before any byte, -1 short. */
+static int rd_exact(scanner *s, void *buf, size_t n)
+{
+    size_t got = fread(buf, 1, n, s->f);
+
+    if (got == n)
+        return 0;
+    return got == 0 && feof(s->f) ? 1 : -1;
+}
+
+static int skip(scanner *s, uint64_t n)
+{
+    /* fseek past the end "succeeds"; a short file shows up at the next
+     * read, or at the final agreement check with libpcap. */
+    while (n > 0) {
+        long step = n > (uint64_t)0x40000000 ? 0x40000000 : (long)n;
+        if (fseek(s->f, step, SEEK_CUR) != 0)
+            return -1;
+        n -= (uint64_t)step;
+    }
+    return 0;
+}
+
+static int add_comment(scanner *s, const uint8_t *text, uint16_t len)
+{
+    if (s->ncomments == s->comments_cap) {
+        size_t nc = s->comments_cap ? s->comments_cap * 2 : 4;
+        void *q = realloc(s->comments, nc * sizeof *s->comments);
+        if (!q)
+            return -1;
+        s->comments = q;
+        s->comments_cap = nc;
+    }
+    s->comments[s->ncomments].text = (const char *)text;
+    s->comments[s->ncomments].len = len;
+    s->ncomments++;
+    return 0;
+}
+
+/* Collect opt_comment options from s->opts[0..n). */
+static int parse_options(scanner *s, size_t n, char *err, size_t errlen,
+                         const char *path)
+{
+    size_t pos = 0;
+
+    while (pos + 4 <= n) {
+        uint16_t code = rd16(s, s->opts + pos);
+        uint16_t len = rd16(s, s->opts + pos + 2);
+        size_t padded = ((size_t)len + 3) & ~(size_t)3;
+
+        if (code == OPT_ENDOFOPT)
+            return 0;
+        pos += 4;
+        if (padded > n - pos) {
+            fmt(err, errlen, "%s: pcapng block at offset %llu: option %u "
+                "runs past the end of its block", path,
+                (unsigned long long)s->offset, code);
+            return -1;
+        }
+        if (code == OPT_COMMENT && add_comment(s, s->opts + pos, len) != 0) {
+            fmt(err, errlen, "%s: out of memory", path);
+            return -1;
+        }
+        pos += padded;
+    }
+    return 0;
+}
+
+/*
+ * Advance to the next packet block and collect its comments.  Returns 1
+ * at a packet block, 0 at the end of the file, -1 with err filled.
+ */
+static int scan_next_packet(scanner *s, char *err, size_t errlen,
+                            const char *path)
+{
+    uint8_t hdr[12];
+
+    s->ncomments = 0;
+    for (;;) {
+        uint32_t type, len;
+        int rc = rd_exact(s, hdr, 8);
+
+        if (rc == 1)
+            return 0;
+        if (rc < 0)
+            goto short_block;
+        if (rd32(s, hdr) == BT_SHB) {
+            /* The byte-order magic decides how this section is read. */
+            if (rd_exact(s, hdr + 8, 4) != 0)
+                goto short_block;
+            if (memcmp(hdr + 8, "\x1A\x2B\x3C\x4D", 4) == 0)
+                s->big_endian = true;
+            else if (memcmp(hdr + 8, "\x4D\x3C\x2B\x1A", 4) == 0)
+                s->big_endian = false;
+            else {
+                fmt(err, errlen, "%s: pcapng section at offset %llu has a "
+                    "bad byte-order magic", path,
+                    (unsigned long long)s->offset);
+                return -1;
+            }
+            len = rd32(s, hdr + 4);
+            if (len < 28 || len % 4 != 0)
+                goto bad_length;
+            if (skip(s, len - 12) != 0)
+                goto short_block;
+            s->offset += len;
+            continue;
+        }
+        type = rd32(s, hdr);
+        len = rd32(s, hdr + 4);
+        if (len < 12 || len % 4 != 0)
+            goto bad_length;
+        if (type == BT_EPB || type == BT_PB) {
+            uint8_t fixed[20];
+            uint32_t caplen;
+            uint64_t body = len - 12, data, nopts;
+
+            if (body < 20)
+                goto bad_length;
+            if (rd_exact(s, fixed, 20) != 0)
+                goto short_block;
+            caplen = rd32(s, fixed + 12); /* same place in EPB and PB */
+            data = ((uint64_t)caplen + 3) & ~(uint64_t)3;
+            if (data > body - 20)
+                goto bad_length;
+            nopts = body - 20 - data;
+            if (nopts > MAX_OPTIONS_BYTES)
+                goto bad_length;
+            if (skip(s, data) != 0)
+                goto short_block;
+            if (nopts > s->opts_cap) {
+                void *q = realloc(s->opts, nopts);
+                if (!q) {
+                    fmt(err, errlen, "%s: out of memory", path);
+                    return -1;
+                }
+                s->opts = q;
+                s->opts_cap = nopts;
+            }
+            if (nopts && rd_exact(s, s->opts, nopts) != 0)
+                goto short_block;
+            if (parse_options(s, nopts, err, errlen, path) != 0)
+                return -1;
+            if (skip(s, 4) != 0)
+                goto short_block;
+            s->offset += len;
+            return 1;
+        }
+        if (skip(s, len - 8) != 0)
+            goto short_block;
+        s->offset += len;
+        if (type == BT_SPB)
+            return 1;
+    }
+short_block:
+    fmt(err, errlen, "%s: pcapng block at offset %llu is cut short", path,
+        (unsigned long long)s->offset);
+    return -1;
+bad_length:
+    fmt(err, errlen, "%s: pcapng block at offset %llu has an impossible "
+        "length", path, (unsigned long long)s->offset);
+    return -1;
+}
+
+/* ------------------------------------------------------------ the API */
+
+tcpl_pcap_in *tcpl_pcap_open(const char *path, bool want_comments, char *err,
+                             size_t errlen)
+{
+    char perr[PCAP_ERRBUF_SIZE];
+    tcpl_pcap_in *in;
+    uint8_t magic[4];
+    FILE *f;
+
+    perr[0] = '\0';
+    in = calloc(1, sizeof *in);
+    if (!in) {
+        fmt(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    in->path = path;
+    in->p = pcap_open_offline_with_tstamp_precision(
+        path, PCAP_TSTAMP_PRECISION_NANO, perr);
+    if (!in->p) {
+        /* libpcap's "unknown file format" means: not a capture at all. */
+        if (strstr(perr, "unknown file format"))
+            fmt(err, errlen, "%s: not a pcap or pcapng capture", path);
+        else
+            fmt(err, errlen, "%s: %s", path, perr[0] ? perr : "cannot open");
+        free(in);
+        return NULL;
+    }
+    in->linktype = dlt_to_linktype(pcap_datalink(in->p));
+    in->snaplen = (uint32_t)pcap_snapshot(in->p);
+
+    /* libpcap opened it, so it is one of the two formats: the first four
+     * bytes say which. */
+    f = fopen(path, "rb");
+    if (!f) {
+        fmt(err, errlen, "%s: %s", path, strerror(errno));
+        tcpl_pcap_close(in);
+        return NULL;
+    }
+    in->pcapng = fread(magic, 1, 4, f) == 4 &&
+                 memcmp(magic, "\x0A\x0D\x0D\x0A", 4) == 0;
+    in->want_comments = want_comments && in->pcapng;
+    if (in->want_comments) {
+        rewind(f);
+        in->sc.f = f;
+    } else {
+        fclose(f);
+    }
+    return in;
+}
+
+void tcpl_pcap_close(tcpl_pcap_in *in)
+{
+    if (!in)
+        return;
+    if (in->p)
+        pcap_close(in->p);
+    if (in->sc.f)
+        fclose(in->sc.f);
+    free(in->sc.opts);
+    free(in->sc.comments);
+    free(in);
+}
+
+int tcpl_pcap_linktype(const tcpl_pcap_in *in)
+{
+    return in->linktype;
+}
+
+uint32_t tcpl_pcap_snaplen(const tcpl_pcap_in *in)
+{
+    return in->snaplen;
+}
+
+bool tcpl_pcap_is_pcapng(const tcpl_pcap_in *in)
+{
+    return in->pcapng;
+}
+
+int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
+                   size_t errlen)
+{
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    int rc = pcap_next_ex(in->p, &h, &data);
+
+    if (rc == PCAP_ERROR_BREAK) {
+        /* libpcap is done; the scanner must be too. */
+        if (in->want_comments) {
+            int s = scan_next_packet(&in->sc, err, errlen, in->path);
+            if (s < 0)
+                return -1;
+            if (s > 0) {
+                fmt(err, errlen, "%s: frame %llu: libpcap ended before the "
+                    "last packet block", in->path,
+                    (unsigned long long)in->frame + 1);
+                return -1;
+            }
+        }
+        return 0;
+    }
+    if (rc != 1) {
+        fmt(err, errlen, "%s: frame %llu: %s", in->path,
+            (unsigned long long)in->frame + 1, pcap_geterr(in->p));
+        return -1;
+    }
+    in->frame++;
+    p->frame = in->frame;
+    p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+    p->caplen = h->caplen;
+    p->len = h->len;
+    p->data = data;
+    p->ncomments = 0;
+    p->comments = NULL;
+    if (in->want_comments) {
+        int s = scan_next_packet(&in->sc, err, errlen, in->path);
+        if (s < 0)
+            return -1;
+        if (s == 0) {
+            fmt(err, errlen, "%s: frame %llu: no packet block for it in the "
+                "file", in->path, (unsigned long long)in->frame);
+            return -1;
+        }
+        p->ncomments = in->sc.ncomments;
+        p->comments = in->sc.comments;
+    }
+    return 1;
+}
