@@ -10,6 +10,7 @@
 #include "export.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,32 +135,68 @@ static int read_line(tcpl_export *x, char **s, size_t *len)
         size_t got = fill(x, x->buf + x->end, BUF_SIZE - x->end);
         if (got == 0) {
             if (x->f && ferror(x->f))
-                return fail(x, x->line + 1, "read error");
+                return fail(x, x->line + 1, "read error: %s", strerror(errno));
             x->eof = true;
         }
         x->end += got;
     }
 }
 
-/* Cut a line at tabs; returns the field count, or -1 if over max. */
+/*
+ * Cut a line at tabs; returns the field count, or -1 if over max.  One pass
+ * over the bytes also notes NULs and which of the first 64 fields hold a
+ * comma (tshark's separator for repeated fields): one loop is cheaper than
+ * a memchr per field and per question.
+ */
 static int split(tcpl_export *x, const char *s, size_t len, int max)
 {
+    static const unsigned char special[256] = {['\t'] = 1, [','] = 2, ['\0'] = 3};
     int n = 0;
-    const char *end = s + len;
-    for (;;) {
-        const char *t = memchr(s, '\t', (size_t)(end - s));
-        if (n == max)
-            return -1;
-        x->fld[n] = s;
-        x->fln[n] = (uint32_t)((t ? t : end) - s);
-        n++;
-        if (!t)
-            return n;
-        s = t + 1;
+    const char *start = s, *end = s + len;
+    x->commas = 0;
+    x->nul = false;
+    for (const char *p = s; p < end; p++) {
+        unsigned char k = special[(unsigned char)*p];
+        if (!k)
+            continue;
+        if (k == 1) {
+            if (n == max)
+                return -1;
+            x->fld[n] = start;
+            x->fln[n] = (uint32_t)(p - start);
+            n++;
+            start = p + 1;
+        } else if (k == 2) {
+            if (n < 64)
+                x->commas |= UINT64_C(1) << n;
+        } else {
+            x->nul = true;
+        }
     }
+    if (n == max)
+        return -1;
+    x->fld[n] = start;
+    x->fln[n] = (uint32_t)(end - start);
+    return n + 1;
 }
 
 /* ------------------------------------------------------------ header */
+
+/* pcap (either byte order, us or ns) and pcapng magic numbers: the most
+ * likely binary file handed to report by mistake. */
+static bool is_capture(const char *s, size_t len)
+{
+    static const unsigned char magic[][4] = {
+        {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},
+        {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d},
+        {0x0a, 0x0d, 0x0d, 0x0a}};
+    if (len < 4)
+        return false;
+    for (size_t i = 0; i < sizeof magic / sizeof magic[0]; i++)
+        if (memcmp(s, magic[i], 4) == 0)
+            return true;
+    return false;
+}
 
 int tcpl_export_header(tcpl_export *x,
                        void (*note)(void *user, const char *text), void *user)
@@ -167,6 +204,17 @@ int tcpl_export_header(tcpl_export *x,
     char *s;
     size_t len;
     char q[200];
+    /* Look at the first bytes before any line logic: a capture file has no
+     * lines to speak of. */
+    x->end = fill(x, x->buf, BUF_SIZE);
+    if (x->end == 0 && x->f && ferror(x->f))
+        return fail(x, 1, "read error: %s", strerror(errno));
+    if (x->end == 0)
+        x->eof = true;
+    if (is_capture(x->buf, x->end))
+        return fail(x, 1, "this is a capture file, not a tshark export: "
+                          "export it with tshark -T fields first, or use "
+                          "report --pcap");
     int rc = read_line(x, &s, &len);
     if (rc < 0)
         return rc;
@@ -407,7 +455,12 @@ static bool empty(const tcpl_export *x, tcpl_col c)
 
 static bool multi(const tcpl_export *x, tcpl_col c)
 {
-    return x->col[c] >= 0 && memchr(x->fld[x->col[c]], ',', x->fln[x->col[c]]);
+    int i = x->col[c];
+    if (i < 0)
+        return false;
+    if (i < 64)
+        return (x->commas >> i) & 1;
+    return memchr(x->fld[i], ',', x->fln[i]) != NULL;
 }
 
 static int state_col(tcpl_export *x, tcpl_col c, int *out)
@@ -452,8 +505,8 @@ static int skip(tcpl_export *x, tcpl_skip why, uint64_t frame)
     static const char *const text[TCPL_SKIP_COUNT] = {
         "not a TCP packet",
         "several IP or TCP headers (an ICMP error quoting TCP, or a tunnel)",
-        "TCP packet without all required fields (cut short by the snap "
-        "length?)"};
+        ("TCP packet without all required fields (cut short by the snap "
+         "length?)")};
     x->skipped[why]++;
     x->last_skip = why;
     snprintf(x->err, sizeof x->err, "%s:%llu: note: frame %llu skipped: %s",
@@ -472,10 +525,10 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
     if (len && s[len - 1] == '\r')
         return fail(x, x->line, "CRLF line end: convert the export to LF "
                                 "line ends (e.g. tr -d '\\r')");
-    if (memchr(s, '\0', len))
+    int n = split(x, s, len, x->ncols);
+    if (x->nul)
         return fail(x, x->line, "binary data (NUL byte): not a tshark text "
                                 "export");
-    int n = split(x, s, len, x->ncols);
     if (n != x->ncols) {
         if (n < 0)
             return fail(x, x->line, "more fields than the header's %d columns",

@@ -108,6 +108,8 @@ typedef struct tcpl_export {
     char err[512];
     size_t pos, end;
     char *buf;                 /* TCPL_EXPORT_MAX_LINE * 4 bytes */
+    uint64_t commas;           /* fields of the current line holding a comma */
+    bool nul;                  /* the current line holds a NUL */
     const char *fld[TCPL_EXPORT_MAX_COLS];
     uint32_t fln[TCPL_EXPORT_MAX_COLS];
 } tcpl_export;

@@ -45,8 +45,21 @@ typedef struct totals {
     uint64_t anomaly[TCPL_ANOMALY_COUNT];
 } totals;
 
+typedef struct reorder_rec {
+    uint64_t id;
+    char *text; /* the rendered record, NULL when not shown */
+    size_t len;
+} reorder_rec;
+
 struct tcpl_report {
     tcpl_report_opts o;
+    uint64_t next_id;    /* lifecycle id whose record is due next */
+    reorder_rec *heap;   /* records waiting for their turn */
+    size_t nheap;
+    size_t heap_bytes;
+    FILE *mem;           /* renders records that have to wait */
+    char *mem_buf;
+    size_t mem_len;
     FILE *out;
     FILE *body;       /* text: this file's stream sections, spooled */
     const char *name; /* current file */
@@ -267,9 +280,8 @@ static void frame_words(char *buf, size_t n, const tcpl_lifecycle *lc,
                                                             : "at the end");
 }
 
-static void write_text(tcpl_report *r, const tcpl_lifecycle *lc)
+static void write_text(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
 {
-    FILE *f = r->body;
     const tcpl_conn *c = &lc->conn;
     char a[80], b[80], t1[40], t2[40], t3[40], id[48];
     int ci = client_of(c);
@@ -361,9 +373,8 @@ static const char *const csv_columns =
     "first_frame,last_frame,client_final,server_final,first_closer,"
     "first_close,anomalies,client_states,server_states\n";
 
-static void write_csv(tcpl_report *r, const tcpl_lifecycle *lc)
+static void write_csv(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
 {
-    FILE *f = r->out;
     const tcpl_conn *c = &lc->conn;
     char a[80], b[80], t1[40], t2[40], t3[40];
     int ci = client_of(c);
@@ -396,9 +407,8 @@ static void write_csv(tcpl_report *r, const tcpl_lifecycle *lc)
     fputc('\n', f);
 }
 
-static void write_json(tcpl_report *r, const tcpl_lifecycle *lc)
+static void write_json(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
 {
-    FILE *f = r->out;
     const tcpl_conn *c = &lc->conn;
     char a[80], b[80], t1[40], t2[40], t3[40];
     int ci = client_of(c);
@@ -481,18 +491,135 @@ static void count(totals *t, const tcpl_lifecycle *lc, bool shown)
             t->anomaly[a]++;
 }
 
+static void write_one(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
+{
+    switch (r->o.format) {
+    case TCPL_FMT_TEXT: write_text(r, f, lc); break;
+    case TCPL_FMT_CSV: write_csv(r, f, lc); break;
+    case TCPL_FMT_JSON: write_json(r, f, lc); break;
+    }
+}
+
+/* Where stream records go: the text spool, or the output itself. */
+static FILE *dest(tcpl_report *r)
+{
+    return r->o.format == TCPL_FMT_TEXT ? r->body : r->out;
+}
+
+/* ---- reordering: streams in the order they started, within a bound
+ *
+ * The tracker hands lifecycles over when they end, which is not the order
+ * they began.  Records that arrive early wait in a min-heap on the
+ * lifecycle id until every earlier id has been written.  The heap is
+ * bounded (REORDER_MAX records, REORDER_BYTES bytes): when a long-lived
+ * connection would hold back too much, the oldest waiting record is
+ * written anyway, and the connections still open from before it are
+ * written when they end.  Memory stays bounded; order is only best effort
+ * in that case (documented in the man page).
+ */
+#define REORDER_MAX 4096
+#define REORDER_BYTES (8u << 20)
+
+static void heap_swap(reorder_rec *a, reorder_rec *b)
+{
+    reorder_rec t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void heap_push(tcpl_report *r, reorder_rec rec)
+{
+    size_t i = r->nheap++;
+    r->heap[i] = rec;
+    while (i > 0 && r->heap[(i - 1) / 2].id > r->heap[i].id) {
+        heap_swap(&r->heap[(i - 1) / 2], &r->heap[i]);
+        i = (i - 1) / 2;
+    }
+}
+
+static reorder_rec heap_pop(tcpl_report *r)
+{
+    reorder_rec top = r->heap[0];
+    r->heap[0] = r->heap[--r->nheap];
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < r->nheap && r->heap[l].id < r->heap[m].id)
+            m = l;
+        if (l + 1 < r->nheap && r->heap[l + 1].id < r->heap[m].id)
+            m = l + 1;
+        if (m == i)
+            break;
+        heap_swap(&r->heap[i], &r->heap[m]);
+        i = m;
+    }
+    r->heap_bytes -= top.len;
+    return top;
+}
+
+static void release(tcpl_report *r, reorder_rec rec)
+{
+    if (rec.len)
+        fwrite(rec.text, 1, rec.len, dest(r));
+    free(rec.text);
+    if (rec.id >= r->next_id)
+        r->next_id = rec.id + 1;
+}
+
+/* Write what waits and is due; force is for the end of a file. */
+static void drain(tcpl_report *r, bool force)
+{
+    while (r->nheap && (force || r->heap[0].id == r->next_id ||
+                        r->nheap > REORDER_MAX || r->heap_bytes > REORDER_BYTES))
+        release(r, heap_pop(r));
+}
+
 void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc)
 {
     tcpl_report *r = user;
     bool shown = wanted(r, lc);
     count(&r->file, lc, shown);
-    if (!shown)
+    /* In order, or late (its turn was given away): write it now. */
+    if (lc->id < r->next_id || (lc->id == r->next_id && r->nheap == 0)) {
+        if (shown)
+            write_one(r, dest(r), lc);
+        if (lc->id == r->next_id)
+            r->next_id++;
+        drain(r, false);
         return;
-    switch (r->o.format) {
-    case TCPL_FMT_TEXT: write_text(r, lc); break;
-    case TCPL_FMT_CSV: write_csv(r, lc); break;
-    case TCPL_FMT_JSON: write_json(r, lc); break;
     }
+    reorder_rec rec = {lc->id, NULL, 0};
+    if (shown) {
+        if (!r->mem) {
+            r->mem = open_memstream(&r->mem_buf, &r->mem_len);
+            if (!r->mem) {
+                write_one(r, dest(r), lc); /* out of order, not lost */
+                return;
+            }
+        }
+        rewind(r->mem);
+        write_one(r, r->mem, lc);
+        fflush(r->mem);
+        long len = ftell(r->mem);
+        rec.text = len > 0 ? malloc((size_t)len) : NULL;
+        if (len > 0 && !rec.text) {
+            /* No memory to wait: write it out of order rather than lose it. */
+            write_one(r, dest(r), lc);
+            return;
+        }
+        if (len > 0)
+            memcpy(rec.text, r->mem_buf, (size_t)len);
+        rec.len = len > 0 ? (size_t)len : 0;
+    }
+    if (!r->heap) {
+        r->heap = malloc((REORDER_MAX + 1) * sizeof *r->heap);
+        if (!r->heap) {
+            release(r, rec);
+            return;
+        }
+    }
+    heap_push(r, rec);
+    r->heap_bytes += rec.len;
+    drain(r, false);
 }
 
 /* ------------------------------------------------------------ sections */
@@ -502,6 +629,7 @@ int tcpl_report_begin_file(tcpl_report *r, const char *name)
     r->name = name;
     r->t0 = 0;
     r->t0_set = false;
+    r->next_id = 0;
     totals_reset(&r->file);
     if (r->o.format == TCPL_FMT_TEXT) {
         r->body = tmpfile();
@@ -542,7 +670,7 @@ static void text_header(FILE *f, const totals *t, const char *title,
                " incomplete\n",
             t->packets, t->lines, t->skipped[0], t->skipped[1], t->skipped[2]);
     fprintf(f, "  streams  %" PRIu64 " connections, %" PRIu64
-               " shown below; at most %" PRIu64 " open at a time",
+               " shown; at most %" PRIu64 " open at a time",
             t->lifecycles, t->shown, t->peak_open);
     if (t->evicted)
         fprintf(f, "; %" PRIu64 " reported early (closed and idle)", t->evicted);
@@ -553,8 +681,8 @@ static void text_header(FILE *f, const totals *t, const char *title,
                 t->plugin_checked, t->plugin_disagreements);
     if (error) {
         fputs("  ERROR    reading stopped; this report covers the input up to:\n"
-              "          ", f);
-        wrap(f, 10, 11, error);
+              "           ", f);
+        wrap(f, 11, 11, error);
     } else if (t->errors)
         fprintf(f, "  ERROR    %" PRIu64 " files could not be read to the end\n",
                 t->errors);
@@ -679,6 +807,7 @@ static void totals_add(totals *all, const totals *t)
 
 int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
 {
+    drain(r, true);
     totals *t = &r->file;
     t->lines = info->lines;
     t->packets = info->stats.packets;
@@ -731,6 +860,12 @@ int tcpl_report_close(tcpl_report *r)
     }
     if (r->body)
         fclose(r->body);
+    while (r->nheap)
+        free(heap_pop(r).text);
+    free(r->heap);
+    if (r->mem)
+        fclose(r->mem);
+    free(r->mem_buf);
     if (fflush(r->out) != 0 || ferror(r->out))
         r->failed = true;
     bool failed = r->failed;

@@ -119,16 +119,19 @@ static void make_key(const tcpl_tuple *t, key *k)
 
 static uint64_t hash_key(const key *k)
 {
-    /* FNV-1a, then a final mix so that the low bits (the slot index) depend
-     * on every byte: ports alone often differ between loopback flows. */
-    const uint8_t *p = (const uint8_t *)k;
-    uint64_t h = UINT64_C(1469598103934665603);
-    for (size_t i = 0; i < sizeof *k; i++) {
-        h ^= p[i];
-        h *= UINT64_C(1099511628211);
+    /* Word at a time, then a final mix so that the low bits (the slot
+     * index) depend on every byte: ports alone often differ between
+     * loopback flows. */
+    uint64_t w[sizeof(key) / 8 + 1] = {0};
+    memcpy(w, k, sizeof *k);
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        h ^= w[i];
+        h *= UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 32;
     }
     h ^= h >> 33;
-    h *= UINT64_C(0xff51afd7ed558ccd);
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
     h ^= h >> 33;
     return h;
 }
