@@ -471,8 +471,10 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         add_str(t, hf_server_state, tvb,
                 tcpl_state_name((tcpl_state)r->state[!cl]));
         add_str(t, hf_role, tvb, tcpl_role_name(c, from));
-        proto_item_set_generated(proto_tree_add_boolean(
-            t, hf_role_guessed, tvb, 0, 0, c->role_guessed != 0));
+        /* Only when true: each tree item costs every frame in tshark. */
+        if (c->role_guessed)
+            proto_item_set_generated(
+                proto_tree_add_boolean(t, hf_role_guessed, tvb, 0, 0, 1));
     }
     if (r->in_state_ns >= 0)
         add_ns(t, hf_time_in_state, tvb, r->in_state_ns);
@@ -501,6 +503,27 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     draw_stream(t, tvb, pinfo, lc, c, whole);
 }
 
+/* Every field we draw, to ask whether any is wanted.  The protocol's own
+ * "referenced" flag does not do: tshark -T fields leaves protocols
+ * unfaked, which makes every protocol count as referenced. */
+static int *const all_hf[] = {
+    &hf_lifecycle, &hf_state, &hf_src_state, &hf_dst_state,
+    &hf_client_state, &hf_server_state, &hf_role, &hf_role_guessed,
+    &hf_transition, &hf_anomaly, &hf_time_in_state, &hf_stream,
+    &hf_stream_client_state, &hf_stream_server_state, &hf_stream_anomaly,
+    &hf_stream_first_closer, &hf_stream_close_type, &hf_stream_duration,
+};
+
+static bool fields_wanted(proto_tree *tree)
+{
+    if (tree == NULL)
+        return false;
+    for (size_t i = 0; i < array_length(all_hf); i++)
+        if (proto_field_is_referenced(tree, *all_hf[i]))
+            return true;
+    return false;
+}
+
 static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
                                  proto_tree *tree, void *data _U_)
 {
@@ -510,10 +533,13 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
         r = compute(tvb, pinfo);
     else
         r = rec_get(pinfo->num);
-    /* Without a tree only expert infos matter, and only when a tap collects
-     * them (tshark -z expert builds no tree): drawing into a NULL tree
-     * formats nothing but the rare anomaly texts. */
-    if (r == NULL || (tree == NULL && !have_tap_listener(expert_tap)))
+    if (r == NULL)
+        return 0;
+    /* Draw only for someone: a visible tree, a filter or -e naming one of
+     * our fields, or a tap collecting expert infos (tshark -z expert builds
+     * no tree).  Our top item is never faked, so drawing for nobody would
+     * cost tshark -T fields of other fields a tree node per frame. */
+    if (!fields_wanted(tree) && !have_tap_listener(expert_tap))
         return 0;
     draw(tvb, pinfo, tree, r);
     return tvb_captured_length(tvb);
