@@ -45,6 +45,13 @@ typedef struct totals {
     uint64_t anomaly[TCPL_ANOMALY_COUNT];
 } totals;
 
+/* A growable buffer for one CSV or JSON record (see sb_room). */
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
 typedef struct reorder_rec {
     uint64_t id;
     char *text; /* the rendered record, NULL when not shown */
@@ -57,6 +64,7 @@ struct tcpl_report {
     reorder_rec *heap;   /* records waiting for their turn */
     size_t nheap;
     size_t heap_bytes;
+    sbuf sb;             /* CSV and JSON records are built here */
     FILE *mem;           /* renders records that have to wait */
     char *mem_buf;
     size_t mem_len;
@@ -171,21 +179,6 @@ static void json_str(FILE *f, const char *s)
             fprintf(f, "\\u%04x", c);
         else
             fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
     }
     fputc('"', f);
 }
@@ -352,126 +345,297 @@ static void write_text(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
     fputc('\n', f);
 }
 
-static void anomaly_list(FILE *f, uint32_t mask, const char *sep, bool json)
+static const char *const csv_columns =
+    "file,stream,successor,client,server,roles,start,end,duration,packets,"
+    "first_frame,last_frame,client_final,server_final,first_closer,"
+    "first_close,anomalies,client_states,server_states\n";
+
+/* ---- a growable line buffer for the machine formats
+ *
+ * CSV and JSON records are built in r->sb and written with one fwrite:
+ * with hundreds of thousands of streams, printf's format parsing was most
+ * of the report's time.  On allocation failure the buffer stops growing
+ * and the record is cut short; `oom' makes the report fail rather than
+ * pass the damage off as output. */
+static bool sb_room(sbuf *b, size_t n)
+{
+    if (b->len + n <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+static void sb_mem(sbuf *b, const char *s, size_t n)
+{
+    if (sb_room(b, n)) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+    }
+}
+
+static void sb_puts(sbuf *b, const char *s) { sb_mem(b, s, strlen(s)); }
+
+static void sb_putc(sbuf *b, char c) { sb_mem(b, &c, 1); }
+
+static void sb_u64(sbuf *b, uint64_t v)
+{
+    char d[24];
+    size_t i = sizeof d;
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    sb_mem(b, d + i, sizeof d - i);
+}
+
+static void sb_secs9(sbuf *b, int64_t ns)
+{
+    uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    if (ns < 0)
+        sb_putc(b, '-');
+    sb_u64(b, a / 1000000000u);
+    char d[10];
+    uint64_t f = a % 1000000000u;
+    d[0] = '.';
+    for (int i = 9; i >= 1; i--, f /= 10)
+        d[i] = (char)('0' + f % 10);
+    sb_mem(b, d, 10);
+}
+
+static void sb_endpoint(sbuf *b, const tcpl_tuple *t, int e)
+{
+    char a[80];
+    sb_puts(b, endpoint_str(a, sizeof a, t, e));
+}
+
+static void sb_json_str(sbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)c);
+        } else if (c < 0x20) {
+            char u[8];
+            snprintf(u, sizeof u, "\\u%04x", c);
+            sb_puts(b, u);
+        } else {
+            sb_putc(b, (char)c);
+        }
+    }
+    sb_putc(b, '"');
+}
+
+static void sb_csv_str(sbuf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        sb_puts(b, s);
+        return;
+    }
+    sb_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            sb_putc(b, '"');
+        sb_putc(b, *s);
+    }
+    sb_putc(b, '"');
+}
+
+static void sb_anomalies(sbuf *b, uint32_t mask, char sep, bool json)
 {
     bool first = true;
     for (int a = 0; a < TCPL_ANOMALY_COUNT; a++) {
         if (!(mask & TCPL_BIT(a)))
             continue;
         if (!first)
-            fputs(sep, f);
+            sb_putc(b, sep);
         if (json)
-            json_str(f, tcpl_anomaly_name((tcpl_anomaly)a));
-        else
-            fputs(tcpl_anomaly_name((tcpl_anomaly)a), f);
+            sb_putc(b, '"');
+        sb_puts(b, tcpl_anomaly_name((tcpl_anomaly)a));
+        if (json)
+            sb_putc(b, '"');
         first = false;
     }
 }
 
-static const char *const csv_columns =
-    "file,stream,successor,client,server,roles,start,end,duration,packets,"
-    "first_frame,last_frame,client_final,server_final,first_closer,"
-    "first_close,anomalies,client_states,server_states\n";
+static const char *roles_word(const tcpl_conn *c)
+{
+    return c->client < 0 ? "unknown" : c->role_guessed ? "guessed" : "seen";
+}
+
+static void sb_flush(tcpl_report *r, FILE *f)
+{
+    sbuf *b = &r->sb;
+    if (b->oom)
+        r->failed = true;
+    fwrite(b->p, 1, b->len, f);
+    b->len = 0;
+    b->oom = false;
+}
 
 static void write_csv(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
 {
+    sbuf *b = &r->sb;
     const tcpl_conn *c = &lc->conn;
-    char a[80], b[80], t1[40], t2[40], t3[40];
     int ci = client_of(c);
-    csv_str(f, r->name);
-    fprintf(f, ",%" PRId64 ",%" PRIu32 ",%s,%s,%s,%s,%s,%s,%" PRIu64
-               ",%" PRIu64 ",%" PRIu64 ",%s,%s,%s,%s,",
-            lc->stream, lc->successor, endpoint_str(a, sizeof a, &lc->tuple, ci),
-            endpoint_str(b, sizeof b, &lc->tuple, !ci),
-            c->client < 0 ? "unknown" : c->role_guessed ? "guessed" : "seen",
-            secs9(t1, sizeof t1, c->first_ns), secs9(t2, sizeof t2, c->last_ns),
-            secs9(t3, sizeof t3, c->last_ns - c->first_ns), lc->packets,
-            lc->first_frame, lc->last_frame, tcpl_state_name(c->ep[ci].state),
-            tcpl_state_name(c->ep[!ci].state),
-            c->first_closer < 0 ? "" : c->first_closer == ci ? "client" : "server",
-            c->first_closer < 0 ? "" : c->first_close_rst ? "RST" : "FIN");
-    anomaly_list(f, c->anomalies, ";", false);
+    sb_csv_str(b, r->name);
+    sb_putc(b, ',');
+    sb_u64(b, (uint64_t)lc->stream);
+    sb_putc(b, ',');
+    sb_u64(b, lc->successor);
+    sb_putc(b, ',');
+    sb_endpoint(b, &lc->tuple, ci);
+    sb_putc(b, ',');
+    sb_endpoint(b, &lc->tuple, !ci);
+    sb_putc(b, ',');
+    sb_puts(b, roles_word(c));
+    sb_putc(b, ',');
+    sb_secs9(b, c->first_ns);
+    sb_putc(b, ',');
+    sb_secs9(b, c->last_ns);
+    sb_putc(b, ',');
+    sb_secs9(b, c->last_ns - c->first_ns);
+    sb_putc(b, ',');
+    sb_u64(b, lc->packets);
+    sb_putc(b, ',');
+    sb_u64(b, lc->first_frame);
+    sb_putc(b, ',');
+    sb_u64(b, lc->last_frame);
+    sb_putc(b, ',');
+    sb_puts(b, tcpl_state_name(c->ep[ci].state));
+    sb_putc(b, ',');
+    sb_puts(b, tcpl_state_name(c->ep[!ci].state));
+    sb_putc(b, ',');
+    if (c->first_closer >= 0)
+        sb_puts(b, c->first_closer == ci ? "client" : "server");
+    sb_putc(b, ',');
+    if (c->first_closer >= 0)
+        sb_puts(b, c->first_close_rst ? "RST" : "FIN");
+    sb_putc(b, ',');
+    sb_anomalies(b, c->anomalies, ';', false);
     for (int side = 0; side < 2; side++) {
         int e = side == 0 ? ci : !ci;
         bool first = true;
-        fputc(',', f);
+        sb_putc(b, ',');
         for (size_t i = 0; i < lc->ntimeline; i++) {
             if (lc->timeline[i].endpoint != e)
                 continue;
             if (!first)
-                fputc(' ', f);
-            fputs(tcpl_state_name(lc->timeline[i].state), f);
+                sb_putc(b, ' ');
+            sb_puts(b, tcpl_state_name(lc->timeline[i].state));
             first = false;
         }
     }
-    fputc('\n', f);
+    sb_putc(b, '\n');
+    sb_flush(r, f);
 }
 
 static void write_json(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
 {
+    sbuf *b = &r->sb;
     const tcpl_conn *c = &lc->conn;
-    char a[80], b[80], t1[40], t2[40], t3[40];
     int ci = client_of(c);
-    fputs("{\"file\":", f);
-    json_str(f, r->name);
-    fprintf(f, ",\"stream\":%" PRId64 ",\"successor\":%" PRIu32
-               ",\"client\":\"%s\",\"server\":\"%s\",\"roles\":\"%s\""
-               ",\"client_final\":\"%s\",\"server_final\":\"%s\"",
-            lc->stream, lc->successor, endpoint_str(a, sizeof a, &lc->tuple, ci),
-            endpoint_str(b, sizeof b, &lc->tuple, !ci),
-            c->client < 0 ? "unknown" : c->role_guessed ? "guessed" : "seen",
-            tcpl_state_name(c->ep[ci].state), tcpl_state_name(c->ep[!ci].state));
-    if (c->first_closer < 0)
-        fputs(",\"first_closer\":null,\"first_close\":null", f);
-    else
-        fprintf(f, ",\"first_closer\":\"%s\",\"first_close\":\"%s\"",
-                c->first_closer == ci ? "client" : "server",
-                c->first_close_rst ? "RST" : "FIN");
-    fputs(",\"anomalies\":[", f);
-    anomaly_list(f, c->anomalies, ",", true);
-    fprintf(f, "],\"start\":%s,\"end\":%s,\"duration\":%s,\"packets\":%" PRIu64
-               ",\"first_frame\":%" PRIu64 ",\"last_frame\":%" PRIu64
-               ",\"end_reason\":\"%s\",\"timeline\":[",
-            secs9(t1, sizeof t1, c->first_ns), secs9(t2, sizeof t2, c->last_ns),
-            secs9(t3, sizeof t3, c->last_ns - c->first_ns), lc->packets,
-            lc->first_frame, lc->last_frame,
-            lc->end == TCPL_LC_END_IDLE        ? "idle"
-            : lc->end == TCPL_LC_END_SUCCESSOR ? "successor"
-                                               : "input");
+    sb_puts(b, "{\"file\":");
+    sb_json_str(b, r->name);
+    sb_puts(b, ",\"stream\":");
+    sb_u64(b, (uint64_t)lc->stream);
+    sb_puts(b, ",\"successor\":");
+    sb_u64(b, lc->successor);
+    sb_puts(b, ",\"client\":\"");
+    sb_endpoint(b, &lc->tuple, ci);
+    sb_puts(b, "\",\"server\":\"");
+    sb_endpoint(b, &lc->tuple, !ci);
+    sb_puts(b, "\",\"roles\":\"");
+    sb_puts(b, roles_word(c));
+    sb_puts(b, "\",\"client_final\":\"");
+    sb_puts(b, tcpl_state_name(c->ep[ci].state));
+    sb_puts(b, "\",\"server_final\":\"");
+    sb_puts(b, tcpl_state_name(c->ep[!ci].state));
+    sb_putc(b, '"');
+    if (c->first_closer < 0) {
+        sb_puts(b, ",\"first_closer\":null,\"first_close\":null");
+    } else {
+        sb_puts(b, ",\"first_closer\":\"");
+        sb_puts(b, c->first_closer == ci ? "client" : "server");
+        sb_puts(b, "\",\"first_close\":\"");
+        sb_puts(b, c->first_close_rst ? "RST" : "FIN");
+        sb_putc(b, '"');
+    }
+    sb_puts(b, ",\"anomalies\":[");
+    sb_anomalies(b, c->anomalies, ',', true);
+    sb_puts(b, "],\"start\":");
+    sb_secs9(b, c->first_ns);
+    sb_puts(b, ",\"end\":");
+    sb_secs9(b, c->last_ns);
+    sb_puts(b, ",\"duration\":");
+    sb_secs9(b, c->last_ns - c->first_ns);
+    sb_puts(b, ",\"packets\":");
+    sb_u64(b, lc->packets);
+    sb_puts(b, ",\"first_frame\":");
+    sb_u64(b, lc->first_frame);
+    sb_puts(b, ",\"last_frame\":");
+    sb_u64(b, lc->last_frame);
+    sb_puts(b, ",\"end_reason\":\"");
+    sb_puts(b, lc->end == TCPL_LC_END_IDLE        ? "idle"
+               : lc->end == TCPL_LC_END_SUCCESSOR ? "successor"
+                                                  : "input");
+    sb_puts(b, "\",\"timeline\":[");
     for (size_t i = 0; i < lc->ntimeline; i++) {
         const tcpl_tl_entry *te = &lc->timeline[i];
-        fprintf(f, "%s{\"endpoint\":\"%s\",\"state\":\"%s\",\"frame\":", i ? "," : "",
-                te->endpoint == ci ? "client" : "server", tcpl_state_name(te->state));
+        sb_puts(b, i ? ",{\"endpoint\":\"" : "{\"endpoint\":\"");
+        sb_puts(b, te->endpoint == ci ? "client" : "server");
+        sb_puts(b, "\",\"state\":\"");
+        sb_puts(b, tcpl_state_name(te->state));
+        sb_puts(b, "\",\"frame\":");
         if (te->frame)
-            fprintf(f, "%" PRIu64, te->frame);
+            sb_u64(b, te->frame);
         else
-            fputs("null", f);
-        fprintf(f, ",\"time\":%s,\"duration\":%s}", secs9(t1, sizeof t1, te->ts_ns),
-                secs9(t2, sizeof t2, time_in(lc, i)));
+            sb_puts(b, "null");
+        sb_puts(b, ",\"time\":");
+        sb_secs9(b, te->ts_ns);
+        sb_puts(b, ",\"duration\":");
+        sb_secs9(b, time_in(lc, i));
+        sb_putc(b, '}');
     }
-    fputs("],\"events\":[", f);
+    sb_puts(b, "],\"events\":[");
     for (size_t i = 0; i < lc->nevents; i++) {
         const tcpl_tl_event *ev = &lc->events[i];
         char line[512];
         tcpl_describe(c, &ev->ev, line, sizeof line);
-        fprintf(f, "%s{\"anomaly\":\"%s\",\"endpoint\":\"%s\",\"frame\":",
-                i ? "," : "", tcpl_anomaly_name(ev->ev.anomaly),
-                ev->ev.endpoint == ci ? "client" : "server");
+        sb_puts(b, i ? ",{\"anomaly\":\"" : "{\"anomaly\":\"");
+        sb_puts(b, tcpl_anomaly_name(ev->ev.anomaly));
+        sb_puts(b, "\",\"endpoint\":\"");
+        sb_puts(b, ev->ev.endpoint == ci ? "client" : "server");
+        sb_puts(b, "\",\"frame\":");
         if (ev->frame)
-            fprintf(f, "%" PRIu64, ev->frame);
+            sb_u64(b, ev->frame);
         else
-            fputs("null", f);
-        fprintf(f, ",\"time\":%s,\"duration\":", secs9(t1, sizeof t1, ev->ts_ns));
+            sb_puts(b, "null");
+        sb_puts(b, ",\"time\":");
+        sb_secs9(b, ev->ts_ns);
+        sb_puts(b, ",\"duration\":");
         if (ev->ev.duration_ns >= 0)
-            fputs(secs9(t2, sizeof t2, ev->ev.duration_ns), f);
+            sb_secs9(b, ev->ev.duration_ns);
         else
-            fputs("null", f);
-        fputs(",\"text\":", f);
-        json_str(f, line);
-        fputc('}', f);
+            sb_puts(b, "null");
+        sb_puts(b, ",\"text\":");
+        sb_json_str(b, line);
+        sb_putc(b, '}');
     }
-    fprintf(f, "],\"dropped\":%" PRIu64 "}\n",
-            lc->timeline_dropped + lc->events_dropped);
+    sb_puts(b, "],\"dropped\":");
+    sb_u64(b, lc->timeline_dropped + lc->events_dropped);
+    sb_puts(b, "}\n");
+    sb_flush(r, f);
 }
 
 static void count(totals *t, const tcpl_lifecycle *lc, bool shown)
@@ -866,6 +1030,7 @@ int tcpl_report_close(tcpl_report *r)
     if (r->mem)
         fclose(r->mem);
     free(r->mem_buf);
+    free(r->sb.p);
     if (fflush(r->out) != 0 || ferror(r->out))
         r->failed = true;
     bool failed = r->failed;
