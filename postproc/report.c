@@ -1134,7 +1134,10 @@ static int run_export(tcpl_report *r, const tcpl_report_opts *o,
                           x.col[TCPL_COL_LC_DST] >= 0 ||
                           x.col[TCPL_COL_LC_ANOMALY] >= 0;
 
-    progress pg = {.on = isatty(2) == 1};
+    /* Not when CSV or JSON streams onto the same terminal: the lines would
+     * interleave.  Text is spooled, so it cannot. */
+    progress pg = {.on = isatty(2) == 1 &&
+                         (o->format == TCPL_FMT_TEXT || isatty(1) != 1)};
     if (pg.on)
         clock_gettime(CLOCK_MONOTONIC, &pg.last);
     uint64_t notes[TCPL_SKIP_COUNT] = {0};
