@@ -8,12 +8,13 @@
 set -u
 tool=$1 plugins=$2
 shift 2
-nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env WIRESHARK_PLUGIN_DIR="$plugins" "$@"; }
-nobody tshark -G protocols 2>/dev/null | grep -q 'tcp_lifecycle' ||
-    { echo "the plugin does not load from $plugins (as nobody)"; exit 1; }
 work=$(mktemp -d)
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
+# HOME too: tshark reads its personal configuration from there.
+nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$work" WIRESHARK_PLUGIN_DIR="$plugins" "$@"; }
+nobody tshark -G protocols 2>/dev/null | grep -q 'tcp_lifecycle' ||
+    { echo "the plugin does not load from $plugins (as nobody)"; exit 1; }
 fail=0
 for pcap in "$@"; do
     name=$(basename "$pcap" .pcap)
