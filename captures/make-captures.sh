@@ -1,0 +1,322 @@
+#!/bin/bash
+# make-captures.sh - regenerate the kernel-truth captures in captures/.
+#
+# Every scenario runs in a network namespace of its own (tcpl-<name>), on
+# its loopback interface only, so nothing here can reach or change the
+# host's network.  Per scenario: load the scenario's nftables rules, record
+# lo with tcpdump (snaplen 128: full IPv4/IPv6 + TCP headers with options,
+# payload cut), play the scenario with the C driver scenario.c, record the
+# kernel's own view (`ss -tan`) while the driver still holds its sockets,
+# and write <name>.pcap and <name>.truth (format in captures/README.md).
+#
+# On lo tcpdump sees each packet once, when it is transmitted: nft output
+# rules act before the capture point (the packet never shows), input rules
+# after it (the packet shows but never arrives).
+#
+# usage: sudo captures/make-captures.sh [scenario...]   (default: all)
+#        captures/make-captures.sh --list
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${TCPL_CAPTURES_OUT:-$here}
+
+all_scenarios="normal_close_client_first normal_close_server_first refused
+syn_timeout backlog_overflow close_wait_stall close_wait_rst rst_after_fin
+close_unread abort_linger0 zero_window half_open_vanished dead_peer_keepalive
+simultaneous_open simultaneous_close embryonic midstream port_reuse data_loss
+normal_close_client_first_v6 refused_v6 close_wait_stall_v6 half_open_vanished_v6
+port_reuse_v6"
+
+# Per scenario: description, anomalies expected and allowed, nft rules
+# loaded before the scenario starts (RULES) and at its "cut" sync point
+# (CUT_RULES), one "<chain> <rule>" per line, and whether the capture starts
+# only when the driver asks (LATE).
+define() {
+    DESC= EXPECT= ALLOW= RULES= CUT_RULES= LATE=0
+    local v6=
+    case $1 in *_v6) v6=" (IPv6)" ;; esac
+    case ${1%_v6} in
+    normal_close_client_first)
+        DESC="handshake, request and response, the client closes first (FIN/ACK/FIN/ACK); client ends in TIME_WAIT$v6" ;;
+    normal_close_server_first)
+        DESC="handshake, request and response, the server closes first; server ends in TIME_WAIT" ;;
+    refused)
+        DESC="connect to a port nobody listens on: the SYN is answered by RST+ACK$v6"
+        EXPECT="refused" ;;
+    syn_timeout)
+        DESC="a firewall drops every SYN at the server's input; the client retransmits and is still in SYN_SENT at capture end"
+        EXPECT="syn_unanswered"
+        RULES="input tcp dport 5000 tcp flags & (syn | ack) == syn drop" ;;
+    backlog_overflow)
+        DESC="listen backlog 1, never accepted: two clients fill the accept queue, the third one's SYNs are dropped by the listener and retransmitted"
+        EXPECT="syn_unanswered" ;;
+    close_wait_stall)
+        DESC="the client closes, the server application never calls close(): server stalls in CLOSE_WAIT, client in FIN_WAIT_2, until capture end$v6"
+        EXPECT="close_wait_stall" ;;
+    close_wait_rst)
+        DESC="CLOSE_WAIT stall of 1.6 s, then the server application writes and the closed client answers with a RST"
+        EXPECT="close_wait_stall rst_after_fin" ;;
+    rst_after_fin)
+        DESC="the client half-closes (shutdown SHUT_WR, FIN), the server sends data the client never reads, the client's close() then sends a RST"
+        EXPECT="rst_after_fin" ;;
+    close_unread)
+        DESC="the client closes with unread data in its receive buffer: the kernel sends a RST instead of a FIN"
+        EXPECT="reset" ;;
+    abort_linger0)
+        DESC="the client aborts mid-stream with SO_LINGER 0 (all received data was read): RST, no FIN"
+        EXPECT="reset" ;;
+    zero_window)
+        DESC="a slow reader with a 2 KB receive buffer stops reading for 2 s: window 0, zero-window probes, then it reads and the window reopens; normal close"
+        EXPECT="zero_window zero_window_stall" ;;
+    half_open_vanished)
+        DESC="the client aborts (SO_LINGER 0) but its RST is dropped before the wire; the server's later data meets the client kernel's RST$v6"
+        EXPECT="half_open"
+        ALLOW="reset"
+        RULES="output tcp sport 41000 tcp flags & (rst | ack) == rst | ack drop" ;;
+    dead_peer_keepalive)
+        DESC="after an exchange all client-to-server packets are dropped at the server's input; the client's keepalives go unanswered and it aborts with a RST; the server still holds the connection"
+        EXPECT="half_open"
+        ALLOW="reset"
+        CUT_RULES="input tcp sport 41000 tcp dport 5000 drop" ;;
+    simultaneous_open)
+        DESC="two sockets on fixed ports connect to each other; the first SYN of each is dropped at input, the retransmitted SYNs cross (simultaneous open)"
+        EXPECT="simultaneous_open"
+        ALLOW="syn_unanswered"
+        RULES="input tcp sport 41000 tcp flags & (syn | ack) == syn limit rate 1/hour burst 1 packets drop
+input tcp sport 41001 tcp flags & (syn | ack) == syn limit rate 1/hour burst 1 packets drop" ;;
+    simultaneous_close)
+        DESC="both endpoints close at once; the first FIN of each is dropped at input, so the retransmitted FINs cross (CLOSING on both sides)"
+        EXPECT="simultaneous_close"
+        RULES="input tcp sport 41000 tcp flags & fin == fin limit rate 1/hour burst 1 packets drop
+input tcp sport 5000 tcp flags & fin == fin limit rate 1/hour burst 1 packets drop" ;;
+    embryonic)
+        DESC="the server's SYN-ACKs are dropped at the client's input: SYN, SYN-ACK and retransmissions, never the final ACK (SYN-flood shape)"
+        EXPECT="handshake_incomplete"
+        ALLOW="syn_unanswered"
+        RULES="input tcp sport 5000 tcp flags & (syn | ack) == syn | ack drop" ;;
+    midstream)
+        DESC="the capture starts after the handshake and one exchange; one more exchange, then the client closes first"
+        EXPECT="midstream"
+        LATE=1 ;;
+    port_reuse)
+        DESC="the client closes first (TIME_WAIT), then reconnects from the same port at once: the same 4-tuple reused while in TIME_WAIT; the truth is the second lifecycle's$v6"
+        EXPECT="port_reuse" ;;
+    data_loss)
+        DESC="the client sends 8 segments of 1000 bytes; one is dropped once at the server's input and retransmitted; otherwise a normal connection, client closes first"
+        RULES="input tcp dport 5000 @ih,0,32 0x43303034 limit rate 1/hour burst 1 packets drop" ;;
+    *)
+        echo "make-captures.sh: unknown scenario $1 (see --list)" >&2
+        exit 2 ;;
+    esac
+}
+
+if [ "${1:-}" = --list ]; then
+    echo $all_scenarios | tr ' ' '\n'
+    exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+    echo "make-captures.sh: needs root (network namespaces, nft, tcpdump)" >&2
+    exit 2
+fi
+for tool in cc ip nft tcpdump ss tshark; do
+    command -v $tool >/dev/null || { echo "make-captures.sh: $tool not found" >&2; exit 2; }
+done
+scenarios=${*:-$all_scenarios}
+for s in $scenarios; do define "$s"; done
+
+work=$(mktemp -d /tmp/tcpl-captures.XXXXXX)
+ns=
+tcpdump_pid=
+driver_pid=
+
+# Only what this script started: its own driver and tcpdump by pid, and
+# the namespace it created.
+cleanup() {
+    [ -n "$driver_pid" ] && kill "$driver_pid" 2>/dev/null || true
+    [ -n "$tcpdump_pid" ] && kill "$tcpdump_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null || true
+    [ -n "${TCPL_KEEP_WORK:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+cc -std=c11 -O2 -Wall -Wextra -Werror -o "$work/scenario" "$here/scenario.c"
+
+start_tcpdump() {
+    : >"$work/tcpdump.err"
+    # -Z root: Debian's tcpdump otherwise drops to its own user, which cannot
+    # write into our private work folder.  --immediate-mode and -U: each
+    # packet is read and written at once; otherwise packets still waiting in
+    # the kernel's ring buffer are lost when tcpdump is stopped.
+    ip netns exec "$ns" tcpdump -i lo -s 128 --immediate-mode -U -Z root -w "$work/cap.pcap" \
+        'tcp' 2>"$work/tcpdump.err" &
+    tcpdump_pid=$!
+    for _ in $(seq 200); do
+        grep -q 'listening on' "$work/tcpdump.err" && return 0
+        sleep 0.02
+    done
+    echo "make-captures.sh: tcpdump did not start:" >&2
+    cat "$work/tcpdump.err" >&2
+    exit 1
+}
+
+stop_tcpdump() {
+    sleep 0.1
+    kill -INT "$tcpdump_pid"
+    wait "$tcpdump_pid" || true
+    tcpdump_pid=
+}
+
+load_rules() {
+    local line
+    while IFS= read -r line; do
+        [ -n "$line" ] || continue
+        ip netns exec "$ns" nft "add rule inet tcpl ${line%% *} ${line#* }"
+    done <<<"$1"
+}
+
+# ss's view without the header, listening sockets dropped (LISTEN never
+# shows on the wire and has no peer).
+kernel_view() {
+    ip netns exec "$ns" ss -tanH | awk '$1 != "LISTEN" { print $1, $4, $5 }' | sort
+}
+
+# Writes the truth file: one endpoint line per endpoint of every 4-tuple
+# in the capture, its role from the first SYN without ACK on that tuple
+# (mid-stream: the endpoint not on the server port 5000), its state from
+# ss (absent = CLOSED).
+write_truth() {
+    local name=$1 pcap=$2 ssfile=$3 truth=$4
+    {
+        echo "# $name: generated by captures/make-captures.sh on Linux $(uname -r)"
+        echo "# kernel view at capture end (ss -tan, listeners omitted):"
+        if [ -s "$ssfile" ]; then sed 's/^/#   /' "$ssfile"; else echo "#   (no sockets)"; fi
+        local line
+        while IFS= read -r line; do
+            [ -n "$line" ] && echo "# nft at start: $line"
+        done <<<"$RULES"
+        while IFS= read -r line; do
+            [ -n "$line" ] && echo "# nft at the cut: $line"
+        done <<<"$CUT_RULES"
+        echo "description $DESC"
+        tshark -r "$pcap" -T fields -E separator=/t -e ip.src -e ipv6.src \
+            -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport \
+            -e tcp.flags.syn -e tcp.flags.ack 2>/dev/null |
+        awk -F'\t' -v ssfile="$ssfile" '
+            BEGIN {
+                map["ESTAB"] = "ESTABLISHED"; map["SYN-SENT"] = "SYN_SENT"
+                map["SYN-RECV"] = "SYN_RECEIVED"; map["FIN-WAIT-1"] = "FIN_WAIT_1"
+                map["FIN-WAIT-2"] = "FIN_WAIT_2"; map["TIME-WAIT"] = "TIME_WAIT"
+                map["CLOSE-WAIT"] = "CLOSE_WAIT"; map["LAST-ACK"] = "LAST_ACK"
+                map["CLOSING"] = "CLOSING"
+                while ((getline line < ssfile) > 0) {
+                    split(line, f, " ")
+                    if (!(f[1] in map)) {
+                        print "make-captures.sh: unknown ss state " f[1] > "/dev/stderr"
+                        bad = 1
+                    }
+                    state[f[2] " " f[3]] = map[f[1]]
+                }
+            }
+            function ep(a4, a6, port) { return a4 != "" ? a4 ":" port : "[" a6 "]:" port }
+            {
+                src = ep($1, $2, $3); dst = ep($4, $5, $6)
+                key = src < dst ? src " " dst : dst " " src
+                if (!(key in seen)) { seen[key] = 1; order[n++] = key }
+                if ($7 == "1" && $8 == "0" && !(key in client)) client[key] = src
+            }
+            END {
+                if (bad) exit 1
+                for (i = 0; i < n; i++) {
+                    split(order[i], e, " ")
+                    if (!(order[i] in client)) {
+                        # mid-stream: the real client is the non-5000 side
+                        client[order[i]] = e[1] ~ /:5000$/ ? e[2] : e[1]
+                    }
+                    for (j = 1; j <= 2; j++) {
+                        me = e[j]; peer = e[3 - j]
+                        st = (me " " peer) in state ? state[me " " peer] : "CLOSED"
+                        role = client[order[i]] == me ? "client" : "server"
+                        print "endpoint", me, peer, role, st
+                    }
+                }
+            }'
+        for a in $EXPECT; do echo "expect $a"; done
+        for a in $ALLOW; do echo "allow $a"; done
+    } >"$truth"
+}
+
+# Plays one scenario; sets unstable=1 when the kernel's view changed
+# between the two ss runs around the end of the capture (a packet slipped
+# in), so the caller plays it again.  (Not a return status: errexit does
+# not apply inside a function called from a || list.)
+play() {
+    local name=$1
+    define "$name"
+    ns=tcpl-$name
+    ip netns del "$ns" 2>/dev/null || true
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip netns exec "$ns" nft -f - <<'EOF'
+table inet tcpl {
+    chain input { type filter hook input priority 0; }
+    chain output { type filter hook output priority 0; }
+}
+EOF
+    load_rules "$RULES"
+    rm -rf "$work/sync" "$work/cap.pcap"
+    mkdir "$work/sync"
+    [ "$LATE" = 1 ] || start_tcpdump
+    ip netns exec "$ns" "$work/scenario" "$name" "$work/sync" &
+    driver_pid=$!
+    local done_end=0 rc
+    while [ $done_end = 0 ]; do
+        if ! kill -0 "$driver_pid" 2>/dev/null; then
+            wait "$driver_pid" && rc=0 || rc=$?
+            driver_pid=
+            echo "make-captures.sh: $name: driver exited early ($rc)" >&2
+            exit 1
+        fi
+        if [ -e "$work/sync/capture" ] && [ ! -e "$work/sync/capture.go" ]; then
+            start_tcpdump
+            touch "$work/sync/capture.go"
+        fi
+        if [ -e "$work/sync/cut" ] && [ ! -e "$work/sync/cut.go" ]; then
+            load_rules "$CUT_RULES"
+            touch "$work/sync/cut.go"
+        fi
+        if [ -e "$work/sync/end" ]; then
+            kernel_view >"$work/ss1"
+            stop_tcpdump
+            kernel_view >"$work/ss2"
+            touch "$work/sync/end.go"
+            done_end=1
+        fi
+        sleep 0.01
+    done
+    wait "$driver_pid" && rc=0 || rc=$?
+    driver_pid=
+    [ $rc = 0 ] || { echo "make-captures.sh: $name: driver failed ($rc)" >&2; exit 1; }
+    ip netns del "$ns"
+    ns=
+    if ! cmp -s "$work/ss1" "$work/ss2"; then
+        echo "make-captures.sh: $name: kernel view changed at capture end" >&2
+        unstable=1
+        return 0
+    fi
+    write_truth "$name" "$work/cap.pcap" "$work/ss1" "$work/truth"
+    cp "$work/cap.pcap" "$out/$name.pcap"
+    cp "$work/truth" "$out/$name.truth"
+    echo "== $name: $(tshark -r "$out/$name.pcap" 2>/dev/null | wc -l) packets"
+    grep '^endpoint' "$out/$name.truth" | sed 's/^/   /'
+}
+
+for s in $scenarios; do
+    for attempt in 1 2 3; do
+        unstable=0
+        play "$s"
+        [ $unstable = 1 ] || break
+    done
+    [ $unstable = 0 ] || { echo "make-captures.sh: $s: unstable, giving up" >&2; exit 1; }
+done

@@ -1,0 +1,675 @@
+/*
+ * scenario.c - plays one TCP lifecycle scenario with real kernel sockets.
+ *
+ * make-captures.sh runs this driver inside a fresh network namespace while
+ * tcpdump records the loopback interface.  Both endpoints live in this one
+ * process: on loopback the kernel finishes a handshake or delivers a segment
+ * before the sending call returns, so plain sequential socket calls give a
+ * repeatable packet order.  Loss and firewalls are not made here but by the
+ * nftables rules the script loads for the scenario.
+ *
+ * The driver talks to the script through files in a sync folder: at a sync
+ * point it creates <dir>/<name> and waits for <dir>/<name>.go.  "capture"
+ * asks the script to start tcpdump (mid-stream capture), "cut" to load the
+ * scenario's second set of rules, and "end" to record `ss -tan` while every
+ * socket is still held, so the kernel's view matches the capture's end.
+ *
+ * usage: scenario NAME SYNCDIR   (NAME with a _v6 suffix plays over ::1)
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SERVER_PORT = 5000, CLIENT_PORT = 41000 };
+
+static int family = AF_INET;
+static const char *sync_dir;
+static const char *scenario_name;
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "scenario %s: ", scenario_name ? scenario_name : "?");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (errno)
+        fprintf(stderr, ": %s", strerror(errno));
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void msleep(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* The script may take a while (starting tcpdump, running ss): wait up to
+ * 60 s, then give up so a broken script never leaves a driver behind. */
+static void sync_point(const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", sync_dir, name);
+    int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    if (fd < 0)
+        die("create %s", path);
+    close(fd);
+    snprintf(path, sizeof path, "%s/%s.go", sync_dir, name);
+    struct stat st;
+    for (int i = 0; i < 6000; i++) {
+        if (stat(path, &st) == 0)
+            return;
+        msleep(10);
+    }
+    errno = 0;
+    die("no go for sync point %s", name);
+}
+
+static socklen_t make_addr(struct sockaddr_storage *ss, int port)
+{
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        a->sin6_addr = in6addr_loopback;
+        return sizeof *a;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return sizeof *a;
+}
+
+static void set_int(int fd, int level, int opt, int v, const char *what)
+{
+    if (setsockopt(fd, level, opt, &v, sizeof v) != 0)
+        die("setsockopt %s", what);
+}
+
+/* A socket bound to a fixed port, so every capture names the same
+ * endpoints; SO_REUSEADDR lets port_reuse bind over its TIME_WAIT. */
+static int bound_socket(int port)
+{
+    int fd = socket(family, SOCK_STREAM, 0);
+    if (fd < 0)
+        die("socket");
+    set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+    struct sockaddr_storage ss;
+    socklen_t len = make_addr(&ss, port);
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0)
+        die("bind port %d", port);
+    return fd;
+}
+
+static int listener(int backlog)
+{
+    int fd = bound_socket(SERVER_PORT);
+    if (listen(fd, backlog) != 0)
+        die("listen");
+    return fd;
+}
+
+static void connect_to(int fd, int port)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = make_addr(&ss, port);
+    if (connect(fd, (struct sockaddr *)&ss, len) != 0)
+        die("connect to port %d", port);
+}
+
+/* Returns at once with the SYN sent: for SYNs that will not be answered. */
+static void connect_nb(int fd, int port)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
+        die("fcntl");
+    struct sockaddr_storage ss;
+    socklen_t len = make_addr(&ss, port);
+    if (connect(fd, (struct sockaddr *)&ss, len) == 0 || errno != EINPROGRESS)
+        die("non-blocking connect to port %d did not start", port);
+    errno = 0;
+}
+
+static void set_blocking(int fd, int on)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, on ? fl & ~O_NONBLOCK : fl | O_NONBLOCK))
+        die("fcntl");
+}
+
+static int accept_one(int lfd)
+{
+    int fd = accept(lfd, NULL, NULL);
+    if (fd < 0)
+        die("accept");
+    return fd;
+}
+
+static int client(int sport)
+{
+    int fd = bound_socket(sport);
+    connect_to(fd, SERVER_PORT);
+    return fd;
+}
+
+/* Payload bytes are a readable tag then filler, so a truncated capture
+ * still shows which write a segment came from. */
+static void send_n(int fd, size_t n, const char *tag)
+{
+    char buf[2048];
+    if (n > sizeof buf)
+        die("send_n: %zu bytes is too many", n);
+    memset(buf, '.', n);
+    memcpy(buf, tag, strlen(tag) < n ? strlen(tag) : n);
+    size_t off = 0;
+    while (off < n) {
+        ssize_t k = send(fd, buf + off, n - off, MSG_NOSIGNAL);
+        if (k < 0)
+            die("send %s", tag);
+        off += (size_t)k;
+    }
+}
+
+static void recv_n(int fd, size_t n)
+{
+    char buf[4096];
+    while (n > 0) {
+        ssize_t k = recv(fd, buf, n < sizeof buf ? n : sizeof buf, 0);
+        if (k < 0)
+            die("recv");
+        if (k == 0) {
+            errno = 0;
+            die("recv: unexpected end of stream, %zu bytes missing", n);
+        }
+        n -= (size_t)k;
+    }
+}
+
+static void expect_eof(int fd)
+{
+    char c;
+    ssize_t k = recv(fd, &c, 1, 0);
+    if (k != 0) {
+        if (k > 0)
+            errno = 0;
+        die("expected the peer's FIN");
+    }
+}
+
+static void linger_zero(int fd)
+{
+    struct linger lg = {1, 0};
+    if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) != 0)
+        die("SO_LINGER");
+}
+
+/* Wait for a non-blocking connect to finish; returns its error (0 = ok). */
+static int connect_result(int fd, int timeout_ms)
+{
+    struct pollfd p = {fd, POLLOUT, 0};
+    if (poll(&p, 1, timeout_ms) != 1)
+        die("connect did not finish within %d ms", timeout_ms);
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        die("SO_ERROR");
+    return err;
+}
+
+/* Request/response on an established pair, as an application would. */
+static void exchange(int c, int s)
+{
+    send_n(c, 200, "REQUEST");
+    recv_n(s, 200);
+    send_n(s, 300, "RESPONSE");
+    recv_n(c, 300);
+}
+
+/* ------------------------------------------------------------ scenarios */
+
+static void normal_close_client_first(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(50);
+    close(c);
+    expect_eof(s);
+    msleep(50);
+    close(s);
+    msleep(100);
+    sync_point("end");
+}
+
+static void normal_close_server_first(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(50);
+    close(s);
+    expect_eof(c);
+    msleep(50);
+    close(c);
+    msleep(100);
+    sync_point("end");
+}
+
+static void refused(void)
+{
+    int c = bound_socket(CLIENT_PORT);
+    struct sockaddr_storage ss;
+    socklen_t len = make_addr(&ss, SERVER_PORT);
+    if (connect(c, (struct sockaddr *)&ss, len) == 0 || errno != ECONNREFUSED)
+        die("connect without a listener was not refused");
+    errno = 0;
+    msleep(100);
+    sync_point("end");
+}
+
+/* The firewall (input rule) drops every SYN; the kernel retransmits at
+ * about 1 s and 3 s; the capture ends before the connect gives up. */
+static void syn_timeout(void)
+{
+    int l = listener(8);
+    int c = bound_socket(CLIENT_PORT);
+    connect_nb(c, SERVER_PORT);
+    msleep(3500);
+    (void)l;
+    sync_point("end");
+}
+
+/* Accept queue holds backlog + 1 connections on Linux: with backlog 1 the
+ * third client's SYN is dropped by the listener itself. */
+static void backlog_overflow(void)
+{
+    int l = listener(1);
+    int c1 = client(CLIENT_PORT);
+    msleep(50);
+    int c2 = client(CLIENT_PORT + 1);
+    msleep(50);
+    int c3 = bound_socket(CLIENT_PORT + 2);
+    connect_nb(c3, SERVER_PORT);
+    msleep(3500);
+    (void)l, (void)c1, (void)c2;
+    sync_point("end");
+}
+
+static void close_wait_stall(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(50);
+    close(c);
+    msleep(2000); /* the server application never calls close() */
+    sync_point("end");
+}
+
+static void close_wait_rst(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(50);
+    close(c);
+    msleep(1600);
+    send_n(s, 100, "LATE"); /* the closed client answers with a RST */
+    msleep(200);
+    sync_point("end");
+}
+
+static void rst_after_fin(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(50);
+    if (shutdown(c, SHUT_WR) != 0)
+        die("shutdown");
+    expect_eof(s);
+    send_n(s, 500, "UNREAD");
+    msleep(100);
+    close(c); /* unread data: RST, after the FIN already sent */
+    msleep(100);
+    sync_point("end");
+}
+
+static void close_unread(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    send_n(c, 200, "REQUEST");
+    recv_n(s, 200);
+    send_n(s, 500, "UNREAD");
+    msleep(100);
+    close(c); /* unread data: RST instead of FIN */
+    msleep(100);
+    sync_point("end");
+}
+
+static void abort_linger0(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    send_n(c, 200, "REQUEST");
+    recv_n(s, 200);
+    for (int i = 0; i < 3; i++) {
+        char tag[16];
+        snprintf(tag, sizeof tag, "CHUNK%d", i);
+        send_n(s, 1000, tag);
+        recv_n(c, 1000); /* everything read: the RST is due to linger 0 */
+        msleep(20);
+    }
+    linger_zero(c);
+    close(c);
+    msleep(100);
+    sync_point("end");
+}
+
+/* A receiver with a tiny buffer that stops reading for 2 s: its window
+ * closes, the sender probes, then reading resumes and the window opens. */
+static void zero_window(void)
+{
+    enum { TOTAL = 48 * 1024 };
+    int l = listener(8);
+    int c = bound_socket(CLIENT_PORT);
+    set_int(c, SOL_SOCKET, SO_RCVBUF, 2048, "SO_RCVBUF");
+    connect_to(c, SERVER_PORT);
+    int s = accept_one(l);
+    set_int(s, SOL_SOCKET, SO_SNDBUF, 8192, "SO_SNDBUF");
+    set_blocking(s, 0);
+    set_blocking(c, 0);
+    static char buf[TOTAL];
+    memset(buf, 'z', sizeof buf);
+    memcpy(buf, "BULK", 4);
+    size_t sent = 0, got = 0;
+    /* fill the receiver's window and the sender's buffer */
+    for (int i = 0; i < 50 && sent < TOTAL; i++) {
+        ssize_t k = send(s, buf + sent, TOTAL - sent, MSG_NOSIGNAL);
+        if (k > 0)
+            sent += (size_t)k;
+        else if (errno != EAGAIN)
+            die("send");
+        msleep(10);
+    }
+    errno = 0;
+    msleep(2000);
+    while (got < TOTAL) {
+        char rb[4096];
+        ssize_t k = recv(c, rb, sizeof rb, 0);
+        if (k > 0)
+            got += (size_t)k;
+        else if (k == 0 || errno != EAGAIN)
+            die("recv");
+        if (sent < TOTAL) {
+            k = send(s, buf + sent, TOTAL - sent, MSG_NOSIGNAL);
+            if (k > 0)
+                sent += (size_t)k;
+            else if (errno != EAGAIN)
+                die("send");
+        }
+        msleep(5);
+    }
+    errno = 0;
+    set_blocking(s, 1);
+    set_blocking(c, 1);
+    msleep(50);
+    close(c);
+    expect_eof(s);
+    msleep(50);
+    close(s);
+    msleep(100);
+    sync_point("end");
+}
+
+/* The client's abort (RST+ACK) is dropped on output, before the capture
+ * point: the server never learns.  Its later data meets the client
+ * kernel's plain RST (no socket any more). */
+static void half_open_vanished(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(50);
+    linger_zero(c);
+    close(c);
+    msleep(500);
+    send_n(s, 100, "ANYONE");
+    msleep(200);
+    sync_point("end");
+}
+
+/* Keepalive after 1 s idle, every 1 s, abort after 2 unanswered probes.
+ * At "cut" the script drops all client-to-server packets at the server's
+ * input, after the capture point. */
+static void dead_peer_keepalive(void)
+{
+    int l = listener(8);
+    int c = bound_socket(CLIENT_PORT);
+    set_int(c, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+    set_int(c, IPPROTO_TCP, TCP_KEEPIDLE, 1, "TCP_KEEPIDLE");
+    set_int(c, IPPROTO_TCP, TCP_KEEPINTVL, 1, "TCP_KEEPINTVL");
+    set_int(c, IPPROTO_TCP, TCP_KEEPCNT, 2, "TCP_KEEPCNT");
+    connect_to(c, SERVER_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(100); /* let delayed ACKs through before the cut */
+    sync_point("cut");
+    msleep(4000);
+    sync_point("end");
+}
+
+/* Two sockets on fixed ports connect to each other.  The first SYN of each
+ * is dropped at input (on loopback a SYN would otherwise meet a closed port
+ * before the other side has connected); the retransmitted SYNs cross. */
+static void simultaneous_open(void)
+{
+    int a = bound_socket(CLIENT_PORT);
+    int b = bound_socket(CLIENT_PORT + 1);
+    connect_nb(a, CLIENT_PORT + 1);
+    connect_nb(b, CLIENT_PORT);
+    int ea = connect_result(a, 5000);
+    int eb = connect_result(b, 5000);
+    if (ea || eb) {
+        errno = ea ? ea : eb;
+        die("simultaneous open failed");
+    }
+    set_blocking(a, 1);
+    set_blocking(b, 1);
+    exchange(a, b);
+    msleep(50);
+    close(a);
+    expect_eof(b);
+    msleep(50);
+    close(b);
+    msleep(100);
+    sync_point("end");
+}
+
+/* Both close at once; the first FIN of each side is dropped at input so
+ * both are in FIN_WAIT_1 when the retransmitted FINs arrive. */
+static void simultaneous_close(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(50);
+    close(c);
+    close(s);
+    msleep(1000);
+    sync_point("end");
+}
+
+/* The server's SYN-ACKs are dropped at the client's input: the capture
+ * shows SYN, SYN-ACK and their retransmissions, never the final ACK. */
+static void embryonic(void)
+{
+    int l = listener(8);
+    int c = bound_socket(CLIENT_PORT);
+    connect_nb(c, SERVER_PORT);
+    msleep(3500);
+    (void)l;
+    sync_point("end");
+}
+
+static void midstream(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    exchange(c, s);
+    msleep(100);
+    sync_point("capture");
+    msleep(50);
+    exchange(c, s);
+    msleep(50);
+    close(c);
+    expect_eof(s);
+    msleep(50);
+    close(s);
+    msleep(100);
+    sync_point("end");
+}
+
+/* Loopback lets a TIME_WAIT 4-tuple be reused (tcp_tw_reuse = 2) once the
+ * timestamp clock has moved on by a second; retry until the kernel agrees. */
+static void port_reuse(void)
+{
+    int l = listener(8);
+    for (int round = 0; round < 2; round++) {
+        int c = -1, refusals = 0;
+        for (int tries = 0; c < 0; tries++, refusals++) {
+            c = bound_socket(CLIENT_PORT);
+            struct sockaddr_storage ss;
+            socklen_t len = make_addr(&ss, SERVER_PORT);
+            if (connect(c, (struct sockaddr *)&ss, len) == 0)
+                break;
+            if (errno != EADDRNOTAVAIL || tries >= 40)
+                die("reconnect on the same 4-tuple");
+            close(c);
+            c = -1;
+            msleep(50);
+        }
+        if (round > 0)
+            fprintf(stderr, "scenario %s: 4-tuple reused after %d refusal%s\n",
+                    scenario_name, refusals, refusals == 1 ? "" : "s");
+        errno = 0;
+        int s = accept_one(l);
+        exchange(c, s);
+        msleep(50);
+        close(c);
+        expect_eof(s);
+        msleep(50);
+        close(s);
+        msleep(100);
+    }
+    sync_point("end");
+}
+
+/* One data segment is dropped once at the server's input (after the
+ * capture point); the kernel retransmits and the connection recovers. */
+static void data_loss(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    set_int(c, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+    for (int i = 0; i < 8; i++) {
+        char tag[16];
+        snprintf(tag, sizeof tag, "C%03d", i);
+        send_n(c, 1000, tag);
+        msleep(20);
+    }
+    recv_n(s, 8000);
+    send_n(s, 300, "RESPONSE");
+    recv_n(c, 300);
+    msleep(50);
+    close(c);
+    expect_eof(s);
+    msleep(50);
+    close(s);
+    msleep(100);
+    sync_point("end");
+}
+
+static const struct {
+    const char *name;
+    void (*play)(void);
+} scenarios[] = {
+    {"normal_close_client_first", normal_close_client_first},
+    {"normal_close_server_first", normal_close_server_first},
+    {"refused", refused},
+    {"syn_timeout", syn_timeout},
+    {"backlog_overflow", backlog_overflow},
+    {"close_wait_stall", close_wait_stall},
+    {"close_wait_rst", close_wait_rst},
+    {"rst_after_fin", rst_after_fin},
+    {"close_unread", close_unread},
+    {"abort_linger0", abort_linger0},
+    {"zero_window", zero_window},
+    {"half_open_vanished", half_open_vanished},
+    {"dead_peer_keepalive", dead_peer_keepalive},
+    {"simultaneous_open", simultaneous_open},
+    {"simultaneous_close", simultaneous_close},
+    {"embryonic", embryonic},
+    {"midstream", midstream},
+    {"port_reuse", port_reuse},
+    {"data_loss", data_loss},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: scenario NAME SYNCDIR\n");
+        return 2;
+    }
+    scenario_name = argv[1];
+    sync_dir = argv[2];
+    char base[128];
+    size_t n = strlen(argv[1]);
+    if (n >= sizeof base) {
+        fprintf(stderr, "scenario: name too long\n");
+        return 2;
+    }
+    memcpy(base, argv[1], n + 1);
+    if (n > 3 && strcmp(base + n - 3, "_v6") == 0) {
+        family = AF_INET6;
+        base[n - 3] = '\0';
+    }
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        if (strcmp(scenarios[i].name, base) == 0) {
+            errno = 0;
+            scenarios[i].play();
+            return 0;
+        }
+    }
+    fprintf(stderr, "scenario: unknown scenario %s\n", argv[1]);
+    return 2;
+}
