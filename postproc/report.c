@@ -279,12 +279,16 @@ static void write_text(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
     char a[80], b[80], t1[40], t2[40], t3[40], id[48];
     int ci = client_of(c);
 
-    fprintf(f, "stream %-6s %s %s -> %s %s", stream_id(id, sizeof id, lc),
-            tcpl_role_name(c, ci), endpoint_str(a, sizeof a, &lc->tuple, ci),
-            tcpl_role_name(c, !ci), endpoint_str(b, sizeof b, &lc->tuple, !ci));
-    if (c->role_guessed)
-        fputs("  (roles guessed)", f);
-    fputc('\n', f);
+    char head[400];
+    int hl = snprintf(head, sizeof head, "stream %-6s %s %s ->",
+                      stream_id(id, sizeof id, lc), tcpl_role_name(c, ci),
+                      endpoint_str(a, sizeof a, &lc->tuple, ci));
+    int tl = snprintf(NULL, 0, "%s %s%s", tcpl_role_name(c, !ci),
+                      endpoint_str(b, sizeof b, &lc->tuple, !ci),
+                      c->role_guessed ? "  (roles guessed)" : "");
+    /* Long IPv6 addresses: the peer goes on a line of its own. */
+    fprintf(f, "%s%s%s %s%s\n", head, hl + 1 + tl > WRAP ? "\n          " : " ",
+            tcpl_role_name(c, !ci), b, c->role_guessed ? "  (roles guessed)" : "");
     fprintf(f, "  time     +%s .. +%s s, %s s, frames %" PRIu64 "..%" PRIu64
                ", %" PRIu64 " packets\n",
             secs6(t1, sizeof t1, c->first_ns - r->t0),

@@ -21,4 +21,10 @@ if [ "${TCPL_UPDATE_GOLDEN:-}" = 1 ]; then
     echo "updated $dir/$expected"
     exit 0
 fi
-diff -u "$expected" "$out"
+diff -u "$expected" "$out" || exit 1
+# Text reports are for a 100-column terminal.
+case $expected in
+*.txt)
+    awk 'length($0) > 100 { printf "line %d has %d columns\n", NR, length($0); bad = 1 }
+         END { exit bad }' "$out" ;;
+esac
