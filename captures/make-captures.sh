@@ -51,7 +51,7 @@ define() {
         DESC="listen backlog 1, never accepted: two clients fill the accept queue, the third one's SYNs are dropped by the listener and retransmitted"
         EXPECT="syn_unanswered" ;;
     close_wait_stall)
-        DESC="the client closes, the server application never calls close(): server stalls in CLOSE_WAIT, client in FIN_WAIT_2, until capture end$v6"
+        DESC="the client closes, the server application never calls close(): server stalls in CLOSE_WAIT, client in FIN_WAIT_2, until capture end; the server's keepalives (idle 1 s) show the stall on the wire$v6"
         EXPECT="close_wait_stall" ;;
     close_wait_rst)
         DESC="CLOSE_WAIT stall of 1.6 s, then the server application writes and the closed client answers with a RST"

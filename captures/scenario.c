@@ -314,15 +314,27 @@ static void backlog_overflow(void)
     sync_point("end");
 }
 
+static void keepalive(int fd, int idle, int intvl, int cnt)
+{
+    set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+    set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, idle, "TCP_KEEPIDLE");
+    set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, intvl, "TCP_KEEPINTVL");
+    set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, cnt, "TCP_KEEPCNT");
+}
+
+/* The server's keepalives (idle 1 s) put packets on the wire while it sits
+ * in CLOSE_WAIT: without them the capture would end with the ACK of the
+ * FIN, and no observer could tell that the stall lasted. */
 static void close_wait_stall(void)
 {
     int l = listener(8);
     int c = client(CLIENT_PORT);
     int s = accept_one(l);
+    keepalive(s, 1, 1, 5);
     exchange(c, s);
     msleep(50);
     close(c);
-    msleep(2000); /* the server application never calls close() */
+    msleep(2500); /* the server application never calls close() */
     sync_point("end");
 }
 
@@ -472,10 +484,7 @@ static void dead_peer_keepalive(void)
 {
     int l = listener(8);
     int c = bound_socket(CLIENT_PORT);
-    set_int(c, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
-    set_int(c, IPPROTO_TCP, TCP_KEEPIDLE, 1, "TCP_KEEPIDLE");
-    set_int(c, IPPROTO_TCP, TCP_KEEPINTVL, 1, "TCP_KEEPINTVL");
-    set_int(c, IPPROTO_TCP, TCP_KEEPCNT, 2, "TCP_KEEPCNT");
+    keepalive(c, 1, 1, 2);
     connect_to(c, SERVER_PORT);
     int s = accept_one(l);
     exchange(c, s);
