@@ -285,6 +285,13 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
 
     if (rec == NULL || rec->rec_type != REC_TYPE_PACKET)
         return NULL;
+    /* Any frame, TCP or not, shows the capture still running: a stall
+     * lasts at least until the capture's last frame. */
+    ts = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    if (!capture_seen || ts > capture_end_ns)
+        capture_end_ns = ts;
+    capture_seen = true;
+
     linktype = linktype_of(rec->rec_header.packet_header.pkt_encap);
     caplen = tvb_captured_length(tvb);
     if (linktype < 0 || caplen == 0)
@@ -292,11 +299,6 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
     if (tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w) !=
         TCPL_WIRE_TCP)
         return NULL;
-
-    ts = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
-    if (!capture_seen || ts > capture_end_ns)
-        capture_end_ns = ts;
-    capture_seen = true;
 
     if (flows == NULL)
         flows = wmem_map_new(wmem_file_scope(), flow_hash, flow_equal);
