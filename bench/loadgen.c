@@ -288,7 +288,7 @@ static void *serve(void *arg)
     set_timeouts(fd, 10);
     set_nodelay(fd);
     if (recv_exact(fd, hdr, HDR_LEN) < 0 || hdr[0] != MAGIC0 ||
-        hdr[1] != MAGIC1 || hdr[2] >= SC_COUNT) {
+        hdr[1] != MAGIC1 || hdr[2] >= SC_COUNT || get32(hdr + 4) < HDR_LEN) {
         close(fd);
         return NULL;
     }
@@ -297,9 +297,9 @@ static void *serve(void *arg)
     uint32_t req = get32(hdr + 4), resp = get32(hdr + 8);
 
     if (sc == SC_UNREAD_CLOSE) {
-        /* The rest of the request is still queued: Linux resets instead of
-         * sending a FIN (RFC 9293 3.6.1 / RFC 2525 2.17).  Wait until it is
-         * all here, so the close is a RST every time. */
+        /* With the rest of the request still unread, Linux resets instead
+         * of sending a FIN (RFC 2525 2.17).  Wait until it has all arrived,
+         * so the close is a RST every time. */
         unsigned char peek[2048];
         for (int i = 0; i < 200; i++) {
             ssize_t queued = recv(fd, peek, sizeof peek, MSG_PEEK | MSG_DONTWAIT);
