@@ -522,7 +522,8 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
         return 1;
     }
     incomplete_note(a->in, &st);
-    qsort(cx->notes, cx->nnotes, sizeof *cx->notes, by_frame);
+    if (cx->nnotes > 1)
+        qsort(cx->notes, cx->nnotes, sizeof *cx->notes, by_frame);
     *records = st.records;
     return 0;
 }

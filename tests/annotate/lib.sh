@@ -39,13 +39,22 @@ stock_tshark() {
 
 # tshark as nobody, loading the plugin from $1; HOME points at a folder
 # nobody owns, because tshark crashes on an unreadable personal config.
+# In the sanitizer build (TCPL_SANITIZE=ON in the environment) the plugin
+# needs the ASan runtime preloaded into the uninstrumented tshark.
 plugin_tshark() {
     plugdir=$1
     shift
     mkdir -p "$work/home"
     chown nobody:nogroup "$work/home"
+    asan=
+    if [ "${TCPL_SANITIZE:-OFF}" = ON ]; then
+        libasan=$(gcc -print-file-name=libasan.so)
+        [ -f "$libasan" ] || die "sanitizer build but no libasan.so ($libasan)"
+        asan="LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0"
+    fi
+    # shellcheck disable=SC2086
     setpriv --reuid=nobody --regid=nogroup --clear-groups \
-        env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$plugdir" \
+        env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$plugdir" $asan \
         tshark "$@" 2>>"$work/tshark.err"
 }
 

@@ -53,13 +53,19 @@ for link in eth vlan qinq sll sll2 raw ipv4 ipv6 null loop; do
     [ "$nrows" -eq "$nframes" ] || fail "$link: $nrows label rows for $nframes frames"
     head -n 1 "$csv" | grep -qx 'frame,stream,src,dst,src_state,dst_state,transition,anomalies,end_anomalies' ||
         fail "$link: unexpected CSV header: $(head -n 1 "$csv")"
-    stock_tshark -r "$out" -Y 'frame.comment contains "CLOSE_WAIT"' \
-        -T fields -e frame.number >"$work/found"
-    awk -F, 'NR > 1 && ($5 ~ /CLOSE_WAIT/ || $6 ~ /CLOSE_WAIT/ || $7 ~ /CLOSE_WAIT/ ||
-             $8 ~ /close_wait_stall/ || $9 ~ /close_wait_stall/) { print $1 }' "$csv" >"$work/want"
-    [ -s "$work/found" ] || fail "$link: frame.comment contains \"CLOSE_WAIT\" found nothing"
-    cmp -s "$work/found" "$work/want" ||
-        fail "$link: CLOSE_WAIT filter found $(tr '\n' ' ' <"$work/found"), labels say $(tr '\n' ' ' <"$work/want")"
+    # (The filter is about comment blocks, not framing: three link types
+    # with different header sizes are enough, and keep the test short.)
+    case $link in
+    eth | sll2 | null)
+        stock_tshark -r "$out" -Y 'frame.comment contains "CLOSE_WAIT"' \
+            -T fields -e frame.number >"$work/found"
+        awk -F, 'NR > 1 && ($5 ~ /CLOSE_WAIT/ || $6 ~ /CLOSE_WAIT/ || $7 ~ /CLOSE_WAIT/ ||
+                 $8 ~ /close_wait_stall/ || $9 ~ /close_wait_stall/) { print $1 }' "$csv" >"$work/want"
+        [ -s "$work/found" ] || fail "$link: frame.comment contains \"CLOSE_WAIT\" found nothing"
+        cmp -s "$work/found" "$work/want" ||
+            fail "$link: CLOSE_WAIT filter found $(tr '\n' ' ' <"$work/found"), labels say $(tr '\n' ' ' <"$work/want")"
+        ;;
+    esac
 
     # Every anomaly of the story shows in a comment, per address family
     # (mkcap.c's header describes the story).
