@@ -300,6 +300,16 @@ tcpl_pcap_in *tcpl_pcap_open(const char *path, bool want_comments, char *err,
     in->linktype = dlt_to_linktype(pcap_datalink(in->p));
     in->snaplen = (uint32_t)pcap_snapshot(in->p);
 
+    /* Standard input cannot be read a second time: no comments from it
+     * (report --pcap needs none). */
+    if (strcmp(path, "-") == 0) {
+        if (want_comments) {
+            fmt(err, errlen, "<stdin>: comments can only be read from a file");
+            tcpl_pcap_close(in);
+            return NULL;
+        }
+        return in;
+    }
     /* libpcap opened it, so it is one of the two formats: the first four
      * bytes say which. */
     f = fopen(path, "rb");
