@@ -516,8 +516,8 @@ static int skip(tcpl_export *x, tcpl_skip why, uint64_t frame)
     static const char *const text[TCPL_SKIP_COUNT] = {
         "not a TCP packet",
         "several IP or TCP headers (an ICMP error quoting TCP, or a tunnel)",
-        ("TCP packet without all required fields (cut short by the snap "
-         "length?)")};
+        ("TCP packet without an address or another required field (an "
+         "address family not exported, or cut short by the snap length)")};
     x->skipped[why]++;
     x->last_skip = why;
     snprintf(x->err, sizeof x->err, "%s:%llu: note: frame %llu skipped: %s",
