@@ -57,7 +57,7 @@ static const char usage_text[] =
     "  --zero-window-stall S    window 0 this long is zero_window_stall (1)\n"
     "  --linger S               report a connection whose endpoints are all\n"
     "                           closed, in TIME_WAIT or handshaking after S\n"
-    "                           idle seconds, freeing its memory (120; 0 =\n"
+    "                           idle seconds, freeing its memory (65; 0 =\n"
     "                           keep all until the end)\n"
     "  --pcap                   FILEs are capture files, read directly\n"
     "\n"

@@ -50,7 +50,7 @@ void tcpl_tracker_opts_init(tcpl_tracker_opts *o)
 {
     memset(o, 0, sizeof *o);
     tcpl_config_init(&o->cfg);
-    o->linger_ns = INT64_C(120000000000);
+    o->linger_ns = INT64_C(65000000000);
 }
 
 tcpl_tracker *tcpl_tracker_new(const tcpl_tracker_opts *o)
@@ -225,8 +225,8 @@ static void idle_append(tcpl_tracker *tr, node *n)
  * A memory policy, not a TCP rule: a lifecycle may leave the table once no
  * endpoint holds an established connection any more.  The engine decides
  * the states; this only asks whether a late segment could still matter
- * within linger_ns, which covers Linux's 60 s TIME_WAIT and its SYN
- * retransmission gaps (at most 64 s by default).
+ * within linger_ns, which covers Linux's 60 s TIME_WAIT and the gaps
+ * between its SYN and SYN-ACK retransmissions (at most 32 s by default).
  */
 static bool may_idle(const tcpl_conn *c)
 {

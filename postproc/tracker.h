@@ -14,9 +14,10 @@
  * input: a lifecycle leaves the table and is handed to the emit callback
  * when
  *   - a port-reuse SYN starts its successor (TCPL_NEW_LIFECYCLE),
- *   - every endpoint is CLOSED or TIME_WAIT and no segment was seen on it
- *     for `linger_ns` of capture time (a SYN after that long would not meet
- *     a TIME_WAIT socket on Linux either: its TIME_WAIT lasts 60 s), or
+ *   - every endpoint is CLOSED, TIME_WAIT, handshaking or unknown and no
+ *     segment was seen on it for `linger_ns` of capture time (a SYN after
+ *     that long would not meet a TIME_WAIT socket on Linux either: its
+ *     TIME_WAIT lasts 60 s), or
  *   - the input ends (tcpl_tracker_finish()).
  * Each lifecycle is emitted exactly once; tcpl_finish() has run on it.
  */
@@ -101,7 +102,7 @@ typedef struct tcpl_tracker_opts {
     void *user;
 } tcpl_tracker_opts;
 
-/* Defaults: engine defaults, linger 120 s. emit/user left NULL. */
+/* Defaults: engine defaults, linger 65 s (Linux TIME_WAIT is 60 s). emit/user left NULL. */
 void tcpl_tracker_opts_init(tcpl_tracker_opts *o);
 
 typedef struct tcpl_tracker tcpl_tracker;
