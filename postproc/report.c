@@ -2,12 +2,13 @@
  * report.c - writers of `tcp-lifecycle report` (text, CSV, JSON Lines) and
  * the loop that runs a tshark export through the tracker into them.
  *
- * Each completed lifecycle is written as soon as the tracker hands it over
- * and then forgotten; only counters survive it, so a report over millions
- * of connections needs no more memory than the connections open at once.
- * The text format wants its totals first, so its stream sections go to a
- * temporary file that is copied out after the header.  Names and
- * explanations come from the engine (tcpl_state_name, tcpl_describe ...).
+ * Each completed lifecycle is written once every lifecycle that started
+ * before it has been (a bounded reorder heap), and then forgotten; only
+ * counters survive it, so a report over millions of connections needs no
+ * more memory than the connections open at once.  The text format wants
+ * its totals first, so its stream sections go to a temporary file that is
+ * copied out after the header.  Names and explanations come from the
+ * engine (tcpl_state_name, tcpl_describe ...).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "report.h"
