@@ -3,11 +3,10 @@
 # deliberate heap overflow, loaded exactly like tcp_lifecycle.so, must make
 # tshark stop with an AddressSanitizer report (exit 86).
 # TCPL_PLUGIN_DIR points at the canary's plugin folder here.
+TCPL_PLUGIN_FILE=tcpl_asan_canary.so
 . "$(dirname "$0")/common.sh"
 [ "$TCPL_SANITIZE" = ON ] || fail "canary.sh belongs to the sanitizer build"
-plugin_so=$(find "$tmp/plugins" -name 'tcpl_asan_canary.so' | head -n 1)
-[ -n "$plugin_so" ] || fail "no canary plugin under $TCPL_PLUGIN_DIR"
-nm -D "$plugin_so" | grep -q '__asan_' || fail "canary not instrumented"
+need_instrumented
 
 in=$(input "$TCPL_SOURCE_DIR/tests/plugin/data/linktype-ethernet.pcap")
 ts -r "$in" -c 1 >/dev/null 2>"$tmp/err.txt"

@@ -29,8 +29,8 @@ chmod 755 "$tmp"
 mkdir -p "$tmp/home" "$tmp/in"
 cp -R "$TCPL_PLUGIN_DIR" "$tmp/plugins" || fail "cannot copy $TCPL_PLUGIN_DIR"
 chmod -R a+rX "$tmp/plugins"
-plugin_so=$(find "$tmp/plugins" -name 'tcp_lifecycle.so' | head -n 1)
-[ -n "$plugin_so" ] || fail "no tcp_lifecycle.so under $TCPL_PLUGIN_DIR (build the plugin first)"
+plugin_so=$(find "$tmp/plugins" -name "${TCPL_PLUGIN_FILE:-tcp_lifecycle.so}" | head -n 1)
+[ -n "$plugin_so" ] || fail "no ${TCPL_PLUGIN_FILE:-tcp_lifecycle.so} under $TCPL_PLUGIN_DIR (build the plugin first)"
 
 as_user=
 if [ "$(id -u)" = 0 ]; then
@@ -71,14 +71,17 @@ need_instrumented() {
     fi
 }
 
-# need_plugin: fail unless tshark loads the plugin from our copy.  (Each
-# test also fails if our fields come out empty, i.e. nothing registered.)
+# need_plugin: fail unless tshark registers our protocol.  It can only come
+# from our copy: WIRESHARK_PLUGIN_DIR replaces the global plugin folder and
+# the personal one lies in our empty HOME.  (-G plugins would name the file,
+# but it also runs the extcap helpers, which hang under the preloaded ASan
+# runtime.)  Each test also fails if our fields come out empty.
 need_plugin() {
     need_instrumented
-    ts -G plugins >"$tmp/plugins.txt" 2>"$tmp/plugins.err" ||
-        fail "tshark -G plugins failed: $(cat "$tmp/plugins.err")"
-    grep -q "$tmp/plugins/.*/tcp_lifecycle.so" "$tmp/plugins.txt" ||
-        fail "tshark did not load $plugin_so: $(cat "$tmp/plugins.err")"
+    ts -G protocols >"$tmp/protocols.txt" 2>"$tmp/protocols.err" ||
+        fail "tshark -G protocols failed: $(head -c 2000 "$tmp/protocols.err")"
+    awk -F'\t' '$3 == "tcp_lifecycle" { f = 1 } END { exit !f }' "$tmp/protocols.txt" ||
+        fail "tshark did not load $plugin_so: $(head -c 2000 "$tmp/protocols.err")"
 }
 
 # captures_with WORD: the captures/*.pcap whose .truth has an `expect WORD`.
