@@ -662,6 +662,10 @@ static void count(totals *t, const tcpl_lifecycle *lc, bool shown)
 
 static void write_one(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
 {
+    if (!f) { /* no spool (begin_file failed): fail, do not crash */
+        r->failed = true;
+        return;
+    }
     switch (r->o.format) {
     case TCPL_FMT_TEXT: write_text(r, f, lc); break;
     case TCPL_FMT_CSV: write_csv(r, f, lc); break;
@@ -727,8 +731,10 @@ static reorder_rec heap_pop(tcpl_report *r)
 
 static void release(tcpl_report *r, reorder_rec rec)
 {
-    if (rec.len)
+    if (rec.len && dest(r))
         fwrite(rec.text, 1, rec.len, dest(r));
+    else if (rec.len)
+        r->failed = true;
     free(rec.text);
     if (rec.id >= r->next_id)
         r->next_id = rec.id + 1;
@@ -992,7 +998,9 @@ int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
     t->last_ns = info->stats.last_ns;
     totals_add(&r->all, t);
 
-    if (r->o.format == TCPL_FMT_TEXT) {
+    if (r->o.format == TCPL_FMT_TEXT && !r->body) {
+        r->failed = true; /* begin_file failed: nothing to copy */
+    } else if (r->o.format == TCPL_FMT_TEXT) {
         if (r->all.files > 1)
             fputc('\n', r->out);
         text_header(r->out, t, r->name, info->kind, info->error);
