@@ -23,7 +23,7 @@ out=${TCPL_CAPTURES_OUT:-$here}
 all_scenarios="normal_close_client_first normal_close_server_first refused
 syn_timeout backlog_overflow close_wait_stall close_wait_rst rst_after_fin
 close_unread abort_linger0 zero_window half_open_vanished dead_peer_keepalive
-simultaneous_open simultaneous_close embryonic midstream port_reuse data_loss
+simultaneous_open simultaneous_open_asym simultaneous_close embryonic midstream port_reuse data_loss
 normal_close_client_first_v6 refused_v6 close_wait_stall_v6 half_open_vanished_v6
 port_reuse_v6"
 
@@ -84,6 +84,10 @@ define() {
         ALLOW="syn_unanswered"
         RULES="input tcp sport 41000 tcp flags & (syn | ack) == syn limit rate 1/hour burst 1 packets drop
 input tcp sport 41001 tcp flags & (syn | ack) == syn limit rate 1/hour burst 1 packets drop" ;;
+    simultaneous_open_asym)
+        DESC="two sockets on fixed ports connect to each other; only 41000's first SYN is dropped at input, so 41001's SYN reaches 41000 in SYN_SENT, which answers SYN-ACK; 41001 goes straight to ESTABLISHED"
+        EXPECT="simultaneous_open"
+        RULES="input tcp sport 41000 tcp flags & (syn | ack) == syn limit rate 1/hour burst 1 packets drop" ;;
     simultaneous_close)
         DESC="both endpoints close at once; the first FIN of each is dropped at input, so the retransmitted FINs cross (CLOSING on both sides)"
         EXPECT="simultaneous_close"

@@ -646,6 +646,8 @@ static const struct {
     {"half_open_vanished", half_open_vanished},
     {"dead_peer_keepalive", dead_peer_keepalive},
     {"simultaneous_open", simultaneous_open},
+    /* same calls; only the script's nft rules differ */
+    {"simultaneous_open_asym", simultaneous_open},
     {"simultaneous_close", simultaneous_close},
     {"embryonic", embryonic},
     {"midstream", midstream},
