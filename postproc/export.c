@@ -41,7 +41,10 @@ int tcpl_export_open(tcpl_export *x, const char *name, FILE *f,
     x->mem_len = len;
     for (int i = 0; i < TCPL_COL_COUNT; i++)
         x->col[i] = -1;
-    x->buf = malloc(BUF_SIZE);
+    /* An input in memory that fits needs no more than itself: every line
+     * check then sees the whole input at once, as with a large file. */
+    x->cap = !f && len < BUF_SIZE ? len + 1 : BUF_SIZE;
+    x->buf = malloc(x->cap);
     return x->buf ? 0 : -1;
 }
 
@@ -132,7 +135,7 @@ static int read_line(tcpl_export *x, char **s, size_t *len)
         memmove(x->buf, p, avail);
         x->pos = 0;
         x->end = avail;
-        size_t got = fill(x, x->buf + x->end, BUF_SIZE - x->end);
+        size_t got = fill(x, x->buf + x->end, x->cap - x->end);
         if (got == 0) {
             if (x->f && ferror(x->f))
                 return fail(x, x->line + 1, "read error: %s", strerror(errno));
@@ -206,7 +209,7 @@ int tcpl_export_header(tcpl_export *x,
     char q[200];
     /* Look at the first bytes before any line logic: a capture file has no
      * lines to speak of. */
-    x->end = fill(x, x->buf, BUF_SIZE);
+    x->end = fill(x, x->buf, x->cap);
     if (x->end == 0 && x->f && ferror(x->f))
         return fail(x, 1, "read error: %s", strerror(errno));
     if (x->end == 0)

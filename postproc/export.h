@@ -107,7 +107,8 @@ typedef struct tcpl_export {
     uint64_t bytes;            /* bytes consumed */
     char err[512];
     size_t pos, end;
-    char *buf;                 /* TCPL_EXPORT_MAX_LINE * 4 bytes */
+    char *buf;                 /* cap bytes: 4 * TCPL_EXPORT_MAX_LINE, or a small input */
+    size_t cap;
     uint64_t commas;           /* fields of the current line holding a comma */
     bool nul;                  /* the current line holds a NUL */
     const char *fld[TCPL_EXPORT_MAX_COLS];

@@ -1,11 +1,11 @@
 /*
  * fuzz_export.c - libFuzzer target: arbitrary bytes as a tshark export,
- * through the reader, the tracker, the engine and the JSON writer.
+ * through the reader, the tracker, the engine and the JSON writer (and the
+ * text writer for one input in eight).
  *
  * The reader is where untrusted text enters; the rest is included because
- * whatever the reader accepts must be safe all the way to the output.  Every
- * input is also run once more with the text writer, which has its own
- * formatting paths (wrapping, relative times).
+ * whatever the reader accepts must be safe all the way to the output.  The
+ * text writer has its own formatting paths (wrapping, relative times).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stddef.h>
@@ -20,17 +20,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    /* Reports go nowhere; the per-line notes on stderr are silenced by
+     * running with -close_fd_mask=2, which keeps libFuzzer's and the
+     * sanitizers' own reports on a duplicate of stderr. */
     sink = fopen("/dev/null", "w");
-    /* Per-line notes would drown libFuzzer's own output. */
-    if (!freopen("/dev/null", "w", stderr))
-        return 1;
     return sink ? 0 : 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* Inputs whose length is 7 mod 8 also go through the text writer; its
+     * temporary spool file makes it too slow for every input. */
     static const tcpl_format formats[] = {TCPL_FMT_JSON, TCPL_FMT_TEXT};
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+    for (size_t i = 0; i < 1 + ((size & 7) == 7); i++) {
         tcpl_report_opts o;
         tcpl_report_opts_init(&o);
         o.format = formats[i];

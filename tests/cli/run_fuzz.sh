@@ -17,7 +17,7 @@ printf 'frame.number\ttcp.flags\n1\t0x12' > "$work/corpus/short"
 n=$(ls "$work/corpus" | wc -l)
 [ "$n" -ge 5 ] || { echo "run_fuzz: only $n seeds" >&2; exit 1; }
 cd "$work"
-"$fuzz" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=1024 \
+"$fuzz" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=1024 -close_fd_mask=2 \
     -print_final_stats=1 "$work/corpus" 2> "$work/log" || {
     tail -n 40 "$work/log" >&2
     exit 1
