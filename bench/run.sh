@@ -294,6 +294,10 @@ results=$work/results.txt
     row "plugin2/plain2 peak RSS (two pass, -2)" "$r_rss2" "$(paired plugin2 plain2 3)" "informative"
     row "report/export wall" "$r_rep" "$(paired report export 2)" "<= 0.10 $(verdict "$r_rep" '<=' 0.10)"
     row "report lines/s ($export_lines lines)" "$lps" "" ">= 2000000 $(verdict "$lps" '>=' 2000000)"
+    lps_best=n/a
+    [ $have_cli = 0 ] || lps_best=$(awk -F'\t' -v l="$export_lines" '$1 == "report" && (!n++ || $2 < m) { m = $2 }
+        END { printf "%.0f", l / m }' "$samples")
+    row "report lines/s, fastest run" "$lps_best" "" "informative: short runs suffer most from load"
     row "(export+report)/pcap wall: pcap speedup" "$speedup" "" "informative"
     echo
     echo "checks:   plugin annotated $annotated/$packets lines (one pass), $annotated2 (two pass);"
