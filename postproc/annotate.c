@@ -288,6 +288,7 @@ int tcpl_report_pcap(tcpl_report *r, const tcpl_report_opts *o,
  * packet. */
 typedef struct end_note {
     uint64_t frame;
+    size_t seq; /* order of arrival: keeps the engine's order per frame */
     tcpl_anomaly anomaly;
     char *text;
 } end_note;
@@ -350,6 +351,7 @@ static void collect_end_notes(void *user, const tcpl_lifecycle *lc)
             return;
         }
         cx->notes[cx->nnotes].frame = lc->last_frame;
+        cx->notes[cx->nnotes].seq = cx->nnotes;
         cx->notes[cx->nnotes].anomaly = ev->ev.anomaly;
         cx->nnotes++;
     }
@@ -369,7 +371,9 @@ static int by_frame(const void *a, const void *b)
 {
     const end_note *x = a, *y = b;
 
-    return (x->frame > y->frame) - (x->frame < y->frame);
+    if (x->frame != y->frame)
+        return (x->frame > y->frame) - (x->frame < y->frame);
+    return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static void endpoint_text(char *buf, size_t n, int family, const uint8_t *a,
