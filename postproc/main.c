@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,11 @@ static int cmd_report(int argc, char **argv)
         return rc;
     }
 
+#ifdef M_TOP_PAD
+    /* One small allocation per connection: growing the heap 16 MB at a
+     * time instead of a few pages saves ~10% of a report's time (glibc). */
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
     tcpl_report *r = tcpl_report_new(&o, stdout);
     if (!r) {
         free(files);
