@@ -11,8 +11,9 @@
  * The driver talks to the script through files in a sync folder: at a sync
  * point it creates <dir>/<name> and waits for <dir>/<name>.go.  "capture"
  * asks the script to start tcpdump (mid-stream capture), "cut" to load the
- * scenario's second set of rules, and "end" to record `ss -tan` while every
- * socket is still held, so the kernel's view matches the capture's end.
+ * scenario's second set of rules, "mark" to note the kernel's view in the
+ * truth file's comments, and "end" to record `ss -tan` while every socket
+ * is still held, so the kernel's view matches the capture's end.
  *
  * usage: scenario NAME SYNCDIR   (NAME with a _v6 suffix plays over ::1)
  */
@@ -602,6 +603,29 @@ static void port_reuse(void)
     sync_point("end");
 }
 
+/* The same 4-tuple again once the TIME_WAIT is over (Linux: 60 s): a new
+ * connection, not a reuse. */
+static void reuse_after_time_wait(void)
+{
+    int l = listener(8);
+    for (int round = 0; round < 2; round++) {
+        int c = client(CLIENT_PORT);
+        int s = accept_one(l);
+        exchange(c, s);
+        msleep(50);
+        close(c);
+        expect_eof(s);
+        msleep(50);
+        close(s);
+        msleep(100);
+        if (round == 0) {
+            msleep(61000);
+            sync_point("mark"); /* the script records ss: no TIME-WAIT left */
+        }
+    }
+    sync_point("end");
+}
+
 /* One data segment is dropped once at the server's input (after the
  * capture point); the kernel retransmits and the connection recovers. */
 static void data_loss(void)
@@ -652,6 +676,7 @@ static const struct {
     {"embryonic", embryonic},
     {"midstream", midstream},
     {"port_reuse", port_reuse},
+    {"reuse_after_time_wait", reuse_after_time_wait},
     {"data_loss", data_loss},
 };
 
