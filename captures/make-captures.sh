@@ -34,7 +34,7 @@ port_reuse_v6"
 # (PENDING: a kernel truth the tools do not meet yet, kept out of the
 # plugin and CLI truth tests until they do; see README.md).
 define() {
-    DESC= EXPECT= ALLOW= RULES= CUT_RULES= LATE=0 PENDING=0
+    DESC='' EXPECT='' ALLOW='' RULES='' CUT_RULES='' LATE=0 PENDING=0
     local v6=
     case $1 in *_v6) v6=" (IPv6)" ;; esac
     case ${1%_v6} in
@@ -120,7 +120,8 @@ input tcp sport 5000 tcp flags & fin == fin limit rate 1/hour burst 1 packets dr
 }
 
 if [ "${1:-}" = --list ]; then
-    echo $all_scenarios | tr ' ' '\n'
+    # shellcheck disable=SC2086 # one name per word
+    printf '%s\n' $all_scenarios
     exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -141,10 +142,10 @@ driver_pid=
 # Only what this script started: its own driver and tcpdump by pid, and
 # the namespace it created.
 cleanup() {
-    [ -n "$driver_pid" ] && kill "$driver_pid" 2>/dev/null || true
-    [ -n "$tcpdump_pid" ] && kill "$tcpdump_pid" 2>/dev/null || true
+    if [ -n "$driver_pid" ]; then kill "$driver_pid" 2>/dev/null || true; fi
+    if [ -n "$tcpdump_pid" ]; then kill "$tcpdump_pid" 2>/dev/null || true; fi
     wait 2>/dev/null || true
-    [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null || true
+    if [ -n "$ns" ]; then ip netns del "$ns" 2>/dev/null || true; fi
     [ -n "${TCPL_KEEP_WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -335,10 +336,10 @@ EOF
 }
 
 for s in $scenarios; do
-    for attempt in 1 2 3; do
+    for _ in 1 2 3; do
         unstable=0
         play "$s"
-        [ $unstable = 1 ] || break
+        [ "$unstable" = 1 ] || break
     done
-    [ $unstable = 0 ] || { echo "make-captures.sh: $s: unstable, giving up" >&2; exit 1; }
+    [ "$unstable" = 0 ] || { echo "make-captures.sh: $s: unstable, giving up" >&2; exit 1; }
 done
