@@ -617,8 +617,9 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
             texts[n].len = p.comments[n].len;
         }
         if (tracked) {
-            draw_packet(cx, &pi, cx->notes + first_note, note - first_note,
-                        &cm, lab.f ? &csv : NULL);
+            /* no notes at all: notes is NULL, and NULL + 0 is undefined */
+            draw_packet(cx, &pi, cx->notes ? cx->notes + first_note : NULL,
+                        note - first_note, &cm, lab.f ? &csv : NULL);
             texts[n].text = cm.b;
             texts[n].len = cm.len;
             n++;
