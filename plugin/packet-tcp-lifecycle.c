@@ -103,19 +103,24 @@ typedef struct frame_event {
     int64_t duration_ns;
 } frame_event;
 
+/* Revisited frames show the lifecycle as of the capture's end.  That view
+ * is a finished copy, rebuilt if the live one moved on since (a live
+ * capture keeps adding frames while older ones are redrawn).  Allocated
+ * only when a frame is revisited. */
+typedef struct final_view {
+    tcpl_conn conn;
+    int64_t end_ns;
+    uint32_t segments;
+    uint8_t nevents;
+    frame_event events[TCPL_MAX_EVENTS];
+} final_view;
+
 typedef struct lifecycle {
     tcpl_conn conn;          /* live: advanced by every first-pass frame */
     struct lifecycle *prev;  /* lifecycle it succeeded on the same 4-tuple */
+    final_view *final;
     uint32_t last_frame;     /* latest frame stepped into it */
     uint8_t ep0_side;        /* flow_key side of the engine's endpoint 0 */
-    /* Revisited frames show the lifecycle as of the capture's end.  That
-     * view is a finished copy, rebuilt if the live one moved on since (a
-     * live capture keeps adding frames while older ones are redrawn). */
-    tcpl_conn *final;
-    uint32_t final_segments;
-    int64_t final_end_ns;
-    uint8_t nfinal_events;
-    frame_event final_events[TCPL_MAX_EVENTS];
 } lifecycle;
 
 typedef struct flow {
@@ -123,29 +128,44 @@ typedef struct flow {
     lifecycle *cur;
 } flow;
 
-/* What one frame did, stored on the first pass and drawn on every pass.
- * Transitions and events are rare, so they live in a separate block that
- * most frames do not have. */
+/* What one frame did, stored on the first pass and drawn on every pass:
+ * 32 bytes.  Transitions and events are rare, so they live in a separate
+ * block (transitions, then events at an 8-byte boundary) that most frames
+ * do not have. */
 typedef struct frame_rec {
-    lifecycle *lc;
+    lifecycle *lc;            /* NULL: the frame was not stepped */
     int64_t in_state_ns;      /* sender's time in its state before the frame */
-    tcpl_transition *trans;   /* ntrans entries */
-    frame_event *events;      /* nevents entries */
+    void *extra;              /* ntrans transitions, nevents events */
     uint8_t state[2];         /* both endpoints after the frame */
     uint8_t from;             /* engine endpoint that sent the frame */
     uint8_t ntrans;
     uint8_t nevents;
 } frame_rec;
 
+#define EXTRA_EVENTS_AT(ntrans)                                                \
+    (((ntrans) * sizeof(tcpl_transition) + 7) & ~(size_t)7)
+
+static const tcpl_transition *rec_trans(const frame_rec *r)
+{
+    return (const tcpl_transition *)r->extra;
+}
+
+static const frame_event *rec_events(const frame_rec *r)
+{
+    return (const frame_event *)((const char *)r->extra +
+                                 EXTRA_EVENTS_AT(r->ntrans));
+}
+
 /*
- * Frame records, indexed by frame number, in pages so that the table grows
- * without copying (a doubling array would briefly hold two copies, raising
- * peak memory on big captures).  Non-TCP frames cost one NULL pointer.
+ * Frame records, indexed by frame number, stored inline in pages: no
+ * allocation per frame, and the table grows without copying (a doubling
+ * array would briefly hold two copies, raising peak memory on big
+ * captures).  A page is only allocated once a TCP frame falls in it.
  */
 #define REC_PAGE_BITS 12
 #define REC_PAGE_SIZE (1u << REC_PAGE_BITS)
 
-static frame_rec ***rec_pages;
+static frame_rec **rec_pages;
 static uint32_t rec_npages;
 static wmem_map_t *flows;
 static int64_t capture_end_ns;
@@ -171,26 +191,30 @@ static void tcpl_cleanup(void)
     flows = NULL;
 }
 
+/* The record of frame num, or NULL if it was not stepped. */
 static frame_rec *rec_get(uint32_t num)
 {
     uint32_t page = num >> REC_PAGE_BITS;
+    frame_rec *r;
 
     if (page >= rec_npages || rec_pages[page] == NULL)
         return NULL;
-    return rec_pages[page][num & (REC_PAGE_SIZE - 1)];
+    r = &rec_pages[page][num & (REC_PAGE_SIZE - 1)];
+    return r->lc ? r : NULL;
 }
 
-static void rec_put(uint32_t num, frame_rec *r)
+/* The (zeroed) slot for frame num, created on demand. */
+static frame_rec *rec_slot(uint32_t num)
 {
     uint32_t page = num >> REC_PAGE_BITS;
 
     if (page >= rec_npages) {
         uint32_t n = rec_npages ? rec_npages : 16;
-        frame_rec ***grown;
+        frame_rec **grown;
 
         while (n <= page)
             n *= 2;
-        grown = wmem_alloc0_array(wmem_file_scope(), frame_rec **, n);
+        grown = wmem_alloc0_array(wmem_file_scope(), frame_rec *, n);
         if (rec_npages)
             memcpy(grown, rec_pages, rec_npages * sizeof *grown);
         rec_pages = grown;
@@ -198,8 +222,8 @@ static void rec_put(uint32_t num, frame_rec *r)
     }
     if (rec_pages[page] == NULL)
         rec_pages[page] =
-            wmem_alloc0_array(wmem_file_scope(), frame_rec *, REC_PAGE_SIZE);
-    rec_pages[page][num & (REC_PAGE_SIZE - 1)] = r;
+            wmem_alloc0_array(wmem_file_scope(), frame_rec, REC_PAGE_SIZE);
+    return &rec_pages[page][num & (REC_PAGE_SIZE - 1)];
 }
 
 static guint flow_hash(gconstpointer k)
@@ -334,7 +358,7 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
         return NULL;
     lc->last_frame = pinfo->num;
 
-    r = wmem_new(wmem_file_scope(), frame_rec);
+    r = rec_slot(pinfo->num);
     r->lc = lc;
     r->in_state_ns = res.in_state_ns[from];
     r->state[0] = (uint8_t)res.state[0];
@@ -342,20 +366,18 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
     r->from = (uint8_t)from;
     r->ntrans = res.ntransitions;
     r->nevents = (uint8_t)(fin.nevents + res.nevents);
-    r->trans = NULL;
-    r->events = NULL;
-    if (r->ntrans) {
-        r->trans = wmem_alloc_array(wmem_file_scope(), tcpl_transition,
-                                    r->ntrans);
-        memcpy(r->trans, res.transitions, r->ntrans * sizeof *r->trans);
+    r->extra = NULL;
+    if (r->ntrans || r->nevents) {
+        size_t at = EXTRA_EVENTS_AT(r->ntrans);
+        char *x = wmem_alloc(wmem_file_scope(),
+                             at + r->nevents * sizeof(frame_event));
+        frame_event *ev = (frame_event *)(x + at);
+
+        memcpy(x, res.transitions, r->ntrans * sizeof(tcpl_transition));
+        copy_events(ev, &fin, 1);
+        copy_events(ev + fin.nevents, &res, 0);
+        r->extra = x;
     }
-    if (r->nevents) {
-        r->events = wmem_alloc_array(wmem_file_scope(), frame_event,
-                                     r->nevents);
-        copy_events(r->events, &fin, 1);
-        copy_events(r->events + fin.nevents, &res, 0);
-    }
-    rec_put(pinfo->num, r);
     return r;
 }
 
@@ -363,24 +385,25 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
 
 /* The lifecycle as the whole capture shows it: finished at the capture's
  * end unless a successor already finished it at its own SYN. */
-static const tcpl_conn *final_view(lifecycle *lc)
+static const tcpl_conn *whole_view(lifecycle *lc)
 {
+    final_view *f = lc->final;
     tcpl_result fin;
 
     if (lc->conn.finished)
         return &lc->conn;
-    if (lc->final != NULL && lc->final_segments == lc->conn.segments &&
-        lc->final_end_ns == capture_end_ns)
-        return lc->final;
-    if (lc->final == NULL)
-        lc->final = wmem_new(wmem_file_scope(), tcpl_conn);
-    *lc->final = lc->conn;
-    tcpl_finish(lc->final, capture_end_ns, &fin);
-    lc->final_segments = lc->conn.segments;
-    lc->final_end_ns = capture_end_ns;
-    lc->nfinal_events = fin.nevents;
-    copy_events(lc->final_events, &fin, 0);
-    return lc->final;
+    if (f != NULL && f->segments == lc->conn.segments &&
+        f->end_ns == capture_end_ns)
+        return &f->conn;
+    if (f == NULL)
+        f = lc->final = wmem_new(wmem_file_scope(), final_view);
+    f->conn = lc->conn;
+    tcpl_finish(&f->conn, capture_end_ns, &fin);
+    f->segments = lc->conn.segments;
+    f->end_ns = capture_end_ns;
+    f->nevents = fin.nevents;
+    copy_events(f->events, &fin, 0);
+    return &f->conn;
 }
 
 static proto_item *add_str(proto_tree *t, int hf, tvbuff_t *tvb,
@@ -442,9 +465,10 @@ static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
 
     /* What only the capture's end revealed gets its expert info once, on
      * the lifecycle's last frame, so the Expert dialog lists it once. */
-    if (whole && pinfo->num == lc->last_frame && c == lc->final)
-        for (int i = 0; i < lc->nfinal_events; i++)
-            add_expert(pinfo, last, c, &lc->final_events[i]);
+    if (whole && pinfo->num == lc->last_frame && lc->final != NULL &&
+        c == &lc->final->conn)
+        for (int i = 0; i < lc->final->nevents; i++)
+            add_expert(pinfo, last, c, &lc->final->events[i]);
 }
 
 static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
@@ -452,7 +476,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 {
     lifecycle *lc = r->lc;
     bool whole = PINFO_FD_VISITED(pinfo);
-    const tcpl_conn *c = whole ? final_view(lc) : &lc->conn;
+    const tcpl_conn *c = whole ? whole_view(lc) : &lc->conn;
     int from = r->from, to = !r->from;
     proto_item *top;
     proto_tree *t;
@@ -484,7 +508,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     /* Formatting a transition costs; skip it when nobody looks. */
     if (r->ntrans && proto_field_is_referenced(tree, hf_transition)) {
         for (int i = 0; i < r->ntrans; i++) {
-            const tcpl_transition *tr = &r->trans[i];
+            const tcpl_transition *tr = &rec_trans(r)[i];
             char s[96];
 
             snprintf(s, sizeof s, "%s %s -> %s",
@@ -494,7 +518,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         }
     }
     for (int i = 0; i < r->nevents; i++) {
-        const frame_event *e = &r->events[i];
+        const frame_event *e = &rec_events(r)[i];
         const tcpl_conn *about = e->of_prev && lc->prev ? &lc->prev->conn : c;
         proto_item *it = add_str(t, hf_anomaly, tvb,
                                  tcpl_anomaly_name((tcpl_anomaly)e->anomaly));
