@@ -386,6 +386,15 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
         return -1;
     }
     in->frame++;
+    /* The engine counts time in int64 ns: that ends in 2262.  pcapng's
+     * 64-bit timestamps go beyond; refuse rather than wrap around. */
+    if (h->ts.tv_sec > INT64_MAX / 1000000000 - 1 ||
+        h->ts.tv_sec < INT64_MIN / 1000000000 + 1) {
+        fmt(err, errlen, "%s: frame %llu: timestamp %lld s is outside "
+            "1678..2262, which nanosecond times cannot hold", in->path,
+            (unsigned long long)in->frame, (long long)h->ts.tv_sec);
+        return -1;
+    }
     p->frame = in->frame;
     p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
     p->caplen = h->caplen;
