@@ -24,17 +24,19 @@ all_scenarios="normal_close_client_first normal_close_server_first refused
 syn_timeout backlog_overflow close_wait_stall close_wait_rst rst_after_fin
 close_unread abort_linger0 zero_window half_open_vanished dead_peer_keepalive
 simultaneous_open simultaneous_open_asym simultaneous_close embryonic midstream port_reuse reuse_after_time_wait data_loss
+fin_with_data fast_open
 normal_close_client_first_v6 refused_v6 close_wait_stall_v6 half_open_vanished_v6
 port_reuse_v6"
 
 # Per scenario: description, anomalies expected and allowed, nft rules
 # loaded before the scenario starts (RULES) and at its "cut" sync point
-# (CUT_RULES), one "<chain> <rule>" per line, whether the capture starts
+# (CUT_RULES), one "<chain> <rule>" per line, sysctls of the namespace
+# (SYSCTLS, name=value words), whether the capture starts
 # only when the driver asks (LATE), and whether the pair goes to pending/
 # (PENDING: a kernel truth the tools do not meet yet, kept out of the
 # plugin and CLI truth tests until they do; see README.md).
 define() {
-    DESC='' EXPECT='' ALLOW='' RULES='' CUT_RULES='' LATE=0 PENDING=0
+    DESC='' EXPECT='' ALLOW='' RULES='' CUT_RULES='' SYSCTLS='' LATE=0 PENDING=0
     local v6=
     case $1 in *_v6) v6=" (IPv6)" ;; esac
     case ${1%_v6} in
@@ -110,6 +112,12 @@ input tcp sport 5000 tcp flags & fin == fin limit rate 1/hour burst 1 packets dr
     reuse_after_time_wait)
         DESC="the client closes first (TIME_WAIT), waits 61 s until the kernel's 60 s TIME_WAIT is over, then connects again from the same port: a new connection on the same 4-tuple, not a reuse"
         PENDING=1 ;;
+    fin_with_data)
+        DESC="corked writes: the client's request and its FIN travel in one segment, then the server's response and its FIN in one segment"
+        ;;
+    fast_open)
+        DESC="TCP Fast Open: the first connection (41000) gets a cookie, the second (41001) carries its 200-byte request in the SYN; both close normally, client first"
+        SYSCTLS="net.ipv4.tcp_fastopen=3" ;;
     data_loss)
         DESC="the client sends 8 segments of 1000 bytes; one is dropped once at the server's input and retransmitted; otherwise a normal connection, client closes first"
         RULES="input tcp dport 5000 @ih,0,32 0x43303034 limit rate 1/hour burst 1 packets drop" ;;
@@ -207,6 +215,7 @@ write_truth() {
             if [ -s "$work/mark" ]; then sed 's/^/#   /' "$work/mark"; else echo "#   (no sockets)"; fi
         fi
         local line
+        for line in $SYSCTLS; do echo "# sysctl: $line"; done
         while IFS= read -r line; do
             [ -n "$line" ] && echo "# nft at start: $line"
         done <<<"$RULES"
@@ -278,6 +287,10 @@ table inet tcpl {
     chain output { type filter hook output priority 0; }
 }
 EOF
+    local kv
+    for kv in $SYSCTLS; do
+        ip netns exec "$ns" sysctl -q -w "$kv"
+    done
     load_rules "$RULES"
     rm -rf "$work/sync" "$work/cap.pcap" "$work/mark"
     mkdir "$work/sync"

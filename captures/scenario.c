@@ -626,6 +626,61 @@ static void reuse_after_time_wait(void)
     sync_point("end");
 }
 
+/* Corked writes: the kernel sends the last data and the FIN in one
+ * segment, on both sides. */
+static void fin_with_data(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    set_int(c, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+    send_n(c, 200, "REQUEST");
+    if (shutdown(c, SHUT_WR) != 0) /* FIN joins the corked data */
+        die("shutdown");
+    recv_n(s, 200);
+    expect_eof(s);
+    set_int(s, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+    send_n(s, 300, "RESPONSE");
+    close(s);
+    recv_n(c, 300);
+    expect_eof(c);
+    close(c);
+    msleep(100);
+    sync_point("end");
+}
+
+/* TCP Fast Open (the script sets net.ipv4.tcp_fastopen = 3 in the
+ * namespace): the first connection asks for a cookie, the second carries
+ * its request in the SYN.  Different client ports, so no port reuse. */
+static void fast_open(void)
+{
+    int l = listener(8);
+    set_int(l, IPPROTO_TCP, TCP_FASTOPEN, 8, "TCP_FASTOPEN");
+    for (int round = 0; round < 2; round++) {
+        int c = bound_socket(CLIENT_PORT + round);
+        struct sockaddr_storage ss;
+        socklen_t len = make_addr(&ss, SERVER_PORT);
+        char req[200];
+        memset(req, '.', sizeof req);
+        memcpy(req, "TFO-REQUEST", 11);
+        ssize_t k = sendto(c, req, sizeof req, MSG_FASTOPEN,
+                           (struct sockaddr *)&ss, len);
+        if (k != (ssize_t)sizeof req)
+            die("sendto MSG_FASTOPEN");
+        int s = accept_one(l);
+        recv_n(s, 200);
+        send_n(s, 300, "RESPONSE");
+        recv_n(c, 300);
+        msleep(50);
+        close(c);
+        expect_eof(s);
+        msleep(50);
+        close(s);
+        msleep(100);
+    }
+    sync_point("end");
+}
+
 /* One data segment is dropped once at the server's input (after the
  * capture point); the kernel retransmits and the connection recovers. */
 static void data_loss(void)
@@ -678,6 +733,8 @@ static const struct {
     {"port_reuse", port_reuse},
     {"reuse_after_time_wait", reuse_after_time_wait},
     {"data_loss", data_loss},
+    {"fin_with_data", fin_with_data},
+    {"fast_open", fast_open},
 };
 
 int main(int argc, char **argv)
