@@ -1,0 +1,273 @@
+/*
+ * test_tracker.c - the tracker's own contract, independent of any input
+ * format: every lifecycle is emitted exactly once with all its packets,
+ * whatever the table growth, deletions and idle evictions in between;
+ * successors are numbered per stream; evicted lifecycles end at their
+ * last segment plus linger; what is left at the end comes out in creation
+ * order.  The engine is the real one: the tracker is only routing.
+ *
+ * usage: test_tracker NAME   (one ctest test per NAME)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker.h"
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,  \
+                    #cond);                                                    \
+            exit(1);                                                           \
+        }                                                                      \
+    } while (0)
+
+/* What the emit callback saw. */
+typedef struct seen {
+    size_t n, cap;
+    uint64_t *id;
+    uint64_t *packets;
+    int64_t *stream;
+    uint32_t *successor;
+    int64_t *end_ns;
+    tcpl_lc_end *end;
+} seen;
+
+static void on_emit(void *user, const tcpl_lifecycle *lc)
+{
+    seen *s = user;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 64;
+        s->id = realloc(s->id, s->cap * sizeof *s->id);
+        s->packets = realloc(s->packets, s->cap * sizeof *s->packets);
+        s->stream = realloc(s->stream, s->cap * sizeof *s->stream);
+        s->successor = realloc(s->successor, s->cap * sizeof *s->successor);
+        s->end_ns = realloc(s->end_ns, s->cap * sizeof *s->end_ns);
+        s->end = realloc(s->end, s->cap * sizeof *s->end);
+        CHECK(s->id && s->packets && s->stream && s->successor && s->end_ns && s->end);
+    }
+    s->id[s->n] = lc->id;
+    s->packets[s->n] = lc->packets;
+    s->stream[s->n] = lc->stream;
+    s->successor[s->n] = lc->successor;
+    s->end_ns[s->n] = lc->end_ns;
+    s->end[s->n] = lc->end;
+    s->n++;
+}
+
+static void seen_free(seen *s)
+{
+    free(s->id);
+    free(s->packets);
+    free(s->stream);
+    free(s->successor);
+    free(s->end_ns);
+    free(s->end);
+}
+
+static tcpl_tracker *new_tracker(seen *s, int64_t linger_ns)
+{
+    tcpl_tracker_opts o;
+    tcpl_tracker_opts_init(&o);
+    o.linger_ns = linger_ns;
+    o.emit = on_emit;
+    o.user = s;
+    tcpl_tracker *tr = tcpl_tracker_new(&o);
+    CHECK(tr);
+    return tr;
+}
+
+static tcpl_tuple tuple(uint32_t client, uint16_t cport, int reverse)
+{
+    tcpl_tuple t;
+    memset(&t, 0, sizeof t);
+    t.family = 4;
+    uint8_t c[4] = {10, (uint8_t)(client >> 16), (uint8_t)(client >> 8), (uint8_t)client};
+    uint8_t s[4] = {192, 0, 2, 1};
+    memcpy(reverse ? t.dst : t.src, c, 4);
+    memcpy(reverse ? t.src : t.dst, s, 4);
+    t.sport = reverse ? 80 : cport;
+    t.dport = reverse ? cport : 80;
+    return t;
+}
+
+static int64_t now_ns;
+static uint64_t frame;
+
+/* Packet k (0..6) of a client-first close; 7 packets in all. */
+static void packet(tcpl_tracker *tr, uint32_t client, uint16_t cport,
+                   int64_t stream, uint32_t isn, int k)
+{
+    static const struct { int rev; uint16_t flags; uint32_t seq, ack; } p[7] = {
+        {0, TCPL_SYN, 0, 0},
+        {1, TCPL_SYN | TCPL_ACK, 5000, 1},
+        {0, TCPL_ACK, 1, 5001},
+        {0, TCPL_FIN | TCPL_ACK, 1, 5001},
+        {1, TCPL_ACK, 5001, 2},
+        {1, TCPL_FIN | TCPL_ACK, 5001, 2},
+        {0, TCPL_ACK, 2, 5002},
+    };
+    tcpl_tuple t = tuple(client, cport, p[k].rev);
+    tcpl_segment s;
+    memset(&s, 0, sizeof s);
+    now_ns += 1000;
+    s.ts_ns = now_ns;
+    s.flags = p[k].flags;
+    /* Each side's numbers offset by the connection's own ISN. */
+    s.seq = p[k].seq + (p[k].rev ? isn * 7 : isn);
+    s.ack = p[k].ack ? p[k].ack + (p[k].rev ? isn : isn * 7) : 0;
+    s.window = 1000;
+    s.sport = t.sport;
+    s.dport = t.dport;
+    CHECK(tcpl_tracker_packet(tr, &t, &s, ++frame, stream, NULL) == 0);
+}
+
+/* Many interleaved connections through growth, deletions and evictions:
+ * each emitted once, with its 7 packets. */
+static void test_every_lifecycle_once(void)
+{
+    seen s = {0};
+    /* Each connection sends every 300 us; closed ones linger 2 ms. */
+    tcpl_tracker *tr = new_tracker(&s, 2000000);
+    const uint32_t n = 20000, conc = 300;
+    uint32_t next = 0, done = 0;
+    int step[300];
+    uint32_t who[300];
+    for (uint32_t i = 0; i < conc; i++)
+        step[i] = -1;
+    while (done < n) {
+        for (uint32_t i = 0; i < conc; i++) {
+            if (step[i] < 0) {
+                if (next == n)
+                    continue;
+                who[i] = next++;
+                step[i] = 0;
+            }
+            packet(tr, who[i], (uint16_t)(1024 + who[i] % 50000), who[i], who[i] * 2654435761u, step[i]);
+            if (++step[i] == 7) {
+                step[i] = -1;
+                done++;
+            }
+        }
+    }
+    tcpl_tracker_stats st;
+    tcpl_tracker_get_stats(tr, &st);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    if (s.n != n)
+        fprintf(stderr, "emitted %zu of %u; created %llu, evicted %llu\n", s.n, n,
+                (unsigned long long)st.lifecycles, (unsigned long long)st.evicted);
+    CHECK(s.n == n);
+    char *hit = calloc(n, 1);
+    CHECK(hit);
+    for (size_t i = 0; i < s.n; i++) {
+        CHECK(s.id[i] < n && !hit[s.id[i]]);
+        hit[s.id[i]] = 1;
+        CHECK(s.packets[i] == 7);
+    }
+    CHECK(st.lifecycles == n && st.packets == 7ull * n);
+    CHECK(st.evicted > n / 2);        /* eviction really happened */
+    CHECK(st.peak_open < 4 * conc);   /* and kept the table small */
+    free(hit);
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
+/* A SYN on a TIME_WAIT 4-tuple starts a successor: numbered on the same
+ * stream, fresh on another; the predecessor is emitted at once. */
+static void test_successor_numbering(void)
+{
+    seen s = {0};
+    tcpl_tracker *tr = new_tracker(&s, 0);
+    for (int k = 0; k < 7; k++)
+        packet(tr, 1, 4000, 7, 100, k);
+    for (int k = 0; k < 7; k++)
+        packet(tr, 1, 4000, 7, 900000, k);
+    CHECK(s.n == 1 && s.id[0] == 0 && s.end[0] == TCPL_LC_END_SUCCESSOR);
+    for (int k = 0; k < 3; k++)
+        packet(tr, 1, 4000, 9, 5000000, k);
+    CHECK(s.n == 2 && s.stream[1] == 7 && s.successor[1] == 1);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    CHECK(s.n == 3 && s.stream[2] == 9 && s.successor[2] == 0);
+    CHECK(s.stream[0] == 7 && s.successor[0] == 0);
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
+/* Without a stream hint, lifecycles are numbered by creation. */
+static void test_no_hint_numbering(void)
+{
+    seen s = {0};
+    tcpl_tracker *tr = new_tracker(&s, 0);
+    packet(tr, 1, 4000, -1, 1, 0);
+    packet(tr, 2, 4000, -1, 2, 0);
+    packet(tr, 3, 4000, -1, 3, 0);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    CHECK(s.n == 3);
+    for (size_t i = 0; i < 3; i++)
+        CHECK(s.id[i] == i && s.stream[i] == (int64_t)i);
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
+/* An idle closed lifecycle ends at its last segment plus linger, not when
+ * the next unrelated packet happened to come. */
+static void test_idle_end_time(void)
+{
+    seen s = {0};
+    tcpl_tracker *tr = new_tracker(&s, 1000000000);
+    for (int k = 0; k < 7; k++)
+        packet(tr, 1, 4000, 0, 100, k);
+    int64_t last = now_ns;
+    now_ns += 5000000000; /* 5 s later, another connection */
+    packet(tr, 2, 4000, 1, 200, 0);
+    CHECK(s.n == 1 && s.end[0] == TCPL_LC_END_IDLE);
+    CHECK(s.end_ns[0] == last + 1000000000);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    CHECK(s.n == 2 && s.end[1] == TCPL_LC_END_INPUT);
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
+/* Open connections are never evicted, however long they are silent. */
+static void test_open_not_evicted(void)
+{
+    seen s = {0};
+    tcpl_tracker *tr = new_tracker(&s, 1000000);
+    for (int k = 0; k < 3; k++)
+        packet(tr, 1, 4000, 0, 100, k); /* ESTABLISHED */
+    now_ns += 3600000000000; /* an hour */
+    packet(tr, 2, 4000, 1, 200, 0);
+    CHECK(s.n == 0);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    CHECK(s.n == 2 && s.id[0] == 0 && s.id[1] == 1); /* creation order */
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} tests[] = {
+    {"every_lifecycle_once", test_every_lifecycle_once},
+    {"successor_numbering", test_successor_numbering},
+    {"no_hint_numbering", test_no_hint_numbering},
+    {"idle_end_time", test_idle_end_time},
+    {"open_not_evicted", test_open_not_evicted},
+};
+
+int main(int argc, char **argv)
+{
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        if (argc < 2 || strcmp(argv[1], tests[i].name) == 0) {
+            tests[i].fn();
+            if (argc >= 2)
+                return 0;
+        }
+    }
+    if (argc >= 2) {
+        fprintf(stderr, "no test %s\n", argv[1]);
+        return 1;
+    }
+    return 0;
+}
