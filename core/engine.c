@@ -54,6 +54,7 @@ typedef enum event {
     EV_SEND_RST,    /* it sent an acceptable RST */
     EV_RECV_RST,    /* an acceptable RST reached it */
     EV_PICKUP,      /* first sight of a connection with no handshake */
+    EV_TIME_WAIT_DONE, /* 2*MSL passed in TIME_WAIT */
     EV_COUNT
 } event;
 
@@ -109,6 +110,7 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST closes it */
     },
     [TCPL_TIME_WAIT] = {
+        [EV_TIME_WAIT_DONE] = TCPL_CLOSED,    /* 3.10.8 time-wait timeout: delete the TCB (Linux: 60 s) */
         [EV_SEND_RST] = TCPL_CLOSED,          /* Linux: a TIME-WAIT socket answering stray data with RST is removed */
         [EV_RECV_RST] = TCPL_CLOSED,          /* Linux (tcp_rfc1337=0): RST in TIME-WAIT kills it (RFC 1337 hazard) */
     },
@@ -265,6 +267,11 @@ static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now)
             raise_event(c, r, TCPL_A_SYN_UNANSWERED, i,
                         elapsed(e->syn_ns, now));
         }
+        /* Dated when the timer fired, not when we noticed. */
+        if (e->state == TCPL_TIME_WAIT &&
+            elapsed(e->since_ns, now) >= c->cfg.time_wait_ns)
+            apply(c, r, i, EV_TIME_WAIT_DONE,
+                  e->since_ns + c->cfg.time_wait_ns);
     }
 }
 
@@ -275,6 +282,7 @@ void tcpl_config_init(tcpl_config *cfg)
     cfg->syn_timeout_ns = 1000000000;
     cfg->close_wait_stall_ns = 1000000000;
     cfg->zero_window_stall_ns = 1000000000;
+    cfg->time_wait_ns = INT64_C(60000000000);
 }
 
 void tcpl_conn_init(tcpl_conn *c, const tcpl_config *cfg)
@@ -288,17 +296,32 @@ void tcpl_conn_init(tcpl_conn *c, const tcpl_config *cfg)
     c->first_closer = -1;
 }
 
-/* An endpoint that gave up on its handshake no longer holds anything. */
-static bool lingering(tcpl_state s)
+/*
+ * Until when prev holds its 4-tuple: forever while an endpoint is open,
+ * until the TIME_WAIT timer for an endpoint in TIME_WAIT, and not at all
+ * once every endpoint is closed.  An endpoint still in SYN_SENT gave up
+ * its attempt when it sent a new SYN, so it holds nothing.
+ */
+static int64_t held_until(const tcpl_conn *prev)
 {
-    return holds(s) && s != TCPL_SYN_SENT;
+    int64_t until = 0;
+    for (int i = 0; i < 2; i++) {
+        const tcpl_endpoint *e = &prev->ep[i];
+        if (e->state == TCPL_TIME_WAIT) {
+            int64_t t = e->since_ns + prev->cfg.time_wait_ns;
+            if (t > until)
+                until = t;
+        } else if (holds(e->state) && e->state != TCPL_SYN_SENT) {
+            return INT64_MAX;
+        }
+    }
+    return until;
 }
 
 void tcpl_conn_successor(tcpl_conn *next, const tcpl_conn *prev)
 {
     tcpl_conn_init(next, &prev->cfg);
-    next->prev_open =
-        lingering(prev->ep[0].state) || lingering(prev->ep[1].state);
+    next->prev_held_ns = held_until(prev);
 }
 
 bool tcpl_conn_is_over(const tcpl_conn *c)
@@ -493,7 +516,7 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
             } else {
                 if (ey->state == TCPL_SYN_SENT)
                     raise_event(c, r, TCPL_A_SIMULTANEOUS_OPEN, x, -1);
-                else if (c->prev_open)
+                else if (now < c->prev_held_ns)
                     raise_event(c, r, TCPL_A_PORT_REUSE, x, -1);
                 apply(c, r, x, EV_SEND_SYN, now);
             }

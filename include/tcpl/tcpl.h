@@ -161,9 +161,11 @@ typedef struct tcpl_config {
     int64_t syn_timeout_ns;       /* SYN without SYN-ACK this long: syn_unanswered */
     int64_t close_wait_stall_ns;  /* CLOSE_WAIT this long: close_wait_stall */
     int64_t zero_window_stall_ns; /* window 0 this long: zero_window_stall */
+    int64_t time_wait_ns;         /* TIME_WAIT lasts this long (2*MSL), then CLOSED */
 } tcpl_config;
 
-/* Defaults: 1 s for each threshold. */
+/* Defaults: 1 s for each threshold; TIME_WAIT 60 s, as Linux keeps it
+ * (TCP_TIMEWAIT_LEN), so final states match what ss shows. */
 void tcpl_config_init(tcpl_config *cfg);
 
 /* ------------------------------------------------------------ connection */
@@ -205,13 +207,15 @@ typedef struct tcpl_conn {
     tcpl_endpoint ep[2];
     int64_t first_ns;      /* first segment */
     int64_t last_ns;       /* latest segment */
+    int64_t prev_held_ns;  /* successor: the previous lifecycle held the
+                              4-tuple until then (INT64_MAX: still open) */
     uint32_t anomalies;    /* every anomaly raised so far (TCPL_BIT mask) */
     uint32_t segments;     /* segments stepped */
     int8_t client;         /* endpoint index of the client, -1 until known */
     int8_t first_closer;   /* endpoint that closed first, -1 if none */
     uint8_t role_guessed;  /* client/server guessed (no SYN seen) */
     uint8_t first_close_rst; /* first close was a RST (else a FIN) */
-    uint8_t prev_open;     /* successor of a lifecycle that was not over */
+
     uint8_t finished;      /* tcpl_finish() has run */
     uint8_t last_from;     /* sender of the latest segment */
 } tcpl_conn;
@@ -222,7 +226,9 @@ void tcpl_conn_init(tcpl_conn *c, const tcpl_config *cfg);
 /*
  * Start the lifecycle that follows `prev` on the same 4-tuple (after
  * tcpl_step() returned TCPL_NEW_LIFECYCLE).  The successor's first SYN
- * raises port_reuse when `prev` was not over (TIME_WAIT or still open).
+ * raises port_reuse when `prev` was not over at that SYN's time (still
+ * open, or in a TIME_WAIT not yet expired).  Call it before or after
+ * tcpl_finish(prev): the result is the same.
  */
 void tcpl_conn_successor(tcpl_conn *next, const tcpl_conn *prev);
 

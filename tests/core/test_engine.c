@@ -512,6 +512,38 @@ TEST(time_wait_send_rst)
     CHECK_STATE(&f, C, TCPL_CLOSED);
 }
 
+TEST(time_wait_done_after_2msl)
+{
+    fx f;
+    fx_time_wait(&f);
+    int64_t entered = f.c.ep[C].since_ns;
+    wait_ms(&f, 59000);
+    fin(&f);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT); /* 59 s: still there, as in ss */
+    fx_time_wait(&f);
+    wait_ms(&f, 61000);
+    fin(&f);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK(f.r.ntransitions == 1 && f.r.transitions[0].from == TCPL_TIME_WAIT);
+    CHECK(f.c.ep[C].since_ns == entered + 60000 * MS); /* dated by the timer */
+    CHECK(f.all == 0);
+}
+
+TEST(port_reuse_not_after_time_wait_expired)
+{
+    fx f;
+    fx_time_wait(&f);
+    tcpl_segment s = {.ts_ns = f.t + 61000 * MS, .seq = 90000, .flags = SYN, .from = C};
+    tcpl_result r;
+    CHECK(tcpl_step(&f.c, &s, &r) == TCPL_NEW_LIFECYCLE);
+    tcpl_conn next;
+    tcpl_conn_successor(&next, &f.c); /* before tcpl_finish: same result */
+    tcpl_finish(&f.c, s.ts_ns, &r);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK(tcpl_step(&next, &s, &r) == TCPL_OK);
+    CHECK(r.anomalies == 0);
+}
+
 TEST(time_wait_retransmitted_fin_no_transition)
 {
     fx f;
