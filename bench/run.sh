@@ -128,11 +128,15 @@ fi
 # ---------------------------------------------- what is there to measure
 have_plugin=0
 if [ -n "$plugin_so" ]; then
-    as_nobody "$tcpl_dir" tshark -G protocols 2>/dev/null | grep -q $'\ttcp_lifecycle$' ||
+    # Into a file, not a pipe: grep -q quitting early would SIGPIPE tshark.
+    as_nobody "$tcpl_dir" tshark -G protocols >"$work/protocols.tcpl" 2>/dev/null || true
+    grep -q $'\ttcp_lifecycle$' "$work/protocols.tcpl" ||
         die "$plugin_so does not load in tshark (checked with tshark -G protocols as nobody)"
     have_plugin=1
 fi
-if as_nobody "$none_dir" tshark -G protocols 2>/dev/null | grep -q $'\ttcp_lifecycle$'; then
+as_nobody "$none_dir" tshark -G protocols >"$work/protocols.none" 2>/dev/null || true
+grep -q $'\tudp$' "$work/protocols.none" || die "tshark -G protocols failed as nobody"
+if grep -q $'\ttcp_lifecycle$' "$work/protocols.none"; then
     die "the baseline loads tcp_lifecycle anyway (installed in a system plugin folder?)"
 fi
 have_cli=0
