@@ -293,6 +293,20 @@ static void copy_events(frame_event *dst, const tcpl_result *r, int of_prev)
     }
 }
 
+/* A pcapng timestamp can be any 64-bit count; clamping to +-4e9 s (year
+ * 2096) keeps ns values, and differences of two, inside int64_t. */
+static int64_t frame_ns(const nstime_t *t)
+{
+    const int64_t lim = INT64_C(4000000000);
+    int64_t secs = (int64_t)t->secs;
+
+    if (secs > lim)
+        return lim * 1000000000;
+    if (secs < -lim)
+        return -lim * 1000000000;
+    return secs * 1000000000 + t->nsecs;
+}
+
 static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
 {
     const wtap_rec *rec = pinfo->rec;
@@ -311,7 +325,7 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
         return NULL;
     /* Any frame, TCP or not, shows the capture still running: a stall
      * lasts at least until the capture's last frame. */
-    ts = (int64_t)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    ts = frame_ns(&pinfo->abs_ts);
     if (!capture_seen || ts > capture_end_ns)
         capture_end_ns = ts;
     capture_seen = true;

@@ -7,7 +7,9 @@
 # snap lengths (editcap -s), then read with the plugin in two passes with
 # a full tree (every field drawn) and in one pass.  In the sanitizer build
 # the plugin is instrumented and the ASan runtime preloaded, so an invalid
-# read fails the run (exit 86); a run over the time limit fails as a hang.
+# read (exit 86) or undefined behaviour (UBSan report) fails the run; a run
+# over the time limit fails as a hang.  Timestamps shifted centuries away
+# test the time arithmetic.
 . "$(dirname "$0")/common.sh"
 need_plugin
 
@@ -35,10 +37,15 @@ variant f4 -E 0.02 -o 14 --seed 4
 for snap in 40 54 60 80; do
     variant "s$snap" -s "$snap"
 done
+# Timestamps far from now (pcapng holds 64 bits of them): nanosecond
+# arithmetic must not overflow.
+variant t1 -F pcapng -t 20000000000
+variant t2 -F pcapng -t -20000000000
 (cd "$tmp/bad" && mergecap -a -F pcapng -w fuzz.pcapng f1 f2 f3 f4 &&
-    mergecap -a -F pcapng -w snap.pcapng s40 s54 s60 s80) || fail "mergecap failed"
+    mergecap -a -F pcapng -w snap.pcapng s40 s54 s60 s80 &&
+    mergecap -a -F pcapng -w time.pcapng t1 t2) || fail "mergecap failed"
 chmod 644 "$tmp"/bad/*.pcapng
-kinds="fuzz snap"
+kinds="fuzz snap time"
 
 check_rc() { # check_rc RC WHAT
     case $1 in
