@@ -20,7 +20,11 @@ k=0
 for c in "$capdir"/*.pcap "$capdir"/*.pcapng; do
     [ -f "$c" ] || continue
     k=$((k + 1))
-    [ $(((k - 1) % stride)) -eq 0 ] && inputs="$inputs $c"
+    [ $(((k - 1) % stride)) -eq 0 ] || continue
+    # A private copy: both paths must read the very same bytes even if
+    # someone regenerates captures/ meanwhile.
+    cp "$c" "$work/cap-$(basename "$c")"
+    inputs="$inputs $work/cap-$(basename "$c")"
 done
 echo "$me: comparing on $(echo $inputs | wc -w) inputs ($k captures in $capdir)"
 # shellcheck disable=SC2046
