@@ -9,9 +9,31 @@
 . "$(dirname "$0")/lib.sh"
 cli=$1 mkcap=$2
 
-for link in eth vlan qinq sll sll2 raw ipv4 ipv6 null loop; do
+links="eth vlan qinq sll sll2 raw ipv4 ipv6 null loop"
+fields="-o frame.generate_md5_hash:TRUE -T fields -E separator=/t
+    -e frame.number -e frame.time_epoch -e frame.len -e frame.cap_len
+    -e frame.encap_type -e frame.md5_hash"
+
+# The inputs' view, read by tshark in one go (tshark's start-up dominates):
+# mergecap -a concatenates them into one pcapng with an interface per
+# input; frame numbers then run on, so each input's rows are renumbered.
+set --
+for link in $links; do
+    "$mkcap" "$link" "$work/$link.pcap" || die "mkcap $link failed"
+    set -- "$@" "$work/$link.pcap"
+done
+mergecap -a -w "$work/all-in.pcapng" "$@" || die "mergecap failed"
+# shellcheck disable=SC2086
+stock_tshark -r "$work/all-in.pcapng" $fields -e frame.interface_id >"$work/all-in.meta"
+k=0
+for link in $links; do
+    awk -F'\t' -v id=$k 'BEGIN { OFS = "\t" } $7 == id { n++; $1 = n; NF = 6; print }' \
+        "$work/all-in.meta" >"$work/$link.in.meta"
+    k=$((k + 1))
+done
+
+for link in $links; do
     in=$work/$link.pcap out=$work/$link.pcapng csv=$work/$link.csv
-    "$mkcap" "$link" "$in" || die "mkcap $link failed"
     if ! "$cli" annotate "$in" "$out" --labels "$csv" 2>"$work/err"; then
         fail "$link: annotate exited non-zero: $(head -n 3 "$work/err")"
         continue
@@ -20,11 +42,7 @@ for link in eth vlan qinq sll sll2 raw ipv4 ipv6 null loop; do
 
     # Same packets, link type, times, lengths and bytes (md5 per packet);
     # then the TCP port and the comment of each output packet.
-    fields="-o frame.generate_md5_hash:TRUE -T fields -E separator=/t
-        -e frame.number -e frame.time_epoch -e frame.len -e frame.cap_len
-        -e frame.encap_type -e frame.md5_hash"
-    # shellcheck disable=SC2086
-    stock_tshark -r "$in" $fields >"$work/in.meta"
+    cp "$work/$link.in.meta" "$work/in.meta"
     # shellcheck disable=SC2086
     stock_tshark -r "$out" $fields -e tcp.srcport -e frame.comment >"$work/out.all"
     cut -f1-6 "$work/out.all" >"$work/out.meta"
