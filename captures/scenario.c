@@ -40,15 +40,17 @@ static int family = AF_INET;
 static const char *sync_dir;
 static const char *scenario_name;
 
+/* Callers set errno to 0 before a failure that is not a system call's. */
 static void die(const char *fmt, ...)
 {
+    int err = errno; /* before stdio can change it */
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "scenario %s: ", scenario_name ? scenario_name : "?");
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    if (errno)
-        fprintf(stderr, ": %s", strerror(errno));
+    if (err)
+        fprintf(stderr, ": %s", strerror(err));
     fputc('\n', stderr);
     exit(1);
 }
@@ -175,8 +177,10 @@ static int client(int sport)
 static void send_n(int fd, size_t n, const char *tag)
 {
     char buf[2048];
-    if (n > sizeof buf)
+    if (n > sizeof buf) {
+        errno = 0;
         die("send_n: %zu bytes is too many", n);
+    }
     memset(buf, '.', n);
     memcpy(buf, tag, strlen(tag) < n ? strlen(tag) : n);
     size_t off = 0;
@@ -225,8 +229,12 @@ static void linger_zero(int fd)
 static int connect_result(int fd, int timeout_ms)
 {
     struct pollfd p = {fd, POLLOUT, 0};
-    if (poll(&p, 1, timeout_ms) != 1)
+    int k = poll(&p, 1, timeout_ms);
+    if (k != 1) {
+        if (k == 0)
+            errno = 0;
         die("connect did not finish within %d ms", timeout_ms);
+    }
     int err = 0;
     socklen_t len = sizeof err;
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
@@ -437,7 +445,10 @@ static void zero_window(void)
         ssize_t k = recv(c, rb, sizeof rb, 0);
         if (k > 0)
             got += (size_t)k;
-        else if (k == 0 || errno != EAGAIN)
+        else if (k == 0) {
+            errno = 0;
+            die("recv: unexpected end of stream");
+        } else if (errno != EAGAIN)
             die("recv");
         if (sent < TOTAL) {
             k = send(s, buf + sent, TOTAL - sent, MSG_NOSIGNAL);
