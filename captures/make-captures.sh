@@ -110,8 +110,7 @@ input tcp sport 5000 tcp flags & fin == fin limit rate 1/hour burst 1 packets dr
         DESC="the client closes first (TIME_WAIT), then reconnects from the same port at once: the same 4-tuple reused while in TIME_WAIT; the truth is the second lifecycle's$v6"
         EXPECT="port_reuse" ;;
     reuse_after_time_wait)
-        DESC="the client closes first (TIME_WAIT), waits 61 s until the kernel's 60 s TIME_WAIT is over, then connects again from the same port: a new connection on the same 4-tuple, not a reuse"
-        PENDING=1 ;;
+        DESC="the client closes first (TIME_WAIT), waits 61 s until the kernel's 60 s TIME_WAIT is over, then connects again from the same port: a new connection on the same 4-tuple, not a reuse" ;;
     fin_with_data)
         DESC="corked writes: the client's request and its FIN travel in one segment, then the server's response and its FIN in one segment"
         ;;
