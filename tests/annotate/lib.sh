@@ -31,7 +31,8 @@ finish() {
 # A work folder nobody can read too (the plugin's tshark runs as nobody).
 work=$(mktemp -d /tmp/tcpl-annotate.XXXXXX)
 chmod 755 "$work"
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
 
 stock_tshark() {
     tshark "$@" 2>>"$work/tshark.err"
