@@ -46,7 +46,7 @@ plugin_tshark() {
     plugdir=$1
     shift
     mkdir -p "$work/home"
-    chown nobody:nogroup "$work/home"
+    [ "$(id -u)" != 0 ] || chown nobody:nogroup "$work/home"
     asan=
     if [ "${TCPL_SANITIZE:-OFF}" = ON ]; then
         libasan=$(gcc -print-file-name=libasan.so)
@@ -54,7 +54,7 @@ plugin_tshark() {
         asan="LD_PRELOAD=$libasan ASAN_OPTIONS=detect_leaks=0"
     fi
     # shellcheck disable=SC2086
-    setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$(dirname "$0")/../lib/unprivileged" \
         env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$plugdir" $asan \
         tshark "$@" 2>>"$work/tshark.err"
 }

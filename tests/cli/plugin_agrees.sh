@@ -24,7 +24,7 @@ if [ "${TCPL_SANITIZE:-OFF}" = ON ]; then
 fi
 # HOME too: tshark reads its personal configuration from there.
 # shellcheck disable=SC2086 # asan_env is a list of assignments
-nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$work" WIRESHARK_PLUGIN_DIR="$plugins" $asan_env "$@"; }
+nobody() { "$(dirname "$0")/../lib/unprivileged" env HOME="$work" WIRESHARK_PLUGIN_DIR="$plugins" $asan_env "$@"; }
 [ $# -gt 0 ] || { echo "no captures"; exit 1; }
 mergecap -a -w "$work/all.pcapng" "$@" || { echo "mergecap failed"; exit 1; }
 chmod 644 "$work/all.pcapng"

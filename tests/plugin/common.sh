@@ -32,11 +32,8 @@ chmod -R a+rX "$tmp/plugins"
 plugin_so=$(find "$tmp/plugins" -name "${TCPL_PLUGIN_FILE:-tcp_lifecycle.so}" | head -n 1)
 [ -n "$plugin_so" ] || fail "no ${TCPL_PLUGIN_FILE:-tcp_lifecycle.so} under $TCPL_PLUGIN_DIR (build the plugin first)"
 
-as_user=
-if [ "$(id -u)" = 0 ]; then
-    chown nobody:nogroup "$tmp/home"
-    as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
-fi
+[ "$(id -u)" != 0 ] || chown nobody:nogroup "$tmp/home"
+as_user="$(dirname "$0")/../lib/unprivileged"
 
 asan_env=
 if [ "$TCPL_SANITIZE" = ON ]; then
