@@ -76,35 +76,6 @@ static int annotate_usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-/* Seconds with up to 9 decimals, in 0..86400, to ns (as report's options). */
-static bool seconds_arg(const char *s, int64_t *ns)
-{
-    int64_t sec = 0, frac = 0;
-    int digits = 0, decimals = 0;
-    const char *p = s;
-
-    for (; *p >= '0' && *p <= '9'; p++, digits++) {
-        sec = sec * 10 + (*p - '0');
-        if (sec > 86400)
-            return false;
-    }
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
-            if (decimals == 9)
-                return false;
-            frac = frac * 10 + (*p - '0');
-        }
-        if (decimals == 0)
-            return false;
-    }
-    if (*p || digits == 0)
-        return false;
-    for (int k = decimals; k < 9; k++)
-        frac *= 10;
-    *ns = sec * 1000000000 + frac;
-    return *ns <= INT64_C(86400000000000);
-}
-
 /* A bounded string builder: text past the end is dropped, never overrun. */
 typedef struct sbuf {
     char *b;
@@ -707,7 +678,7 @@ int tcpl_cmd_annotate(int argc, char **argv)
                 (arg[n] == '\0' || arg[n] == '=')) {
                 const char *v = arg[n] == '=' ? arg + n + 1
                                 : (i + 1 < argc ? argv[++i] : NULL);
-                if (!v || !seconds_arg(v, dst[k]))
+                if (!v || !tcpl_parse_seconds(v, dst[k]))
                     return annotate_usage_error(
                         "%s needs seconds in 0..86400 (at most 9 decimals)",
                         secs[k]);

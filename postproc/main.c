@@ -73,34 +73,6 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-/* Seconds with up to 9 decimals, in 0..86400, to nanoseconds. */
-static bool parse_seconds(const char *s, int64_t *ns)
-{
-    int64_t sec = 0, frac = 0;
-    int digits = 0, decimals = 0;
-    const char *p = s;
-    for (; *p >= '0' && *p <= '9'; p++, digits++) {
-        sec = sec * 10 + (*p - '0');
-        if (sec > 86400)
-            return false;
-    }
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
-            if (decimals == 9)
-                return false;
-            frac = frac * 10 + (*p - '0');
-        }
-        if (decimals == 0)
-            return false;
-    }
-    if (*p || digits == 0)
-        return false;
-    for (int k = decimals; k < 9; k++)
-        frac *= 10;
-    *ns = sec * 1000000000 + frac;
-    return *ns <= INT64_C(86400000000000);
-}
-
 static bool parse_u32(const char *s, const char *end, int64_t *out)
 {
     int64_t v = 0;
@@ -225,7 +197,7 @@ static int cmd_report(int argc, char **argv)
             size_t k;
             for (k = 0; k < 4; k++) {
                 if ((v = opt_value(argc, argv, &i, secs[k], &missing)) || missing) {
-                    if (missing || !parse_seconds(v, dst[k]))
+                    if (missing || !tcpl_parse_seconds(v, dst[k]))
                         rc = usage_error("%s needs seconds in 0..86400 (at most 9 "
                                          "decimals)", secs[k]);
                     break;

@@ -1287,3 +1287,32 @@ int tcpl_report_export_mem(tcpl_report *r, const tcpl_report_opts *o,
 {
     return run_export(r, o, name, NULL, data, len);
 }
+
+/* Seconds with up to 9 decimals, in 0..86400, to nanoseconds; every
+ * command's threshold options go through here. */
+bool tcpl_parse_seconds(const char *s, int64_t *ns)
+{
+    int64_t sec = 0, frac = 0;
+    int digits = 0, decimals = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        sec = sec * 10 + (*p - '0');
+        if (sec > 86400)
+            return false;
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, decimals++) {
+            if (decimals == 9)
+                return false;
+            frac = frac * 10 + (*p - '0');
+        }
+        if (decimals == 0)
+            return false;
+    }
+    if (*p || digits == 0)
+        return false;
+    for (int k = decimals; k < 9; k++)
+        frac *= 10;
+    *ns = sec * 1000000000 + frac;
+    return *ns <= INT64_C(86400000000000);
+}

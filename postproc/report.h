@@ -92,6 +92,10 @@ int tcpl_report_export_mem(tcpl_report *r, const tcpl_report_opts *o,
 int tcpl_report_pcap(tcpl_report *r, const tcpl_report_opts *o,
                      const char *path);
 
+/* Threshold option value: seconds with up to 9 decimals, 0..86400, to
+ * nanoseconds (report.c).  False when it is not such a number. */
+bool tcpl_parse_seconds(const char *s, int64_t *ns);
+
 #ifdef __cplusplus
 }
 #endif
