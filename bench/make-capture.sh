@@ -71,7 +71,7 @@ sleep 1
 kill -INT "$tcpdump_pid"
 wait "$tcpdump_pid" || true
 tcpdump_pid=
-cat "$tmp/tcpdump.err" | grep -E 'captured|received|dropped' | sed 's/^/tcpdump: /' >&2
+grep -E 'captured|received|dropped' "$tmp/tcpdump.err" | sed 's/^/tcpdump: /' >&2
 [ "$rc" = 0 ] || die "loadgen failed (exit $rc)"
 dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$tmp/tcpdump.err")
 [ "${dropped:-0}" = 0 ] || echo "make-capture.sh: warning: tcpdump dropped $dropped packets" >&2
