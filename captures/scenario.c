@@ -295,9 +295,12 @@ static void refused(void)
     sync_point("end");
 }
 
-/* The firewall (input rule) drops every SYN; the kernel retransmits at
- * about 1 s and 3 s; the capture ends before the connect gives up. */
-static void syn_timeout(void)
+/* A connect that never completes, held for 3.5 s.  syn_timeout: the
+ * firewall (input rule) drops every SYN, which the kernel retransmits at
+ * about 1 s and 3 s.  embryonic: the server's SYN-ACKs are dropped at the
+ * client's input, so the capture shows SYN, SYN-ACK and their
+ * retransmissions, never the final ACK.  Only the nft rule differs. */
+static void connect_unfinished(void)
 {
     int l = listener(8);
     int c = bound_socket(CLIENT_PORT);
@@ -548,18 +551,6 @@ static void simultaneous_close(void)
     sync_point("end");
 }
 
-/* The server's SYN-ACKs are dropped at the client's input: the capture
- * shows SYN, SYN-ACK and their retransmissions, never the final ACK. */
-static void embryonic(void)
-{
-    int l = listener(8);
-    int c = bound_socket(CLIENT_PORT);
-    connect_nb(c, SERVER_PORT);
-    msleep(3500);
-    (void)l;
-    sync_point("end");
-}
-
 static void midstream(void)
 {
     int l = listener(8);
@@ -725,7 +716,7 @@ static const struct {
     {"normal_close_client_first", normal_close_client_first},
     {"normal_close_server_first", normal_close_server_first},
     {"refused", refused},
-    {"syn_timeout", syn_timeout},
+    {"syn_timeout", connect_unfinished},
     {"backlog_overflow", backlog_overflow},
     {"close_wait_stall", close_wait_stall},
     {"close_wait_rst", close_wait_rst},
@@ -739,7 +730,7 @@ static const struct {
     /* same calls; only the script's nft rules differ */
     {"simultaneous_open_asym", simultaneous_open},
     {"simultaneous_close", simultaneous_close},
-    {"embryonic", embryonic},
+    {"embryonic", connect_unfinished},
     {"midstream", midstream},
     {"port_reuse", port_reuse},
     {"reuse_after_time_wait", reuse_after_time_wait},
