@@ -11,8 +11,8 @@ for o in $opts; do
     esc=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
     grep -q -- "$esc" "$page" || { echo "$o is in --help but not in $page"; fail=1; }
 done
-if command -v groff >/dev/null 2>&1; then
-    warn=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
-    [ -z "$warn" ] || { echo "groff: $warn"; fail=1; }
-fi
+# groff is a dependency (scripts/packages): without it the page is unchecked.
+command -v groff >/dev/null 2>&1 || { echo "groff is not installed"; exit 1; }
+warn=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
+[ -z "$warn" ] || { echo "groff: $warn"; fail=1; }
 exit $fail
