@@ -253,18 +253,25 @@ static void exchange(int c, int s)
 
 /* ------------------------------------------------------------ scenarios */
 
+/* A graceful close: `first` closes, `second` reads the FIN (EOF) and
+ * closes too, with short pauses so each step shows apart on the wire. */
+static void close_in_order(int first, int second)
+{
+    msleep(50);
+    close(first);
+    expect_eof(second);
+    msleep(50);
+    close(second);
+    msleep(100);
+}
+
 static void normal_close_client_first(void)
 {
     int l = listener(8);
     int c = client(CLIENT_PORT);
     int s = accept_one(l);
     exchange(c, s);
-    msleep(50);
-    close(c);
-    expect_eof(s);
-    msleep(50);
-    close(s);
-    msleep(100);
+    close_in_order(c, s);
     sync_point("end");
 }
 
@@ -274,12 +281,7 @@ static void normal_close_server_first(void)
     int c = client(CLIENT_PORT);
     int s = accept_one(l);
     exchange(c, s);
-    msleep(50);
-    close(s);
-    expect_eof(c);
-    msleep(50);
-    close(c);
-    msleep(100);
+    close_in_order(s, c);
     sync_point("end");
 }
 
@@ -465,12 +467,7 @@ static void zero_window(void)
     errno = 0;
     set_blocking(s, 1);
     set_blocking(c, 1);
-    msleep(50);
-    close(c);
-    expect_eof(s);
-    msleep(50);
-    close(s);
-    msleep(100);
+    close_in_order(c, s);
     sync_point("end");
 }
 
@@ -527,12 +524,7 @@ static void simultaneous_open(void)
     set_blocking(a, 1);
     set_blocking(b, 1);
     exchange(a, b);
-    msleep(50);
-    close(a);
-    expect_eof(b);
-    msleep(50);
-    close(b);
-    msleep(100);
+    close_in_order(a, b);
     sync_point("end");
 }
 
@@ -561,12 +553,7 @@ static void midstream(void)
     sync_point("capture");
     msleep(50);
     exchange(c, s);
-    msleep(50);
-    close(c);
-    expect_eof(s);
-    msleep(50);
-    close(s);
-    msleep(100);
+    close_in_order(c, s);
     sync_point("end");
 }
 
@@ -595,12 +582,7 @@ static void port_reuse(void)
         errno = 0;
         int s = accept_one(l);
         exchange(c, s);
-        msleep(50);
-        close(c);
-        expect_eof(s);
-        msleep(50);
-        close(s);
-        msleep(100);
+        close_in_order(c, s);
     }
     sync_point("end");
 }
@@ -614,12 +596,7 @@ static void reuse_after_time_wait(void)
         int c = client(CLIENT_PORT);
         int s = accept_one(l);
         exchange(c, s);
-        msleep(50);
-        close(c);
-        expect_eof(s);
-        msleep(50);
-        close(s);
-        msleep(100);
+        close_in_order(c, s);
         if (round == 0) {
             msleep(61000);
             sync_point("mark"); /* the script records ss: no TIME-WAIT left */
@@ -673,12 +650,7 @@ static void fast_open(void)
         recv_n(s, 200);
         send_n(s, 300, "RESPONSE");
         recv_n(c, 300);
-        msleep(50);
-        close(c);
-        expect_eof(s);
-        msleep(50);
-        close(s);
-        msleep(100);
+        close_in_order(c, s);
     }
     sync_point("end");
 }
@@ -700,12 +672,7 @@ static void data_loss(void)
     recv_n(s, 8000);
     send_n(s, 300, "RESPONSE");
     recv_n(c, 300);
-    msleep(50);
-    close(c);
-    expect_eof(s);
-    msleep(50);
-    close(s);
-    msleep(100);
+    close_in_order(c, s);
     sync_point("end");
 }
 
