@@ -557,7 +557,7 @@ static void write_csv(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
     sb_puts(b, tcpl_state_name(c->ep[!ci].state));
     sb_putc(b, ',');
     if (c->first_closer >= 0)
-        sb_puts(b, c->first_closer == ci ? "client" : "server");
+        sb_puts(b, tcpl_role_name(c, c->first_closer));
     sb_putc(b, ',');
     if (c->first_closer >= 0)
         sb_puts(b, c->first_close_rst ? "RST" : "FIN");
@@ -606,7 +606,7 @@ static void write_json(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
         sb_puts(b, ",\"first_closer\":null,\"first_close\":null");
     } else {
         sb_puts(b, ",\"first_closer\":\"");
-        sb_puts(b, c->first_closer == ci ? "client" : "server");
+        sb_puts(b, tcpl_role_name(c, c->first_closer));
         sb_puts(b, "\",\"first_close\":\"");
         sb_puts(b, c->first_close_rst ? "RST" : "FIN");
         sb_putc(b, '"');
@@ -633,7 +633,7 @@ static void write_json(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
     for (size_t i = 0; i < lc->ntimeline; i++) {
         const tcpl_tl_entry *te = &lc->timeline[i];
         sb_puts(b, i ? ",{\"endpoint\":\"" : "{\"endpoint\":\"");
-        sb_puts(b, te->endpoint == ci ? "client" : "server");
+        sb_puts(b, tcpl_role_name(c, te->endpoint));
         sb_puts(b, "\",\"state\":\"");
         sb_puts(b, tcpl_state_name(te->state));
         sb_puts(b, "\",\"frame\":");
@@ -655,7 +655,7 @@ static void write_json(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
         sb_puts(b, i ? ",{\"anomaly\":\"" : "{\"anomaly\":\"");
         sb_puts(b, tcpl_anomaly_name(ev->ev.anomaly));
         sb_puts(b, "\",\"endpoint\":\"");
-        sb_puts(b, ev->ev.endpoint == ci ? "client" : "server");
+        sb_puts(b, tcpl_role_name(c, ev->ev.endpoint));
         sb_puts(b, "\",\"frame\":");
         if (ev->frame)
             sb_u64(b, ev->frame);
