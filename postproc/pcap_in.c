@@ -10,8 +10,11 @@
  * must agree on the number of packets; if they ever disagree, that is an
  * error, never a silent shift of comments onto the wrong packets.
  */
-/* pcap.h uses the BSD u_int/u_char types, hidden by strict C11. */
+/* pcap.h uses the BSD u_int/u_char types, hidden by strict C11 (clang's
+ * fuzz builds already define it). */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
+#endif
 
 #include "pcap_in.h"
 
