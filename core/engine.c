@@ -157,6 +157,7 @@ static void raise_event(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a,
         e->anomaly = a;
         e->endpoint = (uint8_t)endpoint;
         e->duration_ns = duration;
+        e->bytes = 0;
     }
 }
 

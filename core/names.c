@@ -20,9 +20,10 @@ static const char *const state_names[TCPL_STATE_COUNT] = {
 static const struct {
     const char *name;
     tcpl_severity severity;
+    tcpl_kind kind;
     const char *text;
 } anomaly_info[TCPL_ANOMALY_COUNT] = {
-#define TCPL_ANOMALY_INFO(id, name, sev, text) {name, sev, text},
+#define TCPL_ANOMALY_INFO(id, name, sev, kind, text) {name, sev, kind, text},
     TCPL_ANOMALIES(TCPL_ANOMALY_INFO)
 #undef TCPL_ANOMALY_INFO
 };
@@ -41,6 +42,12 @@ tcpl_severity tcpl_anomaly_severity(tcpl_anomaly a)
 {
     return (unsigned)a < TCPL_ANOMALY_COUNT ? anomaly_info[a].severity
                                             : TCPL_SEV_ERROR;
+}
+
+tcpl_kind tcpl_anomaly_kind(tcpl_anomaly a)
+{
+    return (unsigned)a < TCPL_ANOMALY_COUNT ? anomaly_info[a].kind
+                                            : TCPL_KIND_CONN;
 }
 
 const char *tcpl_anomaly_template(tcpl_anomaly a)
@@ -113,6 +120,10 @@ size_t tcpl_describe(const tcpl_conn *c, const tcpl_event *e, char *buf,
                 s = num;
                 break;
             }
+            case 'B':
+                snprintf(num, sizeof num, "%lu", (unsigned long)e->bytes);
+                s = num;
+                break;
             default: num[0] = '%'; num[1] = *t; num[2] = 0; s = num; break;
             }
             PUT(s, strlen(s));

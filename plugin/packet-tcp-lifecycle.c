@@ -703,7 +703,7 @@ void proto_register_tcp_lifecycle(void)
     };
     static int *ett[] = {&ett_lifecycle, &ett_stream};
     static ei_register_info ei[] = {
-#define TCPL_EI(id, name, sev, text)                                           \
+#define TCPL_EI(id, name, sev, kind, text)                                           \
     {&ei_anomaly[TCPL_A_##id],                                                 \
      {"tcp.lifecycle.expert." name, PI_SEQUENCE, TCPL_PI_SEVERITY(sev),        \
       "TCP lifecycle: " name, EXPFILL}},

@@ -62,61 +62,78 @@ typedef enum tcpl_severity {
     TCPL_SEV_ERROR
 } tcpl_severity;
 
+/* What an anomaly is about.  Capture notes describe the capture, not the
+ * connection: they say where the evidence is thin (no handshake captured,
+ * segments the capture missed, one direction never seen) and are never
+ * counted as a fault of the endpoints. */
+typedef enum tcpl_kind {
+    TCPL_KIND_CONN,   /* something the endpoints or the network did */
+    TCPL_KIND_CAPTURE /* something the capture lacks */
+} tcpl_kind;
+
 /*
- * X(ID, "filter name", severity, "plain-words explanation")
+ * X(ID, "filter name", severity, kind, "plain-words explanation")
  *
  * The explanation is a template for tcpl_describe(): %S is the endpoint the
  * anomaly is about ("client" or "server"), %P its peer, %T a duration in
- * seconds.  The filter names are the user-facing values of
+ * seconds, %B a byte count.  The filter names are the user-facing values of
  * tcp.lifecycle.anomaly: keep them stable.
  */
 #define TCPL_ANOMALIES(X)                                                      \
-    X(REFUSED, "refused", TCPL_SEV_WARN,                                       \
+    X(REFUSED, "refused", TCPL_SEV_WARN, TCPL_KIND_CONN,                       \
       "%P answered %S's SYN with a RST: nothing listens on that port, or a "   \
       "firewall rejects it")                                                   \
-    X(SYN_UNANSWERED, "syn_unanswered", TCPL_SEV_WARN,                         \
+    X(SYN_UNANSWERED, "syn_unanswered", TCPL_SEV_WARN, TCPL_KIND_CONN,         \
       "%S's SYN got no SYN-ACK for %T s: dropped by a firewall, a full "       \
-      "accept queue or the network")                                          \
+      "accept queue or the network")                                           \
     X(HANDSHAKE_INCOMPLETE, "handshake_incomplete", TCPL_SEV_WARN,             \
+      TCPL_KIND_CONN,                                                          \
       "%S sent a SYN-ACK but the final ACK never came (%T s in "               \
       "SYN_RECEIVED): SYN flood, spoofed SYN or asymmetric routing")           \
-    X(HALF_OPEN, "half_open", TCPL_SEV_WARN,                                   \
+    X(HALF_OPEN, "half_open", TCPL_SEV_WARN, TCPL_KIND_CONN,                   \
       "%S lost the connection while %P still held it: segments met a RST "     \
       "from %S, or went unanswered")                                           \
-    X(CLOSE_WAIT_STALL, "close_wait_stall", TCPL_SEV_WARN,                     \
+    X(CLOSE_WAIT_STALL, "close_wait_stall", TCPL_SEV_WARN, TCPL_KIND_CONN,     \
       "%S stayed in CLOSE_WAIT %T s: the application did not close its "       \
       "socket after %P's FIN")                                                 \
-    X(RST_AFTER_FIN, "rst_after_fin", TCPL_SEV_NOTE,                           \
+    X(RST_AFTER_FIN, "rst_after_fin", TCPL_SEV_NOTE, TCPL_KIND_CONN,           \
       "%S sent a RST after a FIN: an abortive close after a graceful one "     \
       "(unread data at close(), or data arriving after close())")              \
-    X(ZERO_WINDOW, "zero_window", TCPL_SEV_NOTE,                               \
+    X(ZERO_WINDOW, "zero_window", TCPL_SEV_NOTE, TCPL_KIND_CONN,               \
       "%S advertised a zero receive window: its application is not reading "   \
       "as fast as %P sends")                                                   \
-    X(ZERO_WINDOW_STALL, "zero_window_stall", TCPL_SEV_WARN,                   \
+    X(ZERO_WINDOW_STALL, "zero_window_stall", TCPL_SEV_WARN, TCPL_KIND_CONN,   \
       "%S kept its receive window at zero for %T s: its application stopped "  \
       "reading")                                                               \
-    X(RESET, "reset", TCPL_SEV_WARN,                                           \
+    X(RESET, "reset", TCPL_SEV_WARN, TCPL_KIND_CONN,                           \
       "%S aborted the connection with a RST, with no FIN before it")           \
-    X(DATA_AFTER_FIN, "data_after_fin", TCPL_SEV_WARN,                         \
+    X(DATA_AFTER_FIN, "data_after_fin", TCPL_SEV_WARN, TCPL_KIND_CONN,         \
       "%S sent new data after its own FIN")                                    \
-    X(PORT_REUSE, "port_reuse", TCPL_SEV_NOTE,                                 \
+    X(PORT_REUSE, "port_reuse", TCPL_SEV_NOTE, TCPL_KIND_CONN,                 \
       "%S opened a new connection on the same addresses and ports before "     \
       "the previous one was over (TIME_WAIT or still open)")                   \
-    X(SIMULTANEOUS_OPEN, "simultaneous_open", TCPL_SEV_NOTE,                   \
-      "both endpoints sent a SYN before seeing the other's (simultaneous "      \
+    X(SIMULTANEOUS_OPEN, "simultaneous_open", TCPL_SEV_NOTE, TCPL_KIND_CONN,   \
+      "both endpoints sent a SYN before seeing the other's (simultaneous "     \
       "open)")                                                                 \
-    X(SIMULTANEOUS_CLOSE, "simultaneous_close", TCPL_SEV_NOTE,                 \
+    X(SIMULTANEOUS_CLOSE, "simultaneous_close", TCPL_SEV_NOTE, TCPL_KIND_CONN, \
       "both endpoints sent a FIN before receiving the other's (simultaneous "  \
       "close, through CLOSING)")                                               \
-    X(MIDSTREAM, "midstream", TCPL_SEV_NOTE,                                   \
+    X(MIDSTREAM, "midstream", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
       "no handshake in the capture: states picked up mid-stream, roles "       \
       "guessed from the ports")                                                \
-    X(RST_OUT_OF_WINDOW, "rst_out_of_window", TCPL_SEV_NOTE,                   \
+    X(RST_OUT_OF_WINDOW, "rst_out_of_window", TCPL_SEV_NOTE, TCPL_KIND_CONN,   \
       "%S sent a RST whose sequence number %P does not expect; stacks "        \
-      "following RFC 5961 ignore it, so no state changed")
+      "following RFC 5961 ignore it, so no state changed")                     \
+    X(CAPTURE_GAP, "capture_gap", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,            \
+      "the capture missed %B sequence numbers of %S that the network "         \
+      "delivered: %P acknowledged them, or %S's next segment starts beyond "   \
+      "them")                                                                  \
+    X(ONE_SIDED, "one_sided", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
+      "%P was never seen sending (a one-way capture): %P's states are "        \
+      "inferred from what %S acknowledged, UNKNOWN where nothing shows them")
 
 typedef enum tcpl_anomaly {
-#define TCPL_ANOMALY_ENUM(id, name, sev, text) TCPL_A_##id,
+#define TCPL_ANOMALY_ENUM(id, name, sev, kind, text) TCPL_A_##id,
     TCPL_ANOMALIES(TCPL_ANOMALY_ENUM)
 #undef TCPL_ANOMALY_ENUM
     TCPL_ANOMALY_COUNT
@@ -242,6 +259,8 @@ bool tcpl_conn_is_over(const tcpl_conn *c);
 
 typedef struct tcpl_transition {
     uint8_t endpoint;
+    uint8_t inferred; /* deduced from other segments' ACK and sequence
+                         numbers, not shown by this segment itself */
     tcpl_state from;
     tcpl_state to;
 } tcpl_transition;
@@ -250,6 +269,7 @@ typedef struct tcpl_event {
     tcpl_anomaly anomaly;
     uint8_t endpoint;    /* the endpoint the anomaly is about */
     int64_t duration_ns; /* the stall or wait it measured, -1 if none */
+    uint32_t bytes;      /* capture_gap: sequence numbers missed, else 0 */
 } tcpl_event;
 
 typedef struct tcpl_result {
@@ -294,6 +314,7 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r);
 const char *tcpl_state_name(tcpl_state s);      /* "CLOSE_WAIT"; "?" if invalid */
 const char *tcpl_anomaly_name(tcpl_anomaly a);  /* "close_wait_stall" */
 tcpl_severity tcpl_anomaly_severity(tcpl_anomaly a);
+tcpl_kind tcpl_anomaly_kind(tcpl_anomaly a);
 const char *tcpl_anomaly_template(tcpl_anomaly a);
 
 /* Parse a name back (truth files, plugin columns); -1 if unknown. */
