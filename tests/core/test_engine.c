@@ -1113,7 +1113,7 @@ TEST(describe_truncates_safely)
 {
     fx f;
     fx_fin_wait_2(&f);
-    tcpl_event e = {TCPL_A_CLOSE_WAIT_STALL, S, 3000 * MS};
+    tcpl_event e = {TCPL_A_CLOSE_WAIT_STALL, S, 3000 * MS, 0};
     char small[12];
     size_t want = tcpl_describe(&f.c, &e, small, sizeof small);
     CHECK(strlen(small) == sizeof small - 1);
