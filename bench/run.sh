@@ -126,17 +126,22 @@ if ! as_nobody "$none_dir" test -r "$cap"; then
 fi
 
 # ---------------------------------------------- what is there to measure
+# has_protocol FILTER FILE: FILE (tshark -G protocols) lists FILTER.  The
+# filter name is the third column; Wireshark 4.4 and later print more.
+has_protocol() {
+    awk -F'\t' -v p="$1" '$3 == p { f = 1 } END { exit !f }' "$2"
+}
 have_plugin=0
 if [ -n "$plugin_so" ]; then
     # Into a file, not a pipe: grep -q quitting early would SIGPIPE tshark.
     as_nobody "$tcpl_dir" tshark -G protocols >"$work/protocols.tcpl" 2>/dev/null || true
-    grep -q $'\ttcp_lifecycle$' "$work/protocols.tcpl" ||
+    has_protocol tcp_lifecycle "$work/protocols.tcpl" ||
         die "$plugin_so does not load in tshark (checked with tshark -G protocols as nobody)"
     have_plugin=1
 fi
 as_nobody "$none_dir" tshark -G protocols >"$work/protocols.none" 2>/dev/null || true
-grep -q $'\tudp$' "$work/protocols.none" || die "tshark -G protocols failed as nobody"
-if grep -q $'\ttcp_lifecycle$' "$work/protocols.none"; then
+has_protocol udp "$work/protocols.none" || die "tshark -G protocols failed as nobody"
+if has_protocol tcp_lifecycle "$work/protocols.none"; then
     die "the baseline loads tcp_lifecycle anyway (installed in a system plugin folder?)"
 fi
 have_cli=0

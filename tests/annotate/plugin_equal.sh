@@ -15,7 +15,10 @@
 cli=$1 mkcap=$2 plugdir=$3 capdir=$4 stride=${5:-1}
 
 [ -d "$plugdir" ] || die "plugin folder $plugdir does not exist: build the tcp_lifecycle target"
-plugin_tshark "$plugdir" -G protocols | grep -q "	tcp_lifecycle$" ||
+# The filter name is the third column; Wireshark 4.4 and later print more
+# after it.  Into a file, not a pipe: an early exit would SIGPIPE tshark.
+plugin_tshark "$plugdir" -G protocols >"$work/protocols.txt" || true
+awk -F'\t' '$3 == "tcp_lifecycle" { f = 1 } END { exit !f }' "$work/protocols.txt" ||
     die "tshark (as nobody, WIRESHARK_PLUGIN_DIR=$plugdir) did not load the tcp_lifecycle plugin: $(tail -n 3 "$work/tshark.err")"
 
 links="eth vlan qinq sll sll2 raw ipv4 ipv6 null loop"
