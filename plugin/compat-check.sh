@@ -37,19 +37,7 @@ if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
     mkdir -p "$cache" || exit 1
 fi
 
-# The mirror this machine already uses for its own Debian release, so that
-# no host name is baked in here.
-mirror=${TCPL_COMPAT_MIRROR:-}
-if [ -z "$mirror" ]; then
-    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-    mirror=$(apt-cache policy 2>/dev/null |
-        awk -v s="$codename/main" '$3 == s { print $2; exit }')
-fi
-if [ -z "$mirror" ]; then
-    echo "compat-check: no Debian mirror found in apt's configuration;" \
-         "set TCPL_COMPAT_MIRROR" >&2
-    exit 1
-fi
+mirror=$(sh "$src/plugin/debian-mirror.sh") || exit 1
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # check VERSION SUITE: prints OK/FAIL, returns non-zero on failure.
