@@ -1,6 +1,7 @@
 #!/bin/sh
 # runtime-check.sh - build, load and test the plugin inside a real Debian 13
-# (Wireshark 4.4) or Debian unstable (4.6) system made with debootstrap.
+# (Wireshark 4.4) or Debian unstable (4.6) system made with debootstrap, or
+# in a bare Debian 12 (4.0, this project's main platform).
 #
 # Usage: plugin/runtime-check.sh [--full] VERSION...   e.g. plugin/runtime-check.sh 4.4 4.6
 #
@@ -22,7 +23,9 @@
 #      annotate.plugin_equal).
 # With --full, steps 5-6 are instead the README's two commands run inside:
 # scripts/setup (whose installed files are removed again afterwards, so the
-# cached system stays clean) and scripts/test (the whole suite, twice).
+# cached system stays clean) and scripts/test (the whole suite, twice), with
+# /src unreadable to nobody so that scripts/test takes its copy path, in a
+# system that has no git.
 #
 # Prints OK or FAIL per version; exits 0 if all are OK, 1 if any failed,
 # 2 on usage errors.  Output of each step goes to a log in the cache folder.
@@ -35,14 +38,14 @@
 set -u
 
 usage() {
-    echo "usage: $0 [--full] VERSION... (known: 4.4 = trixie, 4.6 = sid)" >&2
+    echo "usage: $0 [--full] VERSION... (known: 4.0 = bookworm, 4.4 = trixie, 4.6 = sid)" >&2
     exit 2
 }
 full=0
 [ "${1:-}" = --full ] && { full=1; shift; }
 [ $# -ge 1 ] || usage
 for v in "$@"; do
-    case $v in 4.4|4.6) ;; *) usage ;; esac
+    case $v in 4.0|4.4|4.6) ;; *) usage ;; esac
 done
 if [ "$(id -u)" -ne 0 ]; then
     echo "runtime-check: debootstrap, mount and chroot need root" >&2
@@ -178,6 +181,7 @@ check() {
             while IFS= read -r f; do rm -f "$root$f"; done <"$root/src/build/install_manifest.txt"
         fi
         echo "== scripts/test" >>"$log"
+        chmod 700 "$root/src"
         if ! in_root "$root" /src/scripts/test >>"$log" 2>&1; then
             echo "$v ($suite): FAIL (scripts/test; see $log)"
             grep -E '^[0-9]+% tests passed|\*\*\*Failed|Failed  ' "$log" | head -n 20 >&2
@@ -234,6 +238,7 @@ check() {
 status=0
 for v in "$@"; do
     case $v in
+        4.0) suite=bookworm ;;
         4.4) suite=trixie ;;
         4.6) suite=sid ;;
     esac

@@ -50,6 +50,7 @@ die() {
 }
 
 mkdir -p "$out"
+rm -f "$out/gui-smoke.png"
 [ -d "$plugdir" ] || die "plugin folder $plugdir does not exist"
 cp "$cap" "$work/" && chmod 644 "$work/$(basename "$cap")"
 capfile=$work/$(basename "$cap")
