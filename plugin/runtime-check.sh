@@ -31,7 +31,7 @@
 # 2 on usage errors.  Output of each step goes to a log in the cache folder.
 #
 # Environment: TCPL_RUNTIME_CACHE (default /var/cache/tcpl-runtime) holds
-# the systems (about 1.5 GB each once the packages are in); TCPL_COMPAT_MIRROR
+# the systems (about 2 GB each once the packages are in); TCPL_COMPAT_MIRROR
 # overrides the Debian mirror, otherwise the one this machine's apt uses.
 # Unstable's Release file may have passed its Valid-Until on a mirror:
 # only that system's apt is told to accept it.
@@ -178,10 +178,12 @@ check() {
         fi
         # setup installed into the system; take it out again.
         if [ -f "$root/src/build/install_manifest.txt" ]; then
-            while IFS= read -r f; do rm -f "$root$f"; done <"$root/src/build/install_manifest.txt"
+            # (the manifest has no newline after its last line)
+            while IFS= read -r f || [ -n "$f" ]; do rm -f "$root$f"; done <"$root/src/build/install_manifest.txt"
         fi
         echo "== scripts/test" >>"$log"
         chmod 700 "$root/src"
+        rm -rf "$root"/tmp/tcpl-test.*     # earlier runs' copies
         if ! in_root "$root" /src/scripts/test >>"$log" 2>&1; then
             echo "$v ($suite): FAIL (scripts/test; see $log)"
             grep -E '^[0-9]+% tests passed|\*\*\*Failed|Failed  ' "$log" | head -n 20 >&2

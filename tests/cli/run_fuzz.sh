@@ -19,7 +19,10 @@ n=$(ls "$work/corpus" | wc -l)
 cd "$work"
 "$fuzz" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=1024 -close_fd_mask=2 \
     -print_final_stats=1 "$work/corpus" 2> "$work/log" || {
+    rc=$?
     tail -n 40 "$work/log" >&2
+    # A signal from outside (no report above) shows as 128+N.
+    echo "run_fuzz: libFuzzer exited with status $rc" >&2
     exit 1
 }
 grep -E '^(stat::number_of_executed_units|Done)' "$work/log" || tail -n 3 "$work/log"
