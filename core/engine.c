@@ -55,6 +55,11 @@ typedef enum event {
     EV_RECV_RST,    /* an acceptable RST reached it */
     EV_PICKUP,      /* first sight of a connection with no handshake */
     EV_TIME_WAIT_DONE, /* 2*MSL passed in TIME_WAIT */
+    /* Evidence of segments the capture missed (capture loss, a one-way
+     * tap).  Transitions they cause are reported as inferred. */
+    EV_SYNACK_UNSEEN, /* the peer's plain ACK or data shows it got a SYN-ACK from it */
+    EV_FIN_UNSEEN,    /* an ACK one past its last byte, or its own next
+                         sequence number, shows it sent a FIN */
     EV_COUNT
 } event;
 
@@ -67,12 +72,15 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     [TCPL_UNKNOWN] = {
         [EV_PICKUP] = TCPL_ESTABLISHED,       /* mid-stream: data flows, so both are synchronized */
         [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 / 3.10.7.1: after a RST its sender holds no TCB, whatever it had */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7 an acceptable RST ends any connection attempt or connection */
         /* Other evidence never meets UNKNOWN: bootstrap() places both
-         * endpoints on the first segment. */
+         * endpoints on the first segment (a lone RST leaves them here). */
     },
     [TCPL_CLOSED] = {
         [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
         [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.2 LISTEN, SYN arrives: send SYN-ACK, enter SYN-RECEIVED */
+        [EV_SYNACK_UNSEEN] = TCPL_SYN_RECEIVED, /* 3.10.7.2 as above: the SYN-ACK the client acknowledged was sent from LISTEN */
     },
     [TCPL_SYN_SENT] = {
         [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.3 SYN-SENT, SYN without ACK: simultaneous open, SYN-RECEIVED */
@@ -83,12 +91,14 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     [TCPL_SYN_RECEIVED] = {
         [EV_SYN_ACKED] = TCPL_ESTABLISHED,    /* 3.10.7.4 fifth step, SYN-RECEIVED: acceptable ACK, ESTABLISHED */
         [EV_SEND_FIN] = TCPL_FIN_WAIT_1,      /* 3.10.4 CLOSE in SYN-RECEIVED: send FIN, FIN-WAIT-1 */
+        [EV_FIN_UNSEEN] = TCPL_FIN_WAIT_1,    /* 3.10.4 as above, the FIN known from the peer's ACK */
         [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, SYN-RECEIVED: FIN, CLOSE-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST in SYN-RECEIVED closes it */
     },
     [TCPL_ESTABLISHED] = {
         [EV_SEND_FIN] = TCPL_FIN_WAIT_1,      /* 3.10.4 CLOSE in ESTABLISHED: send FIN, FIN-WAIT-1 */
+        [EV_FIN_UNSEEN] = TCPL_FIN_WAIT_1,    /* 3.10.4 as above, the FIN known from the peer's ACK */
         [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, ESTABLISHED: FIN, CLOSE-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
@@ -116,6 +126,7 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     },
     [TCPL_CLOSE_WAIT] = {
         [EV_SEND_FIN] = TCPL_LAST_ACK,        /* 3.10.4 CLOSE in CLOSE-WAIT: send FIN, LAST-ACK */
+        [EV_FIN_UNSEEN] = TCPL_LAST_ACK,      /* 3.10.4 as above, the FIN known from the peer's ACK */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT (Linux: close() with unread data) */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
     },
@@ -162,7 +173,7 @@ static void raise_event(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a,
 }
 
 static void enter(tcpl_conn *c, tcpl_result *r, int i, tcpl_state to,
-                  int64_t now)
+                  int64_t now, bool inferred)
 {
     tcpl_endpoint *e = &c->ep[i];
     if (e->state == to)
@@ -170,23 +181,33 @@ static void enter(tcpl_conn *c, tcpl_result *r, int i, tcpl_state to,
     if (r->ntransitions < TCPL_MAX_TRANSITIONS) {
         tcpl_transition *t = &r->transitions[r->ntransitions++];
         t->endpoint = (uint8_t)i;
+        t->inferred = inferred;
         t->from = e->state;
         t->to = to;
     }
     e->state = to;
     e->since_ns = now;
+    e->active_ns = now;
     if (synchronized(to))
         e->bits |= TCPL_EP_SYNCED;
 }
 
-/* Apply one event to endpoint i through the table; true if it moved. */
-static bool apply(tcpl_conn *c, tcpl_result *r, int i, event ev, int64_t now)
+/* Apply one event to endpoint i through the table; true if it moved.
+ * `inferred`: the evidence is a segment the capture missed. */
+static bool apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
+                     int64_t now, bool inferred)
 {
     uint8_t to = fsm[c->ep[i].state][ev];
     if (to == 0)
         return false;
-    enter(c, r, i, (tcpl_state)to, now);
+    enter(c, r, i, (tcpl_state)to, now,
+          inferred || ev == EV_SYNACK_UNSEEN || ev == EV_FIN_UNSEEN);
     return true;
+}
+
+static bool apply(tcpl_conn *c, tcpl_result *r, int i, event ev, int64_t now)
+{
+    return apply_as(c, r, i, ev, now, false);
 }
 
 /* ------------------------------------------------------------ evidence */
@@ -219,18 +240,21 @@ static void settle(tcpl_conn *c, tcpl_result *r, int64_t now)
         bool moved = false;
         for (int i = 0; i < 2; i++) {
             const tcpl_endpoint *e = &c->ep[i], *p = &c->ep[!i];
+            /* An ACK the capture missed makes what it proves inferred. */
+            bool e_guess = (e->bits & TCPL_EP_ACK_UNSEEN) != 0;
+            bool p_guess = (p->bits & TCPL_EP_ACK_UNSEEN) != 0;
             /* A SYN-ACK's ACK is part of the SYN-ACK event itself; only a
              * plain ACK shows a SYN_SENT endpoint completed its side. */
             if ((e->bits & TCPL_EP_PLAIN_ACK) && (p->bits & TCPL_EP_SYN) &&
                 seq_lt(p->isn, e->ack))
-                moved |= apply(c, r, i, EV_RECV_SYN, now);
+                moved |= apply_as(c, r, i, EV_RECV_SYN, now, e_guess);
             if (syn_acked(c, i))
-                moved |= apply(c, r, i, EV_SYN_ACKED, now);
+                moved |= apply_as(c, r, i, EV_SYN_ACKED, now, p_guess);
             if ((p->bits & TCPL_EP_FIN) && (e->bits & TCPL_EP_ACKED) &&
                 seq_lt(p->fin_seq, e->ack))
-                moved |= apply(c, r, i, EV_RECV_FIN, now);
+                moved |= apply_as(c, r, i, EV_RECV_FIN, now, e_guess);
             if (fin_acked(c, i))
-                moved |= apply(c, r, i, EV_FIN_ACKED, now);
+                moved |= apply_as(c, r, i, EV_FIN_ACKED, now, p_guess);
         }
         if (!moved)
             break;
@@ -244,16 +268,23 @@ static void settle(tcpl_conn *c, tcpl_result *r, int64_t now)
  * after a while.  Called before each segment is applied (so the segment
  * that ends a stall still shows it) and from tcpl_finish().
  */
-static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now)
+static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now,
+                         const tcpl_segment *s)
 {
+    /* A non-SYN segment with ACK proves the handshake went on at some
+     * time the capture did not show, so it cannot prove the SYN-ACK late. */
+    bool handshake_moved =
+        s && (s->flags & (TCPL_SYN | TCPL_RST | TCPL_ACK)) == TCPL_ACK;
     for (int i = 0; i < 2; i++) {
         tcpl_endpoint *e = &c->ep[i];
         const tcpl_endpoint *p = &c->ep[!i];
+        /* Idle time, not time in state: an endpoint that keeps sending
+         * after the peer's FIN is using a half-close, not stalled. */
         if (e->state == TCPL_CLOSE_WAIT && !(e->bits & TCPL_EP_CW_STALL) &&
-            elapsed(e->since_ns, now) > c->cfg.close_wait_stall_ns) {
+            elapsed(e->active_ns, now) > c->cfg.close_wait_stall_ns) {
             e->bits |= TCPL_EP_CW_STALL;
             raise_event(c, r, TCPL_A_CLOSE_WAIT_STALL, i,
-                        elapsed(e->since_ns, now));
+                        elapsed(e->active_ns, now));
         }
         if ((e->bits & TCPL_EP_ZERO) && !(e->bits & TCPL_EP_ZW_STALL) &&
             elapsed(e->zero_since_ns, now) > c->cfg.zero_window_stall_ns) {
@@ -262,7 +293,7 @@ static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now)
                         elapsed(e->zero_since_ns, now));
         }
         if (e->state == TCPL_SYN_SENT && !(p->bits & TCPL_EP_SYNACK) &&
-            !(e->bits & TCPL_EP_SYN_LATE) &&
+            !(e->bits & TCPL_EP_SYN_LATE) && !handshake_moved &&
             elapsed(e->syn_ns, now) > c->cfg.syn_timeout_ns) {
             e->bits |= TCPL_EP_SYN_LATE;
             raise_event(c, r, TCPL_A_SYN_UNANSWERED, i,
@@ -392,13 +423,18 @@ static void bootstrap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         return;
     }
     /* Mid-stream: a listener usually owns the lower, well-known port. */
+    bool rst = (s->flags & TCPL_RST) != 0;
     if (s->sport && s->dport && s->sport != s->dport)
         c->client = (int8_t)(s->sport > s->dport ? x : y);
     else
         c->client = (int8_t)x;
     c->role_guessed = 1;
-    apply(c, r, x, EV_PICKUP, now);
-    apply(c, r, y, EV_PICKUP, now);
+    /* A lone RST shows no connection was synchronized: it may refuse a
+     * SYN the capture missed as well as abort one. */
+    if (!rst) {
+        apply(c, r, x, EV_PICKUP, now);
+        apply(c, r, y, EV_PICKUP, now);
+    }
     raise_event(c, r, TCPL_A_MIDSTREAM, x, -1);
 }
 
@@ -479,6 +515,184 @@ static void on_rst(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
 }
 
 /*
+ * X sent a FIN at sequence number fseq: seen on the wire, or (unseen)
+ * proven by an ACK one past X's last byte or by X's own next sequence
+ * number.  The first FIN of a lifecycle names its first closer.
+ */
+static void sent_fin(tcpl_conn *c, tcpl_result *r, int x, uint32_t fseq,
+                     int64_t now, bool unseen)
+{
+    tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
+    if (ex->bits & TCPL_EP_FIN)
+        return;
+    tcpl_state before = ex->state;
+    ex->fin_seq = fseq;
+    ex->bits |= TCPL_EP_FIN | (unseen ? TCPL_EP_FIN_UNSEEN : 0u);
+    /* An unseen FIN's timing is unknown, so it proves no crossing. */
+    if (!unseen && before == TCPL_ESTABLISHED && (ey->bits & TCPL_EP_FIN))
+        raise_event(c, r, TCPL_A_SIMULTANEOUS_CLOSE, x, -1);
+    if (apply(c, r, x, unseen ? EV_FIN_UNSEEN : EV_SEND_FIN, now) &&
+        c->first_closer < 0 && before != TCPL_CLOSE_WAIT) {
+        c->first_closer = (int8_t)x;
+        c->first_close_rst = 0;
+    }
+}
+
+/* The capture missed `seqs` sequence numbers endpoint i sent, `data` of
+ * them bytes: a note on this packet, and counts for the report. */
+static void capture_gap(tcpl_conn *c, tcpl_result *r, int i, uint32_t seqs,
+                        uint32_t data)
+{
+    tcpl_endpoint *e = &c->ep[i];
+    if (seqs == 0)
+        return;
+    e->gaps++;
+    e->missed += data;
+    raise_event(c, r, TCPL_A_CAPTURE_GAP, i, -1);
+    if (r->nevents > 0 && r->events[r->nevents - 1].anomaly ==
+                              TCPL_A_CAPTURE_GAP)
+        r->events[r->nevents - 1].bytes = data;
+}
+
+/*
+ * A hole in i's own sequence numbers is settled: the peer acknowledged
+ * past it with no retransmission filling it, so the network delivered
+ * what the capture missed.
+ */
+static void hole_acked(tcpl_conn *c, tcpl_result *r, int i, uint32_t ack)
+{
+    tcpl_endpoint *e = &c->ep[i];
+    if ((e->bits & TCPL_EP_HOLE) && seq_le(e->hole_hi, ack)) {
+        e->bits &= ~(uint32_t)TCPL_EP_HOLE;
+        uint32_t n = e->hole_hi - e->hole_lo;
+        bool fin_in = (e->bits & TCPL_EP_FIN_UNSEEN) &&
+                      e->fin_seq == e->hole_hi - 1;
+        capture_gap(c, r, i, n, fin_in ? n - 1 : n);
+    }
+}
+
+/*
+ * Y (endpoint y) sent sequence numbers up to `upto` that the capture never
+ * showed: X acknowledged them.  Whatever Y sent after its SYN carried an
+ * ACK (RFC 9293 3.10.7.4: every segment after the handshake does), and
+ * it was sent after X's earlier segments, so it acknowledged X's SYN and
+ * what X had sent before (x_sent); one sequence number past Y's last
+ * byte, with nothing seen after it, is Y's FIN.
+ */
+static void unseen_sent(tcpl_conn *c, tcpl_result *r, int y, uint32_t upto,
+                        bool x_had, uint32_t x_sent, int64_t now)
+{
+    tcpl_endpoint *ey = &c->ep[y];
+    const tcpl_endpoint *ex = &c->ep[!y];
+    uint32_t from = ey->snd_nxt, n = upto - from;
+
+    if (x_had && (!(ey->bits & TCPL_EP_ACKED) || seq_lt(ey->ack, x_sent))) {
+        ey->ack = x_sent;
+        ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
+    } else if ((ex->bits & TCPL_EP_SYN) &&
+               (!(ey->bits & TCPL_EP_ACKED) || seq_le(ey->ack, ex->isn))) {
+        ey->ack = ex->isn + 1;
+        ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
+    }
+    settle(c, r, now);
+
+    bool fin = n == 1 && fsm[ey->state][EV_FIN_UNSEEN] != 0;
+    if (fin)
+        sent_fin(c, r, y, from, now, true);
+    ey->snd_nxt = upto;
+    /* A one-way capture misses the whole direction: that is the
+     * one_sided note, not a gap. */
+    if (ey->bits & TCPL_EP_SEEN) {
+        if ((ey->bits & TCPL_EP_HOLE) && seq_le(from, ey->hole_lo))
+            ey->bits &= ~(uint32_t)TCPL_EP_HOLE;
+        capture_gap(c, r, y, n, fin ? 0 : n);
+    }
+}
+
+/*
+ * What X's ACK field proves.  Receipt: X got everything below it (the
+ * peer's SYN, data, FIN).  And sending: where it covers sequence numbers
+ * the capture never showed Y sending, Y sent them.  A plain ACK or data
+ * from an endpoint waiting in SYN_SENT shows the peer's SYN-ACK arrived,
+ * seen or not.
+ */
+static void on_ack(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from, y = !x;
+    tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[y];
+    int64_t now = s->ts_ns;
+    bool syn = (s->flags & TCPL_SYN) != 0;
+    bool x_had = (ex->bits & TCPL_EP_NXT) != 0;
+    uint32_t x_sent = ex->snd_nxt;
+
+    if (!syn && (ex->bits & TCPL_EP_SYN) && !(ex->bits & TCPL_EP_SYNACK) &&
+        !(ey->bits & TCPL_EP_SYN) && holds(ex->state)) {
+        ey->isn = s->ack - 1;
+        ey->snd_nxt = s->ack;
+        ey->bits |= TCPL_EP_SYN | TCPL_EP_SYNACK | TCPL_EP_NXT |
+                    TCPL_EP_SYN_UNSEEN;
+        if (!(ey->bits & TCPL_EP_ACKED)) {
+            ey->ack = ex->isn + 1;
+            ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN;
+        }
+        apply(c, r, y, EV_SYNACK_UNSEEN, now);
+    }
+
+    if (!(ex->bits & TCPL_EP_ACKED) || seq_lt(ex->ack, s->ack)) {
+        /* Y sent something new: it is alive, X's probes were answered. */
+        if (ex->bits & TCPL_EP_ACKED)
+            ex->unanswered = 0;
+        ex->ack = s->ack;
+        ex->bits |= TCPL_EP_ACKED;
+        ex->bits &= ~(uint32_t)TCPL_EP_ACK_UNSEEN;
+    } else if (ex->ack == s->ack) {
+        ex->bits &= ~(uint32_t)TCPL_EP_ACK_UNSEEN;
+    }
+    if (!syn)
+        ex->bits |= TCPL_EP_PLAIN_ACK;
+
+    hole_acked(c, r, y, s->ack);
+    if ((ey->bits & TCPL_EP_NXT) && !(ey->bits & TCPL_EP_FIN) &&
+        seq_lt(ey->snd_nxt, s->ack))
+        unseen_sent(c, r, y, s->ack, x_had, x_sent, now);
+    settle(c, r, now);
+}
+
+/*
+ * X's segment starts beyond what X was seen sending: the capture or the
+ * network lost X's segments in between.  A retransmission into the hole
+ * later means the network lost them (the endpoints noticed); the peer's
+ * ACK past it without one means the capture did (hole_acked).  One
+ * missing sequence number before a bare ACK is X's FIN.
+ */
+static void own_gap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from;
+    tcpl_endpoint *ex = &c->ep[x];
+    bool fin = (s->flags & TCPL_FIN) != 0;
+
+    if (!(ex->bits & TCPL_EP_NXT) || (s->flags & (TCPL_SYN | TCPL_RST)))
+        return;
+    if (ex->bits & TCPL_EP_HOLE) {
+        if (!seq_lt(s->seq, ex->hole_lo) && seq_lt(s->seq, ex->hole_hi))
+            ex->bits &= ~(uint32_t)TCPL_EP_HOLE; /* retransmitted into it */
+    }
+    if (!seq_lt(ex->snd_nxt, s->seq))
+        return;
+    uint32_t n = s->seq - ex->snd_nxt;
+    if (n == 1 && s->len == 0 && !fin && !(ex->bits & TCPL_EP_FIN) &&
+        fsm[ex->state][EV_FIN_UNSEEN] != 0)
+        sent_fin(c, r, x, ex->snd_nxt, s->ts_ns, true);
+    if (ex->bits & TCPL_EP_HOLE) /* an older hole still open: count it */
+        capture_gap(c, r, x, ex->hole_hi - ex->hole_lo,
+                    ex->hole_hi - ex->hole_lo);
+    ex->hole_lo = ex->snd_nxt;
+    ex->hole_hi = s->seq;
+    ex->bits |= TCPL_EP_HOLE;
+    ex->snd_nxt = s->seq;
+}
+
+/*
  * What X's segment proves about X's sending side: SYN, SYN-ACK, FIN,
  * data beyond the FIN, probes, and the window it advertises.
  */
@@ -535,25 +749,23 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
             ex->unanswered++;
     }
 
-    if (fin) {
-        uint32_t fseq = s->seq + s->len;
-        if (!(ex->bits & TCPL_EP_FIN)) {
-            tcpl_state before = ex->state;
-            ex->fin_seq = fseq;
-            ex->bits |= TCPL_EP_FIN;
-            if (before == TCPL_ESTABLISHED && (ey->bits & TCPL_EP_FIN))
-                raise_event(c, r, TCPL_A_SIMULTANEOUS_CLOSE, x, -1);
-            if (apply(c, r, x, EV_SEND_FIN, now) && c->first_closer < 0 &&
-                before != TCPL_CLOSE_WAIT) {
-                c->first_closer = (int8_t)x;
-                c->first_close_rst = 0;
-            }
-        }
-    }
+    if (fin)
+        sent_fin(c, r, x, s->seq + s->len, now, false);
+    /* After a FIN only known from ACKs, "data after FIN" proves that
+     * guess wrong (the missed sequence number was a byte), not the sender. */
     if (s->len > 0 && (ex->bits & TCPL_EP_FIN) &&
+        !(ex->bits & TCPL_EP_FIN_UNSEEN) &&
         seq_lt(ex->fin_seq, s->seq + s->len) &&
         !(fin && s->seq + s->len == ex->fin_seq))
         raise_event(c, r, TCPL_A_DATA_AFTER_FIN, x, -1);
+
+    /* Its application is alive in CLOSE_WAIT while it sends new data or
+     * its window moves (it reads). */
+    if ((s->len > 0 && (!had_nxt || seq_lt(ex->snd_nxt, s->seq + s->len))) ||
+        ((ex->bits & TCPL_EP_WIN) && s->window != ex->window))
+        ex->active_ns = now;
+    ex->window = s->window;
+    ex->bits |= TCPL_EP_WIN;
 
     if (!had_nxt || seq_lt(ex->snd_nxt, end)) {
         ex->snd_nxt = end;
@@ -565,11 +777,11 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (!syn && holds(ex->state) && ex->state != TCPL_SYN_SENT) {
         if (s->window == 0 && !(ex->bits & TCPL_EP_ZERO)) {
             ex->bits |= TCPL_EP_ZERO;
-            ex->bits &= (uint16_t)~TCPL_EP_ZW_STALL;
+            ex->bits &= ~(uint32_t)TCPL_EP_ZW_STALL;
             ex->zero_since_ns = now;
             raise_event(c, r, TCPL_A_ZERO_WINDOW, x, -1);
         } else if (s->window != 0) {
-            ex->bits &= (uint16_t)~(TCPL_EP_ZERO | TCPL_EP_ZW_STALL);
+            ex->bits &= ~(uint32_t)(TCPL_EP_ZERO | TCPL_EP_ZW_STALL);
         }
     }
 }
@@ -591,23 +803,18 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (c->segments == 0)
         bootstrap(c, s, r);
     else
-        check_timers(c, r, now);
+        check_timers(c, r, now, s);
+    c->ep[x].bits |= TCPL_EP_SEEN;
 
     if (s->flags & TCPL_RST) {
         on_rst(c, s, r);
     } else {
         /* Receipt first: the ACK field reports what X had received
          * before it sent this segment. */
-        if (s->flags & TCPL_ACK) {
-            tcpl_endpoint *ex = &c->ep[x];
-            if (!(ex->bits & TCPL_EP_ACKED) || seq_lt(ex->ack, s->ack)) {
-                ex->ack = s->ack;
-                ex->bits |= TCPL_EP_ACKED;
-            }
-            if (!(s->flags & TCPL_SYN))
-                ex->bits |= TCPL_EP_PLAIN_ACK;
-            settle(c, r, now);
-        }
+        /* X's missed segments were sent before this one. */
+        own_gap(c, s, r);
+        if (s->flags & TCPL_ACK)
+            on_ack(c, s, r);
         on_send(c, s, r);
         settle(c, r, now);
         /* Anything X sends answers Y's probes. */
@@ -622,6 +829,34 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     return TCPL_OK;
 }
 
+/*
+ * A one-way capture: endpoint y was never seen sending, yet the seen
+ * endpoint's segments show y exists (its SYN-ACK, data or FIN
+ * acknowledged, or a connection picked up mid-stream).  y's ACKs are
+ * invisible, not missing, so at the end what x sent and never had to
+ * send again counts as acknowledged (a lost segment would have been
+ * retransmitted); transitions this causes are inferred.
+ */
+static void one_sided_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
+{
+    for (int x = 0; x < 2; x++) {
+        tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
+        if (!(ex->bits & TCPL_EP_SEEN) || (ey->bits & TCPL_EP_SEEN))
+            continue;
+        if (!(ey->bits & (TCPL_EP_SYN | TCPL_EP_NXT | TCPL_EP_ACKED)) &&
+            !synchronized(ey->state))
+            continue; /* nothing shows y exists: a SYN nobody answered */
+        raise_event(c, r, TCPL_A_ONE_SIDED, x, -1);
+        if (ex->unanswered == 0 && (ex->bits & TCPL_EP_NXT) &&
+            holds(ey->state) &&
+            (!(ey->bits & TCPL_EP_ACKED) || seq_lt(ey->ack, ex->snd_nxt))) {
+            ey->ack = ex->snd_nxt;
+            ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
+            settle(c, r, end_ns);
+        }
+    }
+}
+
 void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
 {
     result_init(c, r, end_ns);
@@ -630,7 +865,8 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
         return;
     }
     c->finished = 1;
-    check_timers(c, r, end_ns);
+    one_sided_end(c, r, end_ns);
+    check_timers(c, r, end_ns, NULL);
     for (int i = 0; i < 2; i++) {
         tcpl_endpoint *e = &c->ep[i];
         const tcpl_endpoint *p = &c->ep[!i];
@@ -643,8 +879,10 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
         if (e->state == TCPL_SYN_RECEIVED)
             raise_event(c, r, TCPL_A_HANDSHAKE_INCOMPLETE, i,
                         elapsed(e->since_ns, end_ns));
-        /* Probes unanswered up to the end: the peer is gone or cut off. */
+        /* Probes unanswered up to the end: the peer is gone or cut off.
+         * (Unless the capture never shows the peer's answers at all.) */
         if (e->unanswered >= 2 && holds(e->state) && holds(p->state) &&
+            (p->bits & TCPL_EP_SEEN) &&
             !(c->ep[!i].bits & TCPL_EP_LOST)) {
             c->ep[!i].bits |= TCPL_EP_LOST;
             raise_event(c, r, TCPL_A_HALF_OPEN, !i, -1);
