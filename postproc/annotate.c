@@ -133,13 +133,7 @@ static int feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
         }
         return 0;
     }
-    memset(&t, 0, sizeof t);
-    t.family = w->family;
-    memcpy(t.src, w->src, 16);
-    memcpy(t.dst, w->dst, 16);
-    t.sport = w->sport;
-    t.dport = w->dport;
-    tcpl_wire_segment(w, p->ts_ns, 0, &s);
+    tcpl_tracker_from_wire(w, p->ts_ns, &t, &s);
     /* No stream hint: the tracker numbers lifecycles in the order they
      * start, which is how Wireshark numbers tcp.stream (a port-reuse SYN
      * starts a new one in both). */

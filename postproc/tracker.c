@@ -347,6 +347,18 @@ static void evict_idle(tcpl_tracker *tr)
 
 /* ------------------------------------------------------------ the API */
 
+void tcpl_tracker_from_wire(const tcpl_wire_tcp *w, int64_t ts_ns,
+                            tcpl_tuple *t, tcpl_segment *s)
+{
+    memset(t, 0, sizeof *t);
+    t->family = w->family;
+    memcpy(t->src, w->src, 16);
+    memcpy(t->dst, w->dst, 16);
+    t->sport = w->sport;
+    t->dport = w->dport;
+    tcpl_wire_segment(w, ts_ns, 0, s);
+}
+
 int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
                         const tcpl_segment *s, uint64_t frame,
                         int64_t stream_hint, tcpl_packet_info *out)
