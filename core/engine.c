@@ -201,7 +201,7 @@ static bool apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
     if (to == 0)
         return false;
     enter(c, r, i, (tcpl_state)to, now,
-          inferred || ev == EV_SYNACK_UNSEEN || ev == EV_FIN_UNSEEN);
+          inferred || ev >= EV_SYNACK_UNSEEN);
     return true;
 }
 
@@ -380,13 +380,16 @@ static void result_done(const tcpl_conn *c, tcpl_result *r)
 /*
  * A SYN without ACK that cannot belong to the lifecycle c holds: c is over
  * or lingering in TIME_WAIT, or its sender had given up its own attempt.
- * A retransmitted SYN (same ISN) always belongs to c.
+ * A retransmitted SYN (same ISN) always belongs to c.  A SYN-ACK with a
+ * new ISN from an endpoint that already sent one answers a new SYN the
+ * capture missed (a stack accepts a SYN only on a 4-tuple it no longer
+ * holds): it opens the next lifecycle too.
  */
 static bool opens_new_lifecycle(const tcpl_conn *c, const tcpl_segment *s)
 {
     const tcpl_endpoint *x = &c->ep[s->from], *y = &c->ep[!s->from];
-    if ((s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) != TCPL_SYN ||
-        c->segments == 0)
+    uint16_t f = s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST);
+    if ((f != TCPL_SYN && f != (TCPL_SYN | TCPL_ACK)) || c->segments == 0)
         return false;
     if ((x->bits & TCPL_EP_SYN) && s->seq == x->isn)
         return false;
@@ -394,6 +397,9 @@ static bool opens_new_lifecycle(const tcpl_conn *c, const tcpl_segment *s)
     for (int i = 0; i < 2; i++)
         if (holds(c->ep[i].state) && c->ep[i].state != TCPL_TIME_WAIT)
             ended = false;
+    /* A fresh SYN-ACK answers a new SYN the capture missed. */
+    if (f != TCPL_SYN)
+        return (x->bits & TCPL_EP_SYNACK) != 0;
     if (ended)
         return true;
     return x->state == TCPL_SYN_SENT && (x->bits & TCPL_EP_SYN) &&
@@ -417,8 +423,13 @@ static void bootstrap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         /* No TCB exists yet on the passive side: CLOSED, not LISTEN. */
         c->ep[synack ? x : y].state = TCPL_CLOSED;
         if (synack) {
-            c->ep[y].state = TCPL_SYN_SENT;
-            c->ep[y].syn_ns = now;
+            /* The SYN-ACK proves the SYN it answers, and its ISN. */
+            tcpl_endpoint *ey = &c->ep[y];
+            ey->state = TCPL_SYN_SENT;
+            ey->syn_ns = now;
+            ey->isn = s->ack - 1;
+            ey->snd_nxt = s->ack;
+            ey->bits |= TCPL_EP_SYN | TCPL_EP_NXT | TCPL_EP_SYN_UNSEEN;
         }
         return;
     }
@@ -434,6 +445,12 @@ static void bootstrap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (!rst) {
         apply(c, r, x, EV_PICKUP, now);
         apply(c, r, y, EV_PICKUP, now);
+        /* X's ACK is where Y's sending stands: later ACKs past it show
+         * what Y sent, seen or not. */
+        if (s->flags & TCPL_ACK) {
+            c->ep[y].snd_nxt = s->ack;
+            c->ep[y].bits |= TCPL_EP_NXT;
+        }
     }
     raise_event(c, r, TCPL_A_MIDSTREAM, x, -1);
 }
@@ -481,10 +498,13 @@ static void on_rst(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
 
     if (ey->state == TCPL_SYN_SENT && !(ex->bits & TCPL_EP_SYNACK)) {
         raise_event(c, r, TCPL_A_REFUSED, y, -1);
-    } else if (ex->unanswered >= 2 && x_held) {
+    } else if ((ex->unanswered >= 2 || (ex->bits & TCPL_EP_KEEPALIVE)) &&
+               x_held) {
         /* X gave up after its probes went unanswered (Linux aborts a
          * keepalive timeout with a RST): Y has been deaf all along, so the
-         * RST most likely never reached it either. */
+         * RST most likely never reached it either.  One keepalive is
+         * enough: a RST right after one is the keepalive timer's, the
+         * capture may have missed the earlier probes. */
         ex->bits |= TCPL_EP_LOST;
         raise_event(c, r, TCPL_A_HALF_OPEN, x, -1);
         apply(c, r, x, EV_SEND_RST, now);
@@ -599,6 +619,14 @@ static void unseen_sent(tcpl_conn *c, tcpl_result *r, int y, uint32_t upto,
     bool fin = n == 1 && fsm[ey->state][EV_FIN_UNSEEN] != 0;
     if (fin)
         sent_fin(c, r, y, from, now, true);
+    else
+        ey->active_ns = now; /* it sent data: its application is alive */
+    /* After the peer's FIN its next act is usually its own FIN: missed
+     * segments then may end with one. */
+    if (n > 1 && ey->state == TCPL_CLOSE_WAIT)
+        ey->bits |= TCPL_EP_TAIL_GAP;
+    else
+        ey->bits &= ~(uint32_t)TCPL_EP_TAIL_GAP;
     ey->snd_nxt = upto;
     /* A one-way capture misses the whole direction: that is the
      * one_sided note, not a gap. */
@@ -625,6 +653,15 @@ static void on_ack(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     bool x_had = (ex->bits & TCPL_EP_NXT) != 0;
     uint32_t x_sent = ex->snd_nxt;
 
+    if (syn && !(ey->bits & TCPL_EP_SYN) && holds(ex->state)) {
+        /* X's SYN-ACK answers Y's SYN, seen or not (simultaneous open
+         * when X had sent a SYN of its own). */
+        ey->isn = s->ack - 1;
+        ey->snd_nxt = s->ack;
+        ey->syn_ns = now;
+        ey->bits |= TCPL_EP_SYN | TCPL_EP_NXT | TCPL_EP_SYN_UNSEEN;
+        apply_as(c, r, y, EV_SEND_SYN, now, true);
+    }
     if (!syn && (ex->bits & TCPL_EP_SYN) && !(ex->bits & TCPL_EP_SYNACK) &&
         !(ey->bits & TCPL_EP_SYN) && holds(ex->state)) {
         ey->isn = s->ack - 1;
@@ -640,8 +677,10 @@ static void on_ack(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
 
     if (!(ex->bits & TCPL_EP_ACKED) || seq_lt(ex->ack, s->ack)) {
         /* Y sent something new: it is alive, X's probes were answered. */
-        if (ex->bits & TCPL_EP_ACKED)
+        if (ex->bits & TCPL_EP_ACKED) {
             ex->unanswered = 0;
+            ex->bits &= ~(uint32_t)TCPL_EP_KEEPALIVE;
+        }
         ex->ack = s->ack;
         ex->bits |= TCPL_EP_ACKED;
         ex->bits &= ~(uint32_t)TCPL_EP_ACK_UNSEEN;
@@ -745,10 +784,15 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         bool repeat = (s->len > 0 || fin) && seq_le(end, ex->snd_nxt);
         bool keepalive = s->len <= 1 && !fin && s->seq + 1 == ex->snd_nxt;
         if ((repeat || keepalive) && !(ey->bits & TCPL_EP_ZERO) &&
-            ex->unanswered < UINT16_MAX)
+            ex->unanswered < UINT16_MAX) {
             ex->unanswered++;
+            if (keepalive)
+                ex->bits |= TCPL_EP_KEEPALIVE;
+        }
     }
 
+    if (fin || s->len > 0)
+        ex->bits &= ~(uint32_t)TCPL_EP_TAIL_GAP;
     if (fin)
         sent_fin(c, r, x, s->seq + s->len, now, false);
     /* After a FIN only known from ACKs, "data after FIN" proves that
@@ -819,6 +863,7 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         settle(c, r, now);
         /* Anything X sends answers Y's probes. */
         c->ep[y].unanswered = 0;
+        c->ep[y].bits &= ~(uint32_t)TCPL_EP_KEEPALIVE;
     }
 
     c->segments++;
@@ -866,16 +911,25 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
     }
     c->finished = 1;
     one_sided_end(c, r, end_ns);
+    /* An endpoint in CLOSE_WAIT whose last segments the capture missed,
+     * never seen sending after them: the ACK covering them cannot tell a
+     * final FIN from a last byte, but an application that got EOF and
+     * sent its last data closes next, in the same burst.  Had it gone on
+     * sending, the capture would show it. */
+    for (int i = 0; i < 2; i++) {
+        tcpl_endpoint *e = &c->ep[i];
+        if ((e->bits & TCPL_EP_TAIL_GAP) && e->state == TCPL_CLOSE_WAIT) {
+            sent_fin(c, r, i, e->snd_nxt - 1, e->active_ns, true);
+            settle(c, r, e->active_ns);
+        }
+    }
     check_timers(c, r, end_ns, NULL);
     for (int i = 0; i < 2; i++) {
         tcpl_endpoint *e = &c->ep[i];
         const tcpl_endpoint *p = &c->ep[!i];
-        if (e->state == TCPL_SYN_SENT && !(p->bits & TCPL_EP_SYNACK) &&
-            !(e->bits & TCPL_EP_SYN_LATE)) {
-            e->bits |= TCPL_EP_SYN_LATE;
-            raise_event(c, r, TCPL_A_SYN_UNANSWERED, i,
-                        elapsed(e->syn_ns, end_ns));
-        }
+        /* A SYN at the very end of the capture is not unanswered: its
+         * answer may simply come after the capture (check_timers above
+         * flags one that waited longer than syn_timeout). */
         if (e->state == TCPL_SYN_RECEIVED)
             raise_event(c, r, TCPL_A_HANDSHAKE_INCOMPLETE, i,
                         elapsed(e->since_ns, end_ns));

@@ -231,7 +231,11 @@ enum {
     TCPL_EP_SYN_UNSEEN = 0x4000,/* its SYN(-ACK) is known only from the peer's ACK */
     TCPL_EP_ACK_UNSEEN = 0x8000,/* `ack` is deduced (segments the capture missed) */
     TCPL_EP_WIN = 0x10000,      /* window valid */
-    TCPL_EP_HOLE = 0x20000      /* hole_lo..hole_hi pending */
+    TCPL_EP_HOLE = 0x20000,     /* hole_lo..hole_hi pending */
+    TCPL_EP_KEEPALIVE = 0x40000,/* its latest probe was a keepalive, unanswered */
+    TCPL_EP_TAIL_GAP = 0x80000  /* the capture missed its latest segments
+                                   (more than one sequence number): a FIN
+                                   may hide in them */
 };
 
 typedef struct tcpl_conn {

@@ -647,10 +647,21 @@ TEST(syn_unanswered_late_synack)
     CHECK(f.r.anomalies == BIT(SYN_UNANSWERED));
 }
 
+TEST(syn_at_capture_end_is_not_unanswered)
+{
+    /* The answer may come just after the capture: no evidence yet. */
+    fx f;
+    fx_syn_sent(&f);
+    fin(&f);
+    CHECK(f.r.anomalies == 0);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+}
+
 TEST(syn_unanswered_at_end)
 {
     fx f;
     fx_syn_sent(&f);
+    f.t += 1500 * MS;
     fin(&f);
     CHECK(f.r.anomalies == BIT(SYN_UNANSWERED));
     CHECK_STATE(&f, C, TCPL_SYN_SENT);
