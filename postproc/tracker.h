@@ -59,6 +59,9 @@ typedef struct tcpl_tl_entry {
     uint64_t frame;   /* frame that showed it; 0 = at the end (tcpl_finish) */
     int64_t ts_ns;    /* when it was entered */
     uint8_t endpoint; /* 0 or 1 */
+    uint8_t inferred; /* entered through an inferred transition: deduced
+                         from other segments' ACK and sequence numbers
+                         (tcpl_transition.inferred), not shown by `frame` */
     tcpl_state state;
 } tcpl_tl_entry;
 
