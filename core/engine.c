@@ -60,12 +60,17 @@ typedef enum event {
     EV_SYNACK_UNSEEN, /* the peer's plain ACK or data shows it got a SYN-ACK from it */
     EV_FIN_UNSEEN,    /* an ACK one past its last byte, or its own next
                          sequence number, shows it sent a FIN */
+    EV_END_UNDECIDED, /* the capture ends before what decides its state: an
+                         ACK still due, or a RST a one-way capture cannot show */
     EV_COUNT
 } event;
 
+/* A cell value: the evidence leaves several states possible: UNKNOWN. */
+#define DOUBT TCPL_STATE_COUNT
+
 /*
  * next state = fsm[state][event]; 0 (UNKNOWN, never a target) means the
- * event does not move that state.  LISTEN does not exist on the wire: an
+ * event does not move that state; DOUBT makes it UNKNOWN.  LISTEN does not exist on the wire: an
  * endpoint that has not joined the connection yet is CLOSED.
  */
 static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
@@ -87,6 +92,7 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
         [EV_RECV_SYN] = TCPL_ESTABLISHED,     /* 3.10.7.3 SYN-SENT, acceptable SYN-ACK: send ACK, ESTABLISHED */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT in SYN-SENT: delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.3 SYN-SENT, RST with acceptable ACK: connection refused */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the SYN-ACK or RST that decides it is not in the capture */
     },
     [TCPL_SYN_RECEIVED] = {
         [EV_SYN_ACKED] = TCPL_ESTABLISHED,    /* 3.10.7.4 fifth step, SYN-RECEIVED: acceptable ACK, ESTABLISHED */
@@ -102,15 +108,18 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
         [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, ESTABLISHED: FIN, CLOSE-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
     },
     [TCPL_FIN_WAIT_1] = {
         [EV_FIN_ACKED] = TCPL_FIN_WAIT_2,     /* 3.10.7.4 fifth step, FIN-WAIT-1: FIN acknowledged, FIN-WAIT-2 */
         [EV_RECV_FIN] = TCPL_CLOSING,         /* 3.10.7.4 eighth step, FIN-WAIT-1: FIN not yet acked, CLOSING */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
     },
     [TCPL_FIN_WAIT_2] = {
         [EV_RECV_FIN] = TCPL_TIME_WAIT,       /* 3.10.7.4 eighth step, FIN-WAIT-2: FIN, TIME-WAIT */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* Linux: data after close() is answered by RST, socket gone */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
     },
@@ -118,6 +127,7 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
         [EV_FIN_ACKED] = TCPL_TIME_WAIT,      /* 3.10.7.4 fifth step, CLOSING: FIN acknowledged, TIME-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST closes it */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
     },
     [TCPL_TIME_WAIT] = {
         [EV_TIME_WAIT_DONE] = TCPL_CLOSED,    /* 3.10.8 time-wait timeout: delete the TCB (Linux: 60 s) */
@@ -127,11 +137,13 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     [TCPL_CLOSE_WAIT] = {
         [EV_SEND_FIN] = TCPL_LAST_ACK,        /* 3.10.4 CLOSE in CLOSE-WAIT: send FIN, LAST-ACK */
         [EV_FIN_UNSEEN] = TCPL_LAST_ACK,      /* 3.10.4 as above, the FIN known from the peer's ACK */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT (Linux: close() with unread data) */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
     },
     [TCPL_LAST_ACK] = {
         [EV_FIN_ACKED] = TCPL_CLOSED,         /* 3.10.7.4 fifth step, LAST-ACK: FIN acknowledged, CLOSED */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST closes it */
     },
@@ -200,7 +212,7 @@ static bool apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
     uint8_t to = fsm[c->ep[i].state][ev];
     if (to == 0)
         return false;
-    enter(c, r, i, (tcpl_state)to, now,
+    enter(c, r, i, to == DOUBT ? TCPL_UNKNOWN : (tcpl_state)to, now,
           inferred || ev >= EV_SYNACK_UNSEEN);
     return true;
 }
@@ -547,6 +559,7 @@ static void sent_fin(tcpl_conn *c, tcpl_result *r, int x, uint32_t fseq,
         return;
     tcpl_state before = ex->state;
     ex->fin_seq = fseq;
+    ex->fin_ns = now;
     ex->bits |= TCPL_EP_FIN | (unseen ? TCPL_EP_FIN_UNSEEN : 0u);
     /* An unseen FIN's timing is unknown, so it proves no crossing. */
     if (!unseen && before == TCPL_ESTABLISHED && (ey->bits & TCPL_EP_FIN))
@@ -606,6 +619,11 @@ static void unseen_sent(tcpl_conn *c, tcpl_result *r, int y, uint32_t upto,
     const tcpl_endpoint *ex = &c->ep[!y];
     uint32_t from = ey->snd_nxt, n = upto - from;
 
+    /* A FIN x had to send again was not acknowledged by y's segments
+     * before it (FINs that crossed: a simultaneous close). */
+    if (x_had && (ex->bits & TCPL_EP_FIN) && (ex->bits & TCPL_EP_RESENT) &&
+        seq_lt(ex->fin_seq, x_sent))
+        x_sent = ex->fin_seq;
     if (x_had && (!(ey->bits & TCPL_EP_ACKED) || seq_lt(ey->ack, x_sent))) {
         ey->ack = x_sent;
         ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
@@ -749,6 +767,8 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         bool again = (ex->bits & TCPL_EP_SYN) && s->seq == ex->isn &&
                      (!synack || (ex->bits & TCPL_EP_SYNACK));
         if (again) {
+            if (synack)
+                ex->bits |= TCPL_EP_RESENT;
             /* The SYN retransmitted: no SYN-ACK came back in time. */
             if (!synack && !(ex->bits & TCPL_EP_SYN_LATE)) {
                 ex->bits |= TCPL_EP_SYN_LATE;
@@ -783,6 +803,8 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (had_nxt && synchronized(ex->state) && !syn) {
         bool repeat = (s->len > 0 || fin) && seq_le(end, ex->snd_nxt);
         bool keepalive = s->len <= 1 && !fin && s->seq + 1 == ex->snd_nxt;
+        if (fin && repeat)
+            ex->bits |= TCPL_EP_RESENT;
         if ((repeat || keepalive) && !(ey->bits & TCPL_EP_ZERO) &&
             ex->unanswered < UINT16_MAX) {
             ex->unanswered++;
@@ -878,9 +900,10 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
  * A one-way capture: endpoint y was never seen sending, yet the seen
  * endpoint's segments show y exists (its SYN-ACK, data or FIN
  * acknowledged, or a connection picked up mid-stream).  y's ACKs are
- * invisible, not missing, so at the end what x sent and never had to
- * send again counts as acknowledged (a lost segment would have been
- * retransmitted); transitions this causes are inferred.
+ * invisible, not missing, so at the end a FIN x sent and never had to
+ * send again counts as acknowledged (a lost one would have been
+ * retransmitted); transitions this causes are inferred.  Data x sent
+ * last leaves both endpoints UNKNOWN: y's answer may have been a RST.
  */
 static void one_sided_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
 {
@@ -892,9 +915,27 @@ static void one_sided_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
             !synchronized(ey->state))
             continue; /* nothing shows y exists: a SYN nobody answered */
         raise_event(c, r, TCPL_A_ONE_SIDED, x, -1);
-        if (ex->unanswered == 0 && (ex->bits & TCPL_EP_NXT) &&
-            holds(ey->state) &&
-            (!(ey->bits & TCPL_EP_ACKED) || seq_lt(ey->ack, ex->snd_nxt))) {
+        bool unacked = (ex->bits & TCPL_EP_NXT) && holds(ey->state) &&
+                       (!(ey->bits & TCPL_EP_ACKED) ||
+                        seq_lt(ey->ack, ex->snd_nxt));
+        /* Acknowledged at least: x's SYN (y's segments after it carry
+         * the ACK), or what y's inferred segments acknowledged. */
+        uint32_t base = (ey->bits & TCPL_EP_ACKED) ? ey->ack
+                        : (ex->bits & TCPL_EP_SYN) ? ex->isn + 1
+                                                   : ex->snd_nxt;
+        /* Data x sent last, with no FIN after it to show y still
+         * listened (x could not have closed after a RST). */
+        bool data = unacked && !(ex->bits & TCPL_EP_FIN) &&
+                    seq_lt(base, ex->snd_nxt);
+        if (data) {
+            /* y answered x's last data with an ACK (both open) or with a
+             * RST (both closed): a RST is acknowledged by nothing, so the
+             * seen side cannot show which. */
+            apply(c, r, !x, EV_END_UNDECIDED, end_ns);
+            apply(c, r, x, EV_END_UNDECIDED, end_ns);
+        } else if (unacked && ex->unanswered == 0 &&
+                   !((ex->bits & TCPL_EP_RESENT) &&
+                     ex->state == TCPL_SYN_RECEIVED)) {
             ey->ack = ex->snd_nxt;
             ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
             settle(c, r, end_ns);
@@ -911,6 +952,25 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
     }
     c->finished = 1;
     one_sided_end(c, r, end_ns);
+    /* A FIN sent within the answer time (syn_timeout) of the capture's
+     * end and not yet acknowledged: its ACK may come just after the
+     * capture, so neither endpoint's state is decided.  Later than that,
+     * or retransmitted, the missing ACK is evidence and the states stand.
+     * A first SYN likewise: its SYN-ACK or RST may be just after the end. */
+    for (int x = 0; x < 2; x++) {
+        const tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
+        if (ex->state == TCPL_SYN_SENT && !(ex->bits & TCPL_EP_SYN_LATE) &&
+            !(ey->bits & TCPL_EP_SEEN) &&
+            elapsed(ex->syn_ns, end_ns) < c->cfg.syn_timeout_ns)
+            apply(c, r, x, EV_END_UNDECIDED, end_ns);
+        if ((ex->bits & TCPL_EP_FIN) && (ex->bits & TCPL_EP_SEEN) &&
+            (ey->bits & TCPL_EP_SEEN) && !fin_acked(c, x) &&
+            !(ex->bits & TCPL_EP_RESENT) &&
+            elapsed(ex->fin_ns, end_ns) < c->cfg.syn_timeout_ns) {
+            apply(c, r, x, EV_END_UNDECIDED, end_ns);
+            apply(c, r, !x, EV_END_UNDECIDED, end_ns);
+        }
+    }
     /* An endpoint in CLOSE_WAIT whose last segments the capture missed,
      * never seen sending after them: the ACK covering them cannot tell a
      * final FIN from a last byte, but an application that got EOF and

@@ -196,6 +196,7 @@ typedef struct tcpl_endpoint {
     int64_t since_ns;      /* when `state` was entered */
     int64_t syn_ns;        /* when its first SYN was sent */
     int64_t zero_since_ns; /* when its window went to 0 (valid with TCPL_EP_ZERO) */
+    int64_t fin_ns;        /* when its FIN was sent (valid with TCPL_EP_FIN) */
     int64_t active_ns;     /* last sign of its application in CLOSE_WAIT:
                               new data sent, or its window moved */
     uint64_t missed;       /* data bytes it sent that the capture missed */
@@ -233,9 +234,11 @@ enum {
     TCPL_EP_WIN = 0x10000,      /* window valid */
     TCPL_EP_HOLE = 0x20000,     /* hole_lo..hole_hi pending */
     TCPL_EP_KEEPALIVE = 0x40000,/* its latest probe was a keepalive, unanswered */
-    TCPL_EP_TAIL_GAP = 0x80000  /* the capture missed its latest segments
+    TCPL_EP_TAIL_GAP = 0x80000, /* the capture missed its latest segments
                                    (more than one sequence number): a FIN
                                    may hide in them */
+    TCPL_EP_RESENT = 0x100000   /* it sent its SYN-ACK or FIN again: that
+                                   one was not acknowledged in time */
 };
 
 typedef struct tcpl_conn {

@@ -672,7 +672,8 @@ TEST(syn_at_capture_end_is_not_unanswered)
     fx_syn_sent(&f);
     fin(&f);
     CHECK(f.r.anomalies == 0);
-    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK_STATE(&f, C, TCPL_UNKNOWN); /* SYN-ACK or RST may be just after */
+    CHECK(moved(&f, C, TCPL_UNKNOWN, 1));
 }
 
 TEST(syn_unanswered_at_end)
@@ -1390,6 +1391,66 @@ TEST(synack_new_isn_opens_next_lifecycle)
     fx_time_wait(&f);
     raw(&f, S, SYN | A, 90000, 7001, 0, 65535);
     CHECK(f.rc == TCPL_NEW_LIFECYCLE);
+}
+
+TEST(fin_at_capture_end_is_undecided)
+{
+    /* The capture stops right after a FIN: its ACK may follow unseen. */
+    fx f;
+    fx_last_ack(&f);
+    fin(&f);
+    CHECK_STATE(&f, S, TCPL_UNKNOWN);
+    CHECK_STATE(&f, C, TCPL_UNKNOWN);
+}
+
+TEST(fin_unacked_past_answer_time_stands)
+{
+    /* Unacknowledged for longer than an answer takes: that is evidence. */
+    fx f;
+    fx_last_ack(&f);
+    wait_ms(&f, 1500);
+    fin(&f);
+    CHECK_STATE(&f, S, TCPL_LAST_ACK);
+    CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
+}
+
+TEST(one_sided_data_last_is_undecided)
+{
+    /* The server's last data may have met an ACK or a RST: the
+     * server->client direction alone cannot show which. */
+    fx f;
+    fx_init(&f, 1000, 5000);
+    miss(&f, C, SYN, 0);
+    tx(&f, S, SYN | A, 0);
+    miss(&f, C, A | PSH, 100);
+    tx(&f, S, A | PSH, 200);
+    tx(&f, S, A | PSH, 200);
+    fin(&f);
+    CHECK_STATE(&f, S, TCPL_UNKNOWN);
+    CHECK_STATE(&f, C, TCPL_UNKNOWN);
+}
+
+TEST(one_sided_resent_fin_crossed)
+{
+    /* Client side only: its FIN had to be sent again before it acked the
+     * server's FIN, so the server's FIN did not acknowledge it (they
+     * crossed): both end in TIME_WAIT, as in a simultaneous close. */
+    fx f;
+    fx_syn_sent(&f);
+    miss(&f, S, SYN | A, 0);
+    tx(&f, C, A, 0);
+    tx(&f, C, A | PSH, 100);
+    miss(&f, S, A | PSH, 300);
+    tx(&f, C, A, 0);
+    uint32_t cfin = f.nxt[C];
+    tx(&f, C, FIN | A, 0);
+    miss(&f, S, FIN | A, 0);
+    wait_ms(&f, 200);
+    raw(&f, C, FIN | A, cfin, f.nxt[S] - 1, 0, 65535);
+    tx(&f, C, A, 0);
+    fin(&f);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_TIME_WAIT);
 }
 
 /* ---------------------------------------------------------------- main */
