@@ -125,9 +125,9 @@ typedef enum tcpl_kind {
       "%S sent a RST whose sequence number %P does not expect; stacks "        \
       "following RFC 5961 ignore it, so no state changed")                     \
     X(CAPTURE_GAP, "capture_gap", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,            \
-      "the capture missed %B sequence numbers of %S that the network "         \
-      "delivered: %P acknowledged them, or %S's next segment starts beyond "   \
-      "them")                                                                  \
+      "the capture missed segments %S sent that the network delivered (%B "   \
+      "bytes of data): %P acknowledged them, or %S's next segment starts "     \
+      "beyond them")                                                           \
     X(ONE_SIDED, "one_sided", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
       "%P was never seen sending (a one-way capture): %P's states are "        \
       "inferred from what %S acknowledged, UNKNOWN where nothing shows them")
