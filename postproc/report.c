@@ -242,8 +242,16 @@ static bool wanted(const tcpl_report *r, const tcpl_lifecycle *lc)
         return false;
     if (r->o.successor >= 0 && (int64_t)lc->successor != r->o.successor)
         return false;
-    if (r->o.anomalies_only && lc->conn.anomalies == 0)
-        return false;
+    if (r->o.anomalies_only) {
+        /* Capture notes say where evidence is thin, not that the
+         * connection misbehaved. */
+        bool any = false;
+        for (int a = 0; a < TCPL_ANOMALY_COUNT && !any; a++)
+            any = (lc->conn.anomalies & TCPL_BIT(a)) &&
+                  tcpl_anomaly_kind((tcpl_anomaly)a) == TCPL_KIND_CONN;
+        if (!any)
+            return false;
+    }
     return true;
 }
 

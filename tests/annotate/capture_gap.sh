@@ -80,6 +80,11 @@ tail -n 1 "$work/r.json" | grep -q '"capture_gaps":1,"missed_bytes":0}}$' ||
 got=$(awk -F, 'NR == 1 { print $(NF - 1) "," $NF } NR == 2 { print $(NF - 1) "," $NF }' "$work/r.csv" | tr '\n' ' ')
 [ "$got" = "capture_gaps,missed_bytes 1,0 " ] || fail "csv: last columns '$got'"
 
+# ---- a capture note alone is no anomaly for --anomalies-only
+"$cli" report --pcap --anomalies-only --format csv "$work/nofin.pcap" >"$work/ao.csv" 2>"$work/err" ||
+    die "report --anomalies-only failed: $(head -n 2 "$work/err")"
+[ "$(wc -l <"$work/ao.csv")" -eq 1 ] || fail "--anomalies-only kept a stream with only capture_gap"
+
 # ---- the control: the whole capture shows nothing inferred and no gap
 "$cli" report --pcap --format json "$work/full.pcap" >"$work/full.json" 2>"$work/err" ||
     die "report --pcap on the whole capture failed: $(head -n 2 "$work/err")"
