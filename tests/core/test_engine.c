@@ -161,6 +161,27 @@ static void fx_closing(fx *f)
     tx_ack(f, C, A, 0, f->nxt[S]);  /* the client acks the server's FIN first */
 }
 
+/* One-way captures, established: only the server's segments (its SYN-ACK
+ * proves the SYN, its data's ACK the client's request), or only the
+ * client's (its ACKs prove the SYN-ACK and the server's answer). */
+static void fx_server_only(fx *f)
+{
+    fx_init(f, 1000, 5000);
+    miss(f, C, SYN, 0);
+    tx(f, S, SYN | A, 0);
+    miss(f, C, A | PSH, 100);
+    tx(f, S, A | PSH, 200);
+}
+static void fx_client_only(fx *f)
+{
+    fx_syn_sent(f);
+    miss(f, S, SYN | A, 0);
+    tx(f, C, A, 0);
+    tx(f, C, A | PSH, 100);
+    miss(f, S, A | PSH, 300);
+    tx(f, C, A, 0);
+}
+
 /* ------------------------------------------------------------- registry */
 
 typedef void (*test_fn)(void);
@@ -1302,12 +1323,7 @@ TEST(one_sided_client_only)
      * inferred from the client's ACKs; at the end what the client sent
      * counts as acknowledged. */
     fx f;
-    fx_syn_sent(&f);
-    miss(&f, S, SYN | A, 0);
-    tx(&f, C, A, 0);
-    tx(&f, C, A | PSH, 100);
-    miss(&f, S, A | PSH, 300);
-    tx(&f, C, A, 0);
+    fx_client_only(&f);
     tx(&f, C, FIN | A, 0);
     miss(&f, S, FIN | A, 0);
     tx(&f, C, A, 0);
@@ -1323,11 +1339,7 @@ TEST(one_sided_client_only)
 TEST(one_sided_server_only)
 {
     fx f;
-    fx_init(&f, 1000, 5000);
-    miss(&f, C, SYN, 0);
-    tx(&f, S, SYN | A, 0);   /* proves the SYN */
-    miss(&f, C, A | PSH, 100);
-    tx(&f, S, A | PSH, 200); /* proves the client's request, and its ACK */
+    fx_server_only(&f);
     CHECK_STATE(&f, C, TCPL_ESTABLISHED);
     CHECK_STATE(&f, S, TCPL_ESTABLISHED);
     miss(&f, C, FIN | A, 0);
@@ -1344,11 +1356,7 @@ TEST(one_sided_probes_are_not_half_open)
 {
     /* The peer's answers to keepalives are invisible, not missing. */
     fx f;
-    fx_init(&f, 1000, 5000);
-    miss(&f, C, SYN, 0);
-    tx(&f, S, SYN | A, 0);
-    miss(&f, C, A | PSH, 100);
-    tx(&f, S, A | PSH, 200);
+    fx_server_only(&f);
     for (int i = 0; i < 3; i++) {
         wait_ms(&f, 1000);
         raw(&f, S, A, f.nxt[S] - 1, f.nxt[C], 0, 65535);
@@ -1419,11 +1427,7 @@ TEST(one_sided_data_last_is_undecided)
     /* The server's last data may have met an ACK or a RST: the
      * server->client direction alone cannot show which. */
     fx f;
-    fx_init(&f, 1000, 5000);
-    miss(&f, C, SYN, 0);
-    tx(&f, S, SYN | A, 0);
-    miss(&f, C, A | PSH, 100);
-    tx(&f, S, A | PSH, 200);
+    fx_server_only(&f);
     tx(&f, S, A | PSH, 200);
     fin(&f);
     CHECK_STATE(&f, S, TCPL_UNKNOWN);
@@ -1436,12 +1440,7 @@ TEST(one_sided_resent_fin_crossed)
      * server's FIN, so the server's FIN did not acknowledge it (they
      * crossed): both end in TIME_WAIT, as in a simultaneous close. */
     fx f;
-    fx_syn_sent(&f);
-    miss(&f, S, SYN | A, 0);
-    tx(&f, C, A, 0);
-    tx(&f, C, A | PSH, 100);
-    miss(&f, S, A | PSH, 300);
-    tx(&f, C, A, 0);
+    fx_client_only(&f);
     uint32_t cfin = f.nxt[C];
     tx(&f, C, FIN | A, 0);
     miss(&f, S, FIN | A, 0);
