@@ -897,6 +897,22 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
 }
 
 /*
+ * The capture ends before the answer to x's last segment could show: x's
+ * state (and its peer's, with `both`) becomes UNKNOWN, with a note saying
+ * why.
+ */
+static void undecided(tcpl_conn *c, tcpl_result *r, int x, bool both,
+                      int64_t end_ns)
+{
+    bool moved = apply(c, r, x, EV_END_UNDECIDED, end_ns);
+    if (both)
+        moved |= apply(c, r, !x, EV_END_UNDECIDED, end_ns);
+    if (moved)
+        raise_event(c, r, TCPL_A_UNDECIDED, x,
+                    elapsed(c->last_ns, end_ns));
+}
+
+/*
  * A one-way capture: endpoint y was never seen sending, yet the seen
  * endpoint's segments show y exists (its SYN-ACK, data or FIN
  * acknowledged, or a connection picked up mid-stream).  y's ACKs are
@@ -931,8 +947,7 @@ static void one_sided_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
             /* y answered x's last data with an ACK (both open) or with a
              * RST (both closed): a RST is acknowledged by nothing, so the
              * seen side cannot show which. */
-            apply(c, r, !x, EV_END_UNDECIDED, end_ns);
-            apply(c, r, x, EV_END_UNDECIDED, end_ns);
+            undecided(c, r, x, true, end_ns);
         } else if (unacked && ex->unanswered == 0 &&
                    !((ex->bits & TCPL_EP_RESENT) &&
                      ex->state == TCPL_SYN_RECEIVED)) {
@@ -962,14 +977,12 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
         if (ex->state == TCPL_SYN_SENT && !(ex->bits & TCPL_EP_SYN_LATE) &&
             !(ey->bits & TCPL_EP_SEEN) &&
             elapsed(ex->syn_ns, end_ns) < c->cfg.syn_timeout_ns)
-            apply(c, r, x, EV_END_UNDECIDED, end_ns);
+            undecided(c, r, x, false, end_ns);
         if ((ex->bits & TCPL_EP_FIN) && (ex->bits & TCPL_EP_SEEN) &&
             (ey->bits & TCPL_EP_SEEN) && !fin_acked(c, x) &&
             !(ex->bits & TCPL_EP_RESENT) &&
-            elapsed(ex->fin_ns, end_ns) < c->cfg.syn_timeout_ns) {
-            apply(c, r, x, EV_END_UNDECIDED, end_ns);
-            apply(c, r, !x, EV_END_UNDECIDED, end_ns);
-        }
+            elapsed(ex->fin_ns, end_ns) < c->cfg.syn_timeout_ns)
+            undecided(c, r, x, true, end_ns);
     }
     /* An endpoint in CLOSE_WAIT whose last segments the capture missed,
      * never seen sending after them: the ACK covering them cannot tell a

@@ -130,7 +130,11 @@ typedef enum tcpl_kind {
       "beyond them")                                                           \
     X(ONE_SIDED, "one_sided", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
       "%P was never seen sending (a one-way capture): %P's states are "        \
-      "inferred from what %S acknowledged, UNKNOWN where nothing shows them")
+      "inferred from what %S acknowledged, UNKNOWN where nothing shows them")  \
+    X(UNDECIDED, "undecided", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
+      "the capture ends %T s after %S's last segment, before the answer that " \
+      "decides the states could show (an ACK or SYN-ACK, or a RST a one-way "  \
+      "capture cannot show): they are UNKNOWN")
 
 typedef enum tcpl_anomaly {
 #define TCPL_ANOMALY_ENUM(id, name, sev, kind, text) TCPL_A_##id,

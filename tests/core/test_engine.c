@@ -692,7 +692,7 @@ TEST(syn_at_capture_end_is_not_unanswered)
     fx f;
     fx_syn_sent(&f);
     fin(&f);
-    CHECK(f.r.anomalies == 0);
+    CHECK(f.r.anomalies == BIT(UNDECIDED)); /* a note, not syn_unanswered */
     CHECK_STATE(&f, C, TCPL_UNKNOWN); /* SYN-ACK or RST may be just after */
     CHECK(moved(&f, C, TCPL_UNKNOWN, 1));
 }
@@ -1409,6 +1409,8 @@ TEST(fin_at_capture_end_is_undecided)
     fin(&f);
     CHECK_STATE(&f, S, TCPL_UNKNOWN);
     CHECK_STATE(&f, C, TCPL_UNKNOWN);
+    CHECK(f.r.anomalies == BIT(UNDECIDED));
+    CHECK(f.r.nevents == 1 && f.r.events[0].endpoint == S);
 }
 
 TEST(fin_unacked_past_answer_time_stands)
@@ -1419,6 +1421,7 @@ TEST(fin_unacked_past_answer_time_stands)
     wait_ms(&f, 1500);
     fin(&f);
     CHECK_STATE(&f, S, TCPL_LAST_ACK);
+    CHECK(!(f.all & BIT(UNDECIDED)));
     CHECK_STATE(&f, C, TCPL_FIN_WAIT_2);
 }
 
