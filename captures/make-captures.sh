@@ -22,7 +22,7 @@ out=${TCPL_CAPTURES_OUT:-$here}
 
 all_scenarios="normal_close_client_first normal_close_server_first refused
 syn_timeout backlog_overflow close_wait_stall close_wait_rst rst_after_fin
-close_unread abort_linger0 zero_window half_open_vanished dead_peer_keepalive
+half_close_stream close_unread abort_linger0 zero_window half_open_vanished dead_peer_keepalive
 simultaneous_open simultaneous_open_asym simultaneous_close embryonic midstream port_reuse reuse_after_time_wait data_loss
 fin_with_data fast_open
 normal_close_client_first_v6 refused_v6 close_wait_stall_v6 half_open_vanished_v6
@@ -63,6 +63,8 @@ define() {
     rst_after_fin)
         DESC="the client half-closes (shutdown SHUT_WR, FIN), the server sends data the client never reads, the client's close() then sends a RST"
         EXPECT="rst_after_fin" ;;
+    half_close_stream)
+        DESC="the client sends its request and half-closes (shutdown SHUT_WR, FIN); the server, in CLOSE_WAIT, keeps streaming its answer for 3 s (a 500-byte chunk every 100 ms), then closes; the client reads it all to EOF and closes: a busy server, not a stall" ;;
     close_unread)
         DESC="the client closes with unread data in its receive buffer: the kernel sends a RST instead of a FIN"
         EXPECT="reset" ;;

@@ -218,6 +218,13 @@ static void expect_eof(int fd)
     }
 }
 
+/* shutdown(SHUT_WR): this side's FIN, while it can still receive. */
+static void half_close(int fd)
+{
+    if (shutdown(fd, SHUT_WR) != 0)
+        die("shutdown");
+}
+
 static void linger_zero(int fd)
 {
     struct linger lg = {1, 0};
@@ -249,6 +256,19 @@ static void exchange(int c, int s)
     recv_n(s, 200);
     send_n(s, 300, "RESPONSE");
     recv_n(c, 300);
+}
+
+/* `count` chunks of `size` bytes from `from`, each read at once by `to`,
+ * `pause_ms` apart; tags CHUNK0, CHUNK1, ... */
+static void stream_chunks(int from, int to, int count, size_t size, long pause_ms)
+{
+    for (int i = 0; i < count; i++) {
+        char tag[16];
+        snprintf(tag, sizeof tag, "CHUNK%d", i);
+        send_n(from, size, tag);
+        recv_n(to, size);
+        msleep(pause_ms);
+    }
 }
 
 /* ------------------------------------------------------------ scenarios */
@@ -373,13 +393,29 @@ static void rst_after_fin(void)
     int s = accept_one(l);
     exchange(c, s);
     msleep(50);
-    if (shutdown(c, SHUT_WR) != 0)
-        die("shutdown");
+    half_close(c);
     expect_eof(s);
     send_n(s, 500, "UNREAD");
     msleep(100);
     close(c); /* unread data: RST, after the FIN already sent */
     msleep(100);
+    sync_point("end");
+}
+
+/* The client half-closes after its request; the server, in CLOSE_WAIT,
+ * keeps streaming its answer for 3 s (a chunk every 100 ms, each read at
+ * once), then closes: a busy server, not a stalled one. */
+static void half_close_stream(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    send_n(c, 200, "REQUEST");
+    half_close(c);
+    recv_n(s, 200);
+    expect_eof(s);
+    stream_chunks(s, c, 30, 500, 100);
+    close_in_order(s, c); /* the client reads to EOF, then closes */
     sync_point("end");
 }
 
@@ -404,13 +440,8 @@ static void abort_linger0(void)
     int s = accept_one(l);
     send_n(c, 200, "REQUEST");
     recv_n(s, 200);
-    for (int i = 0; i < 3; i++) {
-        char tag[16];
-        snprintf(tag, sizeof tag, "CHUNK%d", i);
-        send_n(s, 1000, tag);
-        recv_n(c, 1000); /* everything read: the RST is due to linger 0 */
-        msleep(20);
-    }
+    /* everything read: the RST is due to linger 0 */
+    stream_chunks(s, c, 3, 1000, 20);
     linger_zero(c);
     close(c);
     msleep(100);
@@ -614,8 +645,7 @@ static void fin_with_data(void)
     int s = accept_one(l);
     set_int(c, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
     send_n(c, 200, "REQUEST");
-    if (shutdown(c, SHUT_WR) != 0) /* FIN joins the corked data */
-        die("shutdown");
+    half_close(c); /* FIN joins the corked data */
     recv_n(s, 200);
     expect_eof(s);
     set_int(s, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
@@ -688,6 +718,7 @@ static const struct {
     {"close_wait_stall", close_wait_stall},
     {"close_wait_rst", close_wait_rst},
     {"rst_after_fin", rst_after_fin},
+    {"half_close_stream", half_close_stream},
     {"close_unread", close_unread},
     {"abort_linger0", abort_linger0},
     {"zero_window", zero_window},

@@ -55,52 +55,71 @@ typedef enum event {
     EV_RECV_RST,    /* an acceptable RST reached it */
     EV_PICKUP,      /* first sight of a connection with no handshake */
     EV_TIME_WAIT_DONE, /* 2*MSL passed in TIME_WAIT */
+    /* Evidence of segments the capture missed (capture loss, a one-way
+     * tap).  Transitions they cause are reported as inferred. */
+    EV_SYNACK_UNSEEN, /* the peer's plain ACK or data shows it got a SYN-ACK from it */
+    EV_FIN_UNSEEN,    /* an ACK one past its last byte, or its own next
+                         sequence number, shows it sent a FIN */
+    EV_END_UNDECIDED, /* the capture ends before what decides its state: an
+                         ACK still due, or a RST a one-way capture cannot show */
     EV_COUNT
 } event;
 
+/* A cell value: the evidence leaves several states possible: UNKNOWN. */
+#define DOUBT TCPL_STATE_COUNT
+
 /*
  * next state = fsm[state][event]; 0 (UNKNOWN, never a target) means the
- * event does not move that state.  LISTEN does not exist on the wire: an
+ * event does not move that state; DOUBT makes it UNKNOWN.  LISTEN does not exist on the wire: an
  * endpoint that has not joined the connection yet is CLOSED.
  */
 static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     [TCPL_UNKNOWN] = {
         [EV_PICKUP] = TCPL_ESTABLISHED,       /* mid-stream: data flows, so both are synchronized */
         [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
+        [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 / 3.10.7.1: after a RST its sender holds no TCB, whatever it had */
+        [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7 an acceptable RST ends any connection attempt or connection */
         /* Other evidence never meets UNKNOWN: bootstrap() places both
-         * endpoints on the first segment. */
+         * endpoints on the first segment (a lone RST leaves them here). */
     },
     [TCPL_CLOSED] = {
         [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
         [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.2 LISTEN, SYN arrives: send SYN-ACK, enter SYN-RECEIVED */
+        [EV_SYNACK_UNSEEN] = TCPL_SYN_RECEIVED, /* 3.10.7.2 as above: the SYN-ACK the client acknowledged was sent from LISTEN */
     },
     [TCPL_SYN_SENT] = {
         [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.3 SYN-SENT, SYN without ACK: simultaneous open, SYN-RECEIVED */
         [EV_RECV_SYN] = TCPL_ESTABLISHED,     /* 3.10.7.3 SYN-SENT, acceptable SYN-ACK: send ACK, ESTABLISHED */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT in SYN-SENT: delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.3 SYN-SENT, RST with acceptable ACK: connection refused */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the SYN-ACK or RST that decides it is not in the capture */
     },
     [TCPL_SYN_RECEIVED] = {
         [EV_SYN_ACKED] = TCPL_ESTABLISHED,    /* 3.10.7.4 fifth step, SYN-RECEIVED: acceptable ACK, ESTABLISHED */
         [EV_SEND_FIN] = TCPL_FIN_WAIT_1,      /* 3.10.4 CLOSE in SYN-RECEIVED: send FIN, FIN-WAIT-1 */
+        [EV_FIN_UNSEEN] = TCPL_FIN_WAIT_1,    /* 3.10.4 as above, the FIN known from the peer's ACK */
         [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, SYN-RECEIVED: FIN, CLOSE-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST in SYN-RECEIVED closes it */
     },
     [TCPL_ESTABLISHED] = {
         [EV_SEND_FIN] = TCPL_FIN_WAIT_1,      /* 3.10.4 CLOSE in ESTABLISHED: send FIN, FIN-WAIT-1 */
+        [EV_FIN_UNSEEN] = TCPL_FIN_WAIT_1,    /* 3.10.4 as above, the FIN known from the peer's ACK */
         [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, ESTABLISHED: FIN, CLOSE-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
     },
     [TCPL_FIN_WAIT_1] = {
         [EV_FIN_ACKED] = TCPL_FIN_WAIT_2,     /* 3.10.7.4 fifth step, FIN-WAIT-1: FIN acknowledged, FIN-WAIT-2 */
         [EV_RECV_FIN] = TCPL_CLOSING,         /* 3.10.7.4 eighth step, FIN-WAIT-1: FIN not yet acked, CLOSING */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
     },
     [TCPL_FIN_WAIT_2] = {
         [EV_RECV_FIN] = TCPL_TIME_WAIT,       /* 3.10.7.4 eighth step, FIN-WAIT-2: FIN, TIME-WAIT */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* Linux: data after close() is answered by RST, socket gone */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
     },
@@ -108,6 +127,7 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
         [EV_FIN_ACKED] = TCPL_TIME_WAIT,      /* 3.10.7.4 fifth step, CLOSING: FIN acknowledged, TIME-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST closes it */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
     },
     [TCPL_TIME_WAIT] = {
         [EV_TIME_WAIT_DONE] = TCPL_CLOSED,    /* 3.10.8 time-wait timeout: delete the TCB (Linux: 60 s) */
@@ -116,11 +136,14 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     },
     [TCPL_CLOSE_WAIT] = {
         [EV_SEND_FIN] = TCPL_LAST_ACK,        /* 3.10.4 CLOSE in CLOSE-WAIT: send FIN, LAST-ACK */
+        [EV_FIN_UNSEEN] = TCPL_LAST_ACK,      /* 3.10.4 as above, the FIN known from the peer's ACK */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT (Linux: close() with unread data) */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST, connection reset */
     },
     [TCPL_LAST_ACK] = {
         [EV_FIN_ACKED] = TCPL_CLOSED,         /* 3.10.7.4 fifth step, LAST-ACK: FIN acknowledged, CLOSED */
+        [EV_END_UNDECIDED] = DOUBT,           /* capture end: the ACK or RST that decides it is not in the capture */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST closes it */
     },
@@ -162,7 +185,7 @@ static void raise_event(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a,
 }
 
 static void enter(tcpl_conn *c, tcpl_result *r, int i, tcpl_state to,
-                  int64_t now)
+                  int64_t now, bool inferred)
 {
     tcpl_endpoint *e = &c->ep[i];
     if (e->state == to)
@@ -170,23 +193,33 @@ static void enter(tcpl_conn *c, tcpl_result *r, int i, tcpl_state to,
     if (r->ntransitions < TCPL_MAX_TRANSITIONS) {
         tcpl_transition *t = &r->transitions[r->ntransitions++];
         t->endpoint = (uint8_t)i;
+        t->inferred = inferred;
         t->from = e->state;
         t->to = to;
     }
     e->state = to;
     e->since_ns = now;
+    e->active_ns = now;
     if (synchronized(to))
         e->bits |= TCPL_EP_SYNCED;
 }
 
-/* Apply one event to endpoint i through the table; true if it moved. */
-static bool apply(tcpl_conn *c, tcpl_result *r, int i, event ev, int64_t now)
+/* Apply one event to endpoint i through the table; true if it moved.
+ * `inferred`: the evidence is a segment the capture missed. */
+static bool apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
+                     int64_t now, bool inferred)
 {
     uint8_t to = fsm[c->ep[i].state][ev];
     if (to == 0)
         return false;
-    enter(c, r, i, (tcpl_state)to, now);
+    enter(c, r, i, to == DOUBT ? TCPL_UNKNOWN : (tcpl_state)to, now,
+          inferred || ev >= EV_SYNACK_UNSEEN);
     return true;
+}
+
+static bool apply(tcpl_conn *c, tcpl_result *r, int i, event ev, int64_t now)
+{
+    return apply_as(c, r, i, ev, now, false);
 }
 
 /* ------------------------------------------------------------ evidence */
@@ -219,18 +252,21 @@ static void settle(tcpl_conn *c, tcpl_result *r, int64_t now)
         bool moved = false;
         for (int i = 0; i < 2; i++) {
             const tcpl_endpoint *e = &c->ep[i], *p = &c->ep[!i];
+            /* An ACK the capture missed makes what it proves inferred. */
+            bool e_guess = (e->bits & TCPL_EP_ACK_UNSEEN) != 0;
+            bool p_guess = (p->bits & TCPL_EP_ACK_UNSEEN) != 0;
             /* A SYN-ACK's ACK is part of the SYN-ACK event itself; only a
              * plain ACK shows a SYN_SENT endpoint completed its side. */
             if ((e->bits & TCPL_EP_PLAIN_ACK) && (p->bits & TCPL_EP_SYN) &&
                 seq_lt(p->isn, e->ack))
-                moved |= apply(c, r, i, EV_RECV_SYN, now);
+                moved |= apply_as(c, r, i, EV_RECV_SYN, now, e_guess);
             if (syn_acked(c, i))
-                moved |= apply(c, r, i, EV_SYN_ACKED, now);
+                moved |= apply_as(c, r, i, EV_SYN_ACKED, now, p_guess);
             if ((p->bits & TCPL_EP_FIN) && (e->bits & TCPL_EP_ACKED) &&
                 seq_lt(p->fin_seq, e->ack))
-                moved |= apply(c, r, i, EV_RECV_FIN, now);
+                moved |= apply_as(c, r, i, EV_RECV_FIN, now, e_guess);
             if (fin_acked(c, i))
-                moved |= apply(c, r, i, EV_FIN_ACKED, now);
+                moved |= apply_as(c, r, i, EV_FIN_ACKED, now, p_guess);
         }
         if (!moved)
             break;
@@ -244,16 +280,23 @@ static void settle(tcpl_conn *c, tcpl_result *r, int64_t now)
  * after a while.  Called before each segment is applied (so the segment
  * that ends a stall still shows it) and from tcpl_finish().
  */
-static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now)
+static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now,
+                         const tcpl_segment *s)
 {
+    /* A non-SYN segment with ACK proves the handshake went on at some
+     * time the capture did not show, so it cannot prove the SYN-ACK late. */
+    bool handshake_moved =
+        s && (s->flags & (TCPL_SYN | TCPL_RST | TCPL_ACK)) == TCPL_ACK;
     for (int i = 0; i < 2; i++) {
         tcpl_endpoint *e = &c->ep[i];
         const tcpl_endpoint *p = &c->ep[!i];
+        /* Idle time, not time in state: an endpoint that keeps sending
+         * after the peer's FIN is using a half-close, not stalled. */
         if (e->state == TCPL_CLOSE_WAIT && !(e->bits & TCPL_EP_CW_STALL) &&
-            elapsed(e->since_ns, now) > c->cfg.close_wait_stall_ns) {
+            elapsed(e->active_ns, now) > c->cfg.close_wait_stall_ns) {
             e->bits |= TCPL_EP_CW_STALL;
             raise_event(c, r, TCPL_A_CLOSE_WAIT_STALL, i,
-                        elapsed(e->since_ns, now));
+                        elapsed(e->active_ns, now));
         }
         if ((e->bits & TCPL_EP_ZERO) && !(e->bits & TCPL_EP_ZW_STALL) &&
             elapsed(e->zero_since_ns, now) > c->cfg.zero_window_stall_ns) {
@@ -262,7 +305,7 @@ static void check_timers(tcpl_conn *c, tcpl_result *r, int64_t now)
                         elapsed(e->zero_since_ns, now));
         }
         if (e->state == TCPL_SYN_SENT && !(p->bits & TCPL_EP_SYNACK) &&
-            !(e->bits & TCPL_EP_SYN_LATE) &&
+            !(e->bits & TCPL_EP_SYN_LATE) && !handshake_moved &&
             elapsed(e->syn_ns, now) > c->cfg.syn_timeout_ns) {
             e->bits |= TCPL_EP_SYN_LATE;
             raise_event(c, r, TCPL_A_SYN_UNANSWERED, i,
@@ -349,13 +392,16 @@ static void result_done(const tcpl_conn *c, tcpl_result *r)
 /*
  * A SYN without ACK that cannot belong to the lifecycle c holds: c is over
  * or lingering in TIME_WAIT, or its sender had given up its own attempt.
- * A retransmitted SYN (same ISN) always belongs to c.
+ * A retransmitted SYN (same ISN) always belongs to c.  A SYN-ACK with a
+ * new ISN from an endpoint that already sent one answers a new SYN the
+ * capture missed (a stack accepts a SYN only on a 4-tuple it no longer
+ * holds): it opens the next lifecycle too.
  */
 static bool opens_new_lifecycle(const tcpl_conn *c, const tcpl_segment *s)
 {
     const tcpl_endpoint *x = &c->ep[s->from], *y = &c->ep[!s->from];
-    if ((s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) != TCPL_SYN ||
-        c->segments == 0)
+    uint16_t f = s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST);
+    if ((f != TCPL_SYN && f != (TCPL_SYN | TCPL_ACK)) || c->segments == 0)
         return false;
     if ((x->bits & TCPL_EP_SYN) && s->seq == x->isn)
         return false;
@@ -363,6 +409,9 @@ static bool opens_new_lifecycle(const tcpl_conn *c, const tcpl_segment *s)
     for (int i = 0; i < 2; i++)
         if (holds(c->ep[i].state) && c->ep[i].state != TCPL_TIME_WAIT)
             ended = false;
+    /* A fresh SYN-ACK answers a new SYN the capture missed. */
+    if (f != TCPL_SYN)
+        return (x->bits & TCPL_EP_SYNACK) != 0;
     if (ended)
         return true;
     return x->state == TCPL_SYN_SENT && (x->bits & TCPL_EP_SYN) &&
@@ -386,19 +435,35 @@ static void bootstrap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         /* No TCB exists yet on the passive side: CLOSED, not LISTEN. */
         c->ep[synack ? x : y].state = TCPL_CLOSED;
         if (synack) {
-            c->ep[y].state = TCPL_SYN_SENT;
-            c->ep[y].syn_ns = now;
+            /* The SYN-ACK proves the SYN it answers, and its ISN. */
+            tcpl_endpoint *ey = &c->ep[y];
+            ey->state = TCPL_SYN_SENT;
+            ey->syn_ns = now;
+            ey->isn = s->ack - 1;
+            ey->snd_nxt = s->ack;
+            ey->bits |= TCPL_EP_SYN | TCPL_EP_NXT | TCPL_EP_SYN_UNSEEN;
         }
         return;
     }
     /* Mid-stream: a listener usually owns the lower, well-known port. */
+    bool rst = (s->flags & TCPL_RST) != 0;
     if (s->sport && s->dport && s->sport != s->dport)
         c->client = (int8_t)(s->sport > s->dport ? x : y);
     else
         c->client = (int8_t)x;
     c->role_guessed = 1;
-    apply(c, r, x, EV_PICKUP, now);
-    apply(c, r, y, EV_PICKUP, now);
+    /* A lone RST shows no connection was synchronized: it may refuse a
+     * SYN the capture missed as well as abort one. */
+    if (!rst) {
+        apply(c, r, x, EV_PICKUP, now);
+        apply(c, r, y, EV_PICKUP, now);
+        /* X's ACK is where Y's sending stands: later ACKs past it show
+         * what Y sent, seen or not. */
+        if (s->flags & TCPL_ACK) {
+            c->ep[y].snd_nxt = s->ack;
+            c->ep[y].bits |= TCPL_EP_NXT;
+        }
+    }
     raise_event(c, r, TCPL_A_MIDSTREAM, x, -1);
 }
 
@@ -445,10 +510,13 @@ static void on_rst(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
 
     if (ey->state == TCPL_SYN_SENT && !(ex->bits & TCPL_EP_SYNACK)) {
         raise_event(c, r, TCPL_A_REFUSED, y, -1);
-    } else if (ex->unanswered >= 2 && x_held) {
+    } else if ((ex->unanswered >= 2 || (ex->bits & TCPL_EP_KEEPALIVE)) &&
+               x_held) {
         /* X gave up after its probes went unanswered (Linux aborts a
          * keepalive timeout with a RST): Y has been deaf all along, so the
-         * RST most likely never reached it either. */
+         * RST most likely never reached it either.  One keepalive is
+         * enough: a RST right after one is the keepalive timer's, the
+         * capture may have missed the earlier probes. */
         ex->bits |= TCPL_EP_LOST;
         raise_event(c, r, TCPL_A_HALF_OPEN, x, -1);
         apply(c, r, x, EV_SEND_RST, now);
@@ -479,6 +547,209 @@ static void on_rst(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
 }
 
 /*
+ * X sent a FIN at sequence number fseq: seen on the wire, or (unseen)
+ * proven by an ACK one past X's last byte or by X's own next sequence
+ * number.  The first FIN of a lifecycle names its first closer.
+ */
+static void sent_fin(tcpl_conn *c, tcpl_result *r, int x, uint32_t fseq,
+                     int64_t now, bool unseen)
+{
+    tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
+    if (ex->bits & TCPL_EP_FIN)
+        return;
+    tcpl_state before = ex->state;
+    ex->fin_seq = fseq;
+    ex->fin_ns = now;
+    ex->bits |= TCPL_EP_FIN | (unseen ? TCPL_EP_FIN_UNSEEN : 0u);
+    /* An unseen FIN's timing is unknown, so it proves no crossing. */
+    if (!unseen && before == TCPL_ESTABLISHED && (ey->bits & TCPL_EP_FIN))
+        raise_event(c, r, TCPL_A_SIMULTANEOUS_CLOSE, x, -1);
+    if (apply(c, r, x, unseen ? EV_FIN_UNSEEN : EV_SEND_FIN, now) &&
+        c->first_closer < 0 && before != TCPL_CLOSE_WAIT) {
+        c->first_closer = (int8_t)x;
+        c->first_close_rst = 0;
+    }
+}
+
+/* The capture missed `seqs` sequence numbers endpoint i sent, `data` of
+ * them bytes: a note on this packet, and counts for the report. */
+static void capture_gap(tcpl_conn *c, tcpl_result *r, int i, uint32_t seqs,
+                        uint32_t data)
+{
+    tcpl_endpoint *e = &c->ep[i];
+    if (seqs == 0)
+        return;
+    e->gaps++;
+    e->missed += data;
+    raise_event(c, r, TCPL_A_CAPTURE_GAP, i, -1);
+    if (r->nevents > 0 && r->events[r->nevents - 1].anomaly ==
+                              TCPL_A_CAPTURE_GAP)
+        r->events[r->nevents - 1].bytes = data;
+}
+
+/*
+ * A hole in i's own sequence numbers is settled: the peer acknowledged
+ * past it with no retransmission filling it, so the network delivered
+ * what the capture missed.
+ */
+static void hole_acked(tcpl_conn *c, tcpl_result *r, int i, uint32_t ack)
+{
+    tcpl_endpoint *e = &c->ep[i];
+    if ((e->bits & TCPL_EP_HOLE) && seq_le(e->hole_hi, ack)) {
+        e->bits &= ~(uint32_t)TCPL_EP_HOLE;
+        uint32_t n = e->hole_hi - e->hole_lo;
+        bool fin_in = (e->bits & TCPL_EP_FIN_UNSEEN) &&
+                      e->fin_seq == e->hole_hi - 1;
+        capture_gap(c, r, i, n, fin_in ? n - 1 : n);
+    }
+}
+
+/*
+ * Y (endpoint y) sent sequence numbers up to `upto` that the capture never
+ * showed: X acknowledged them.  Whatever Y sent after its SYN carried an
+ * ACK (RFC 9293 3.10.7.4: every segment after the handshake does), and
+ * it was sent after X's earlier segments, so it acknowledged X's SYN and
+ * what X had sent before (x_sent); one sequence number past Y's last
+ * byte, with nothing seen after it, is Y's FIN.
+ */
+static void unseen_sent(tcpl_conn *c, tcpl_result *r, int y, uint32_t upto,
+                        bool x_had, uint32_t x_sent, int64_t now)
+{
+    tcpl_endpoint *ey = &c->ep[y];
+    const tcpl_endpoint *ex = &c->ep[!y];
+    uint32_t from = ey->snd_nxt, n = upto - from;
+
+    /* A FIN x had to send again was not acknowledged by y's segments
+     * before it (FINs that crossed: a simultaneous close). */
+    if (x_had && (ex->bits & TCPL_EP_FIN) && (ex->bits & TCPL_EP_RESENT) &&
+        seq_lt(ex->fin_seq, x_sent))
+        x_sent = ex->fin_seq;
+    if (x_had && (!(ey->bits & TCPL_EP_ACKED) || seq_lt(ey->ack, x_sent))) {
+        ey->ack = x_sent;
+        ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
+    } else if ((ex->bits & TCPL_EP_SYN) &&
+               (!(ey->bits & TCPL_EP_ACKED) || seq_le(ey->ack, ex->isn))) {
+        ey->ack = ex->isn + 1;
+        ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
+    }
+    settle(c, r, now);
+
+    bool fin = n == 1 && fsm[ey->state][EV_FIN_UNSEEN] != 0;
+    if (fin)
+        sent_fin(c, r, y, from, now, true);
+    else
+        ey->active_ns = now; /* it sent data: its application is alive */
+    /* After the peer's FIN its next act is usually its own FIN: missed
+     * segments then may end with one. */
+    if (n > 1 && ey->state == TCPL_CLOSE_WAIT)
+        ey->bits |= TCPL_EP_TAIL_GAP;
+    else
+        ey->bits &= ~(uint32_t)TCPL_EP_TAIL_GAP;
+    ey->snd_nxt = upto;
+    /* A one-way capture misses the whole direction: that is the
+     * one_sided note, not a gap. */
+    if (ey->bits & TCPL_EP_SEEN) {
+        if ((ey->bits & TCPL_EP_HOLE) && seq_le(from, ey->hole_lo))
+            ey->bits &= ~(uint32_t)TCPL_EP_HOLE;
+        capture_gap(c, r, y, n, fin ? 0 : n);
+    }
+}
+
+/*
+ * What X's ACK field proves.  Receipt: X got everything below it (the
+ * peer's SYN, data, FIN).  And sending: where it covers sequence numbers
+ * the capture never showed Y sending, Y sent them.  A plain ACK or data
+ * from an endpoint waiting in SYN_SENT shows the peer's SYN-ACK arrived,
+ * seen or not.
+ */
+static void on_ack(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from, y = !x;
+    tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[y];
+    int64_t now = s->ts_ns;
+    bool syn = (s->flags & TCPL_SYN) != 0;
+    bool x_had = (ex->bits & TCPL_EP_NXT) != 0;
+    uint32_t x_sent = ex->snd_nxt;
+
+    if (syn && !(ey->bits & TCPL_EP_SYN) && holds(ex->state)) {
+        /* X's SYN-ACK answers Y's SYN, seen or not (simultaneous open
+         * when X had sent a SYN of its own). */
+        ey->isn = s->ack - 1;
+        ey->snd_nxt = s->ack;
+        ey->syn_ns = now;
+        ey->bits |= TCPL_EP_SYN | TCPL_EP_NXT | TCPL_EP_SYN_UNSEEN;
+        apply_as(c, r, y, EV_SEND_SYN, now, true);
+    }
+    if (!syn && (ex->bits & TCPL_EP_SYN) && !(ex->bits & TCPL_EP_SYNACK) &&
+        !(ey->bits & TCPL_EP_SYN) && holds(ex->state)) {
+        ey->isn = s->ack - 1;
+        ey->snd_nxt = s->ack;
+        ey->bits |= TCPL_EP_SYN | TCPL_EP_SYNACK | TCPL_EP_NXT |
+                    TCPL_EP_SYN_UNSEEN;
+        if (!(ey->bits & TCPL_EP_ACKED)) {
+            ey->ack = ex->isn + 1;
+            ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN;
+        }
+        apply(c, r, y, EV_SYNACK_UNSEEN, now);
+    }
+
+    if (!(ex->bits & TCPL_EP_ACKED) || seq_lt(ex->ack, s->ack)) {
+        /* Y sent something new: it is alive, X's probes were answered. */
+        if (ex->bits & TCPL_EP_ACKED) {
+            ex->unanswered = 0;
+            ex->bits &= ~(uint32_t)TCPL_EP_KEEPALIVE;
+        }
+        ex->ack = s->ack;
+        ex->bits |= TCPL_EP_ACKED;
+        ex->bits &= ~(uint32_t)TCPL_EP_ACK_UNSEEN;
+    } else if (ex->ack == s->ack) {
+        ex->bits &= ~(uint32_t)TCPL_EP_ACK_UNSEEN;
+    }
+    if (!syn)
+        ex->bits |= TCPL_EP_PLAIN_ACK;
+
+    hole_acked(c, r, y, s->ack);
+    if ((ey->bits & TCPL_EP_NXT) && !(ey->bits & TCPL_EP_FIN) &&
+        seq_lt(ey->snd_nxt, s->ack))
+        unseen_sent(c, r, y, s->ack, x_had, x_sent, now);
+    settle(c, r, now);
+}
+
+/*
+ * X's segment starts beyond what X was seen sending: the capture or the
+ * network lost X's segments in between.  A retransmission into the hole
+ * later means the network lost them (the endpoints noticed); the peer's
+ * ACK past it without one means the capture did (hole_acked).  One
+ * missing sequence number before a bare ACK is X's FIN.
+ */
+static void own_gap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from;
+    tcpl_endpoint *ex = &c->ep[x];
+    bool fin = (s->flags & TCPL_FIN) != 0;
+
+    if (!(ex->bits & TCPL_EP_NXT) || (s->flags & (TCPL_SYN | TCPL_RST)))
+        return;
+    if (ex->bits & TCPL_EP_HOLE) {
+        if (!seq_lt(s->seq, ex->hole_lo) && seq_lt(s->seq, ex->hole_hi))
+            ex->bits &= ~(uint32_t)TCPL_EP_HOLE; /* retransmitted into it */
+    }
+    if (!seq_lt(ex->snd_nxt, s->seq))
+        return;
+    uint32_t n = s->seq - ex->snd_nxt;
+    if (n == 1 && s->len == 0 && !fin && !(ex->bits & TCPL_EP_FIN) &&
+        fsm[ex->state][EV_FIN_UNSEEN] != 0)
+        sent_fin(c, r, x, ex->snd_nxt, s->ts_ns, true);
+    if (ex->bits & TCPL_EP_HOLE) /* an older hole still open: count it */
+        capture_gap(c, r, x, ex->hole_hi - ex->hole_lo,
+                    ex->hole_hi - ex->hole_lo);
+    ex->hole_lo = ex->snd_nxt;
+    ex->hole_hi = s->seq;
+    ex->bits |= TCPL_EP_HOLE;
+    ex->snd_nxt = s->seq;
+}
+
+/*
  * What X's segment proves about X's sending side: SYN, SYN-ACK, FIN,
  * data beyond the FIN, probes, and the window it advertises.
  */
@@ -496,6 +767,8 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         bool again = (ex->bits & TCPL_EP_SYN) && s->seq == ex->isn &&
                      (!synack || (ex->bits & TCPL_EP_SYNACK));
         if (again) {
+            if (synack)
+                ex->bits |= TCPL_EP_RESENT;
             /* The SYN retransmitted: no SYN-ACK came back in time. */
             if (!synack && !(ex->bits & TCPL_EP_SYN_LATE)) {
                 ex->bits |= TCPL_EP_SYN_LATE;
@@ -530,30 +803,35 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (had_nxt && synchronized(ex->state) && !syn) {
         bool repeat = (s->len > 0 || fin) && seq_le(end, ex->snd_nxt);
         bool keepalive = s->len <= 1 && !fin && s->seq + 1 == ex->snd_nxt;
+        if (fin && repeat)
+            ex->bits |= TCPL_EP_RESENT;
         if ((repeat || keepalive) && !(ey->bits & TCPL_EP_ZERO) &&
-            ex->unanswered < UINT16_MAX)
+            ex->unanswered < UINT16_MAX) {
             ex->unanswered++;
-    }
-
-    if (fin) {
-        uint32_t fseq = s->seq + s->len;
-        if (!(ex->bits & TCPL_EP_FIN)) {
-            tcpl_state before = ex->state;
-            ex->fin_seq = fseq;
-            ex->bits |= TCPL_EP_FIN;
-            if (before == TCPL_ESTABLISHED && (ey->bits & TCPL_EP_FIN))
-                raise_event(c, r, TCPL_A_SIMULTANEOUS_CLOSE, x, -1);
-            if (apply(c, r, x, EV_SEND_FIN, now) && c->first_closer < 0 &&
-                before != TCPL_CLOSE_WAIT) {
-                c->first_closer = (int8_t)x;
-                c->first_close_rst = 0;
-            }
+            if (keepalive)
+                ex->bits |= TCPL_EP_KEEPALIVE;
         }
     }
+
+    if (fin || s->len > 0)
+        ex->bits &= ~(uint32_t)TCPL_EP_TAIL_GAP;
+    if (fin)
+        sent_fin(c, r, x, s->seq + s->len, now, false);
+    /* After a FIN only known from ACKs, "data after FIN" proves that
+     * guess wrong (the missed sequence number was a byte), not the sender. */
     if (s->len > 0 && (ex->bits & TCPL_EP_FIN) &&
+        !(ex->bits & TCPL_EP_FIN_UNSEEN) &&
         seq_lt(ex->fin_seq, s->seq + s->len) &&
         !(fin && s->seq + s->len == ex->fin_seq))
         raise_event(c, r, TCPL_A_DATA_AFTER_FIN, x, -1);
+
+    /* Its application is alive in CLOSE_WAIT while it sends new data or
+     * its window moves (it reads). */
+    if ((s->len > 0 && (!had_nxt || seq_lt(ex->snd_nxt, s->seq + s->len))) ||
+        ((ex->bits & TCPL_EP_WIN) && s->window != ex->window))
+        ex->active_ns = now;
+    ex->window = s->window;
+    ex->bits |= TCPL_EP_WIN;
 
     if (!had_nxt || seq_lt(ex->snd_nxt, end)) {
         ex->snd_nxt = end;
@@ -565,11 +843,11 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (!syn && holds(ex->state) && ex->state != TCPL_SYN_SENT) {
         if (s->window == 0 && !(ex->bits & TCPL_EP_ZERO)) {
             ex->bits |= TCPL_EP_ZERO;
-            ex->bits &= (uint16_t)~TCPL_EP_ZW_STALL;
+            ex->bits &= ~(uint32_t)TCPL_EP_ZW_STALL;
             ex->zero_since_ns = now;
             raise_event(c, r, TCPL_A_ZERO_WINDOW, x, -1);
         } else if (s->window != 0) {
-            ex->bits &= (uint16_t)~(TCPL_EP_ZERO | TCPL_EP_ZW_STALL);
+            ex->bits &= ~(uint32_t)(TCPL_EP_ZERO | TCPL_EP_ZW_STALL);
         }
     }
 }
@@ -591,27 +869,23 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (c->segments == 0)
         bootstrap(c, s, r);
     else
-        check_timers(c, r, now);
+        check_timers(c, r, now, s);
+    c->ep[x].bits |= TCPL_EP_SEEN;
 
     if (s->flags & TCPL_RST) {
         on_rst(c, s, r);
     } else {
         /* Receipt first: the ACK field reports what X had received
          * before it sent this segment. */
-        if (s->flags & TCPL_ACK) {
-            tcpl_endpoint *ex = &c->ep[x];
-            if (!(ex->bits & TCPL_EP_ACKED) || seq_lt(ex->ack, s->ack)) {
-                ex->ack = s->ack;
-                ex->bits |= TCPL_EP_ACKED;
-            }
-            if (!(s->flags & TCPL_SYN))
-                ex->bits |= TCPL_EP_PLAIN_ACK;
-            settle(c, r, now);
-        }
+        /* X's missed segments were sent before this one. */
+        own_gap(c, s, r);
+        if (s->flags & TCPL_ACK)
+            on_ack(c, s, r);
         on_send(c, s, r);
         settle(c, r, now);
         /* Anything X sends answers Y's probes. */
         c->ep[y].unanswered = 0;
+        c->ep[y].bits &= ~(uint32_t)TCPL_EP_KEEPALIVE;
     }
 
     c->segments++;
@@ -622,6 +896,68 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     return TCPL_OK;
 }
 
+/*
+ * The capture ends before the answer to x's last segment could show: x's
+ * state (and its peer's, with `both`) becomes UNKNOWN, with a note saying
+ * why.
+ */
+static void undecided(tcpl_conn *c, tcpl_result *r, int x, bool both,
+                      int64_t end_ns)
+{
+    bool moved = apply(c, r, x, EV_END_UNDECIDED, end_ns);
+    if (both)
+        moved |= apply(c, r, !x, EV_END_UNDECIDED, end_ns);
+    if (moved)
+        raise_event(c, r, TCPL_A_UNDECIDED, x,
+                    elapsed(c->last_ns, end_ns));
+}
+
+/*
+ * A one-way capture: endpoint y was never seen sending, yet the seen
+ * endpoint's segments show y exists (its SYN-ACK, data or FIN
+ * acknowledged, or a connection picked up mid-stream).  y's ACKs are
+ * invisible, not missing, so at the end a FIN x sent and never had to
+ * send again counts as acknowledged (a lost one would have been
+ * retransmitted); transitions this causes are inferred.  Data x sent
+ * last leaves both endpoints UNKNOWN: y's answer may have been a RST.
+ */
+static void one_sided_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
+{
+    for (int x = 0; x < 2; x++) {
+        tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
+        if (!(ex->bits & TCPL_EP_SEEN) || (ey->bits & TCPL_EP_SEEN))
+            continue;
+        if (!(ey->bits & (TCPL_EP_SYN | TCPL_EP_NXT | TCPL_EP_ACKED)) &&
+            !synchronized(ey->state))
+            continue; /* nothing shows y exists: a SYN nobody answered */
+        raise_event(c, r, TCPL_A_ONE_SIDED, x, -1);
+        bool unacked = (ex->bits & TCPL_EP_NXT) && holds(ey->state) &&
+                       (!(ey->bits & TCPL_EP_ACKED) ||
+                        seq_lt(ey->ack, ex->snd_nxt));
+        /* Acknowledged at least: x's SYN (y's segments after it carry
+         * the ACK), or what y's inferred segments acknowledged. */
+        uint32_t base = (ey->bits & TCPL_EP_ACKED) ? ey->ack
+                        : (ex->bits & TCPL_EP_SYN) ? ex->isn + 1
+                                                   : ex->snd_nxt;
+        /* Data x sent last, with no FIN after it to show y still
+         * listened (x could not have closed after a RST). */
+        bool data = unacked && !(ex->bits & TCPL_EP_FIN) &&
+                    seq_lt(base, ex->snd_nxt);
+        if (data) {
+            /* y answered x's last data with an ACK (both open) or with a
+             * RST (both closed): a RST is acknowledged by nothing, so the
+             * seen side cannot show which. */
+            undecided(c, r, x, true, end_ns);
+        } else if (unacked && ex->unanswered == 0 &&
+                   !((ex->bits & TCPL_EP_RESENT) &&
+                     ex->state == TCPL_SYN_RECEIVED)) {
+            ey->ack = ex->snd_nxt;
+            ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
+            settle(c, r, end_ns);
+        }
+    }
+}
+
 void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
 {
     result_init(c, r, end_ns);
@@ -630,21 +966,50 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
         return;
     }
     c->finished = 1;
-    check_timers(c, r, end_ns);
+    one_sided_end(c, r, end_ns);
+    /* A FIN sent within the answer time (syn_timeout) of the capture's
+     * end and not yet acknowledged: its ACK may come just after the
+     * capture, so neither endpoint's state is decided.  Later than that,
+     * or retransmitted, the missing ACK is evidence and the states stand.
+     * A first SYN likewise: its SYN-ACK or RST may be just after the end. */
+    for (int x = 0; x < 2; x++) {
+        const tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
+        if (ex->state == TCPL_SYN_SENT && !(ex->bits & TCPL_EP_SYN_LATE) &&
+            !(ey->bits & TCPL_EP_SEEN) &&
+            elapsed(ex->syn_ns, end_ns) < c->cfg.syn_timeout_ns)
+            undecided(c, r, x, false, end_ns);
+        if ((ex->bits & TCPL_EP_FIN) && (ex->bits & TCPL_EP_SEEN) &&
+            (ey->bits & TCPL_EP_SEEN) && !fin_acked(c, x) &&
+            !(ex->bits & TCPL_EP_RESENT) &&
+            elapsed(ex->fin_ns, end_ns) < c->cfg.syn_timeout_ns)
+            undecided(c, r, x, true, end_ns);
+    }
+    /* An endpoint in CLOSE_WAIT whose last segments the capture missed,
+     * never seen sending after them: the ACK covering them cannot tell a
+     * final FIN from a last byte, but an application that got EOF and
+     * sent its last data closes next, in the same burst.  Had it gone on
+     * sending, the capture would show it. */
+    for (int i = 0; i < 2; i++) {
+        tcpl_endpoint *e = &c->ep[i];
+        if ((e->bits & TCPL_EP_TAIL_GAP) && e->state == TCPL_CLOSE_WAIT) {
+            sent_fin(c, r, i, e->snd_nxt - 1, e->active_ns, true);
+            settle(c, r, e->active_ns);
+        }
+    }
+    check_timers(c, r, end_ns, NULL);
     for (int i = 0; i < 2; i++) {
         tcpl_endpoint *e = &c->ep[i];
         const tcpl_endpoint *p = &c->ep[!i];
-        if (e->state == TCPL_SYN_SENT && !(p->bits & TCPL_EP_SYNACK) &&
-            !(e->bits & TCPL_EP_SYN_LATE)) {
-            e->bits |= TCPL_EP_SYN_LATE;
-            raise_event(c, r, TCPL_A_SYN_UNANSWERED, i,
-                        elapsed(e->syn_ns, end_ns));
-        }
+        /* A SYN at the very end of the capture is not unanswered: its
+         * answer may simply come after the capture (check_timers above
+         * flags one that waited longer than syn_timeout). */
         if (e->state == TCPL_SYN_RECEIVED)
             raise_event(c, r, TCPL_A_HANDSHAKE_INCOMPLETE, i,
                         elapsed(e->since_ns, end_ns));
-        /* Probes unanswered up to the end: the peer is gone or cut off. */
+        /* Probes unanswered up to the end: the peer is gone or cut off.
+         * (Unless the capture never shows the peer's answers at all.) */
         if (e->unanswered >= 2 && holds(e->state) && holds(p->state) &&
+            (p->bits & TCPL_EP_SEEN) &&
             !(c->ep[!i].bits & TCPL_EP_LOST)) {
             c->ep[!i].bits |= TCPL_EP_LOST;
             raise_event(c, r, TCPL_A_HALF_OPEN, !i, -1);

@@ -49,6 +49,7 @@ static int hf_server_state = -1;
 static int hf_role = -1;
 static int hf_role_guessed = -1;
 static int hf_transition = -1;
+static int hf_inferred = -1;
 static int hf_anomaly = -1;
 static int hf_time_in_state = -1;
 static int hf_stream = -1;
@@ -523,12 +524,21 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (r->ntrans && proto_field_is_referenced(tree, hf_transition)) {
         for (int i = 0; i < r->ntrans; i++) {
             const tcpl_transition *tr = &rec_trans(r)[i];
-            char s[96];
+            char s[112];
 
-            snprintf(s, sizeof s, "%s %s -> %s",
+            snprintf(s, sizeof s, "%s %s -> %s%s",
                      tcpl_role_name(c, tr->endpoint), tcpl_state_name(tr->from),
-                     tcpl_state_name(tr->to));
+                     tcpl_state_name(tr->to), tr->inferred ? " (inferred)" : "");
             add_str(t, hf_transition, tvb, s);
+        }
+    }
+    /* Only when true, like role_guessed: a transition this packet did not
+     * show but proves (a FIN the capture missed, acknowledged here). */
+    for (int i = 0; i < r->ntrans; i++) {
+        if (rec_trans(r)[i].inferred) {
+            proto_item_set_generated(
+                proto_tree_add_boolean(t, hf_inferred, tvb, 0, 0, 1));
+            break;
         }
     }
     for (int i = 0; i < r->nevents; i++) {
@@ -549,7 +559,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 static int *const all_hf[] = {
     &hf_lifecycle, &hf_state, &hf_src_state, &hf_dst_state,
     &hf_client_state, &hf_server_state, &hf_role, &hf_role_guessed,
-    &hf_transition, &hf_anomaly, &hf_time_in_state, &hf_stream,
+    &hf_transition, &hf_inferred, &hf_anomaly, &hf_time_in_state, &hf_stream,
     &hf_stream_client_state, &hf_stream_server_state, &hf_stream_anomaly,
     &hf_stream_first_closer, &hf_stream_close_type, &hf_stream_duration,
 };
@@ -668,7 +678,13 @@ void proto_register_tcp_lifecycle(void)
           NULL, 0x0, "No handshake seen: client and server guessed", HFILL}},
         {&hf_transition,
          {"Transition", "tcp.lifecycle.transition", FT_STRING, BASE_NONE,
-          NULL, 0x0, "State change this segment caused", HFILL}},
+          NULL, 0x0, "State change this segment caused; \" (inferred)\" "
+          "when deduced from ACK and sequence numbers", HFILL}},
+        {&hf_inferred,
+         {"Inferred transition", "tcp.lifecycle.inferred", FT_BOOLEAN,
+          BASE_NONE, NULL, 0x0,
+          "A transition of this segment was deduced from ACK and sequence "
+          "numbers: the capture missed the segment that caused it", HFILL}},
         {&hf_anomaly,
          {"Anomaly", "tcp.lifecycle.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
           "Lifecycle anomaly this segment revealed", HFILL}},

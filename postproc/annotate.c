@@ -52,6 +52,8 @@ static const char annotate_usage[] =
     "on every TCP packet: the states of both endpoints after it, the\n"
     "transitions it caused and the lifecycle anomalies it revealed, e.g.\n"
     "  client SYN_SENT -> ESTABLISHED | server ESTABLISHED\n"
+    "A transition deduced from other segments' ACK and sequence numbers (the\n"
+    "capture missed the segment that caused it) ends in \" (inferred)\".\n"
     "Other packets, timestamps, original lengths and existing comments are\n"
     "kept.  OUT appears only when complete.\n"
     "\n"
@@ -133,13 +135,7 @@ static int feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
         }
         return 0;
     }
-    memset(&t, 0, sizeof t);
-    t.family = w->family;
-    memcpy(t.src, w->src, 16);
-    memcpy(t.dst, w->dst, 16);
-    t.sport = w->sport;
-    t.dport = w->dport;
-    tcpl_wire_segment(w, p->ts_ns, 0, &s);
+    tcpl_tracker_from_wire(w, p->ts_ns, &t, &s);
     /* No stream hint: the tracker numbers lifecycles in the order they
      * start, which is how Wireshark numbers tcp.stream (a port-reuse SYN
      * starts a new one in both). */
@@ -390,7 +386,8 @@ static void draw_packet(annotate_ctx *cx, const tcpl_packet_info *pi,
                 continue;
             if (!moved)
                 sb_add(cm, " %s", tcpl_state_name(t->from));
-            sb_add(cm, " -> %s", tcpl_state_name(t->to));
+            sb_add(cm, " -> %s%s", tcpl_state_name(t->to),
+                   t->inferred ? " (inferred)" : "");
             moved = true;
         }
         if (!moved)
@@ -420,9 +417,9 @@ static void draw_packet(annotate_ctx *cx, const tcpl_packet_info *pi,
     first = true;
     for (int i = 0; i < r->ntransitions && i < TCPL_MAX_TRANSITIONS; i++) {
         const tcpl_transition *t = &r->transitions[i];
-        sb_add(csv, "%s%s %s -> %s", first ? "" : ";",
+        sb_add(csv, "%s%s %s -> %s%s", first ? "" : ";",
                tcpl_role_name(c, t->endpoint), tcpl_state_name(t->from),
-               tcpl_state_name(t->to));
+               tcpl_state_name(t->to), t->inferred ? " (inferred)" : "");
         first = false;
     }
     /* anomalies, as the plugin's tcp.lifecycle.anomaly of this frame */

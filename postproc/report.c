@@ -44,6 +44,8 @@ typedef struct totals {
     uint64_t final[2][TCPL_STATE_COUNT]; /* [0] client, [1] server */
     uint64_t closer[5]; /* client FIN, client RST, server FIN, server RST, none */
     uint64_t anomaly[TCPL_ANOMALY_COUNT];
+    uint64_t gaps;   /* capture gaps, over every lifecycle and endpoint */
+    uint64_t missed; /* data bytes the capture missed, likewise */
 } totals;
 
 /* A growable buffer for one CSV or JSON record (see sb_room). */
@@ -240,8 +242,16 @@ static bool wanted(const tcpl_report *r, const tcpl_lifecycle *lc)
         return false;
     if (r->o.successor >= 0 && (int64_t)lc->successor != r->o.successor)
         return false;
-    if (r->o.anomalies_only && lc->conn.anomalies == 0)
-        return false;
+    if (r->o.anomalies_only) {
+        /* Capture notes say where evidence is thin, not that the
+         * connection misbehaved. */
+        bool any = false;
+        for (int a = 0; a < TCPL_ANOMALY_COUNT && !any; a++)
+            any = (lc->conn.anomalies & TCPL_BIT(a)) &&
+                  tcpl_anomaly_kind((tcpl_anomaly)a) == TCPL_KIND_CONN;
+        if (!any)
+            return false;
+    }
     return true;
 }
 
@@ -262,6 +272,19 @@ static int64_t time_in(const tcpl_lifecycle *lc, size_t i)
         if (lc->timeline[k].endpoint == lc->timeline[i].endpoint)
             return lc->timeline[k].ts_ns - lc->timeline[i].ts_ns;
     return lc->end_ns - lc->timeline[i].ts_ns;
+}
+
+/* What the capture missed of a lifecycle, both endpoints together: the
+ * engine's estimate from ACKs and sequence numbers that run past segments
+ * the capture does not show. */
+static uint64_t lc_gaps(const tcpl_lifecycle *lc)
+{
+    return (uint64_t)lc->conn.ep[0].gaps + lc->conn.ep[1].gaps;
+}
+
+static uint64_t lc_missed(const tcpl_lifecycle *lc)
+{
+    return lc->conn.ep[0].missed + lc->conn.ep[1].missed;
 }
 
 static bool is_last(const tcpl_lifecycle *lc, size_t i)
@@ -322,6 +345,9 @@ static void write_text(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
     fprintf(f, "  final    %s %s, %s %s\n", tcpl_role_name(c, ci),
             tcpl_state_name(c->ep[ci].state), tcpl_role_name(c, !ci),
             tcpl_state_name(c->ep[!ci].state));
+    if (lc_gaps(lc) || lc_missed(lc))
+        fprintf(f, "  capture  %" PRIu64 " gap%s, %" PRIu64 " bytes missed\n",
+                lc_gaps(lc), lc_gaps(lc) == 1 ? "" : "s", lc_missed(lc));
 
     for (int side = 0; side < 2; side++) {
         int e = side == 0 ? ci : !ci;
@@ -330,15 +356,21 @@ static void write_text(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
             const tcpl_tl_entry *te = &lc->timeline[i];
             if (te->endpoint != e)
                 continue;
-            char fr[32];
+            char fr[32], st[40], left[80];
             frame_words(fr, sizeof fr, lc, te->frame);
-            fprintf(f, "  %-8s %-13s %-13s +%s s", first ? tcpl_role_name(c, e) : "",
-                    tcpl_state_name(te->state), fr,
-                    secs6(t1, sizeof t1, te->ts_ns - r->t0));
+            /* A state deduced from later ACKs or sequence numbers says so;
+             * the frame column absorbs the longer name where it can. */
+            snprintf(st, sizeof st, "%s%s", tcpl_state_name(te->state),
+                     te->inferred ? " (inferred)" : "");
+            snprintf(left, sizeof left, "%-13s %s", st, fr);
+            int over = (int)strlen(left) > 27 ? (int)strlen(left) - 27 : 0;
+            fprintf(f, "  %-8s %-27s +%s s", first ? tcpl_role_name(c, e) : "",
+                    left, secs6(t1, sizeof t1, te->ts_ns - r->t0));
             if (is_last(lc, i) && te->state == TCPL_CLOSED)
                 fputc('\n', f);
             else
-                fprintf(f, "%*sfor %s s%s%s\n", 12 - (int)strlen(t1), "",
+                fprintf(f, "%*sfor %s s%s%s\n",
+                        12 - (int)strlen(t1) - over > 1 ? 12 - (int)strlen(t1) - over : 1, "",
                         secs6(t2, sizeof t2, time_in(lc, i)),
                         is_last(lc, i) ? ", " : "",
                         is_last(lc, i) ? end_words(lc) : "");
@@ -370,7 +402,8 @@ static void write_text(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
 static const char *const csv_columns =
     "file,stream,successor,client,server,roles,start,end,duration,packets,"
     "first_frame,last_frame,client_final,server_final,first_closer,"
-    "first_close,anomalies,client_states,server_states\n";
+    "first_close,anomalies,client_states,server_states,capture_gaps,"
+    "missed_bytes\n";
 
 /* ---- a growable line buffer for the machine formats
  *
@@ -576,6 +609,10 @@ static void write_csv(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
             first = false;
         }
     }
+    sb_putc(b, ',');
+    sb_u64(b, lc_gaps(lc));
+    sb_putc(b, ',');
+    sb_u64(b, lc_missed(lc));
     sb_putc(b, '\n');
     sb_flush(r, f);
 }
@@ -645,7 +682,7 @@ static void write_json(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
         sb_secs9(b, te->ts_ns);
         sb_puts(b, ",\"duration\":");
         sb_secs9(b, time_in(lc, i));
-        sb_putc(b, '}');
+        sb_puts(b, te->inferred ? ",\"inferred\":true}" : ",\"inferred\":false}");
     }
     sb_puts(b, "],\"events\":[");
     for (size_t i = 0; i < lc->nevents; i++) {
@@ -674,6 +711,10 @@ static void write_json(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
     }
     sb_puts(b, "],\"dropped\":");
     sb_u64(b, lc->timeline_dropped + lc->events_dropped);
+    sb_puts(b, ",\"capture_gaps\":");
+    sb_u64(b, lc_gaps(lc));
+    sb_puts(b, ",\"missed_bytes\":");
+    sb_u64(b, lc_missed(lc));
     sb_puts(b, "}\n");
     sb_flush(r, f);
 }
@@ -693,6 +734,8 @@ static void count(totals *t, const tcpl_lifecycle *lc, bool shown)
     for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
         if (c->anomalies & TCPL_BIT(a))
             t->anomaly[a]++;
+    t->gaps += lc_gaps(lc);
+    t->missed += lc_missed(lc);
 }
 
 static void write_one(tcpl_report *r, FILE *f, const tcpl_lifecycle *lc)
@@ -885,6 +928,14 @@ static void text_header(FILE *f, const totals *t, const char *title,
     if (t->evicted)
         fprintf(f, "; %" PRIu64 " reported early (closed and idle)", t->evicted);
     fputc('\n', f);
+    /* The capture's own loss, as the engine estimates it: segments the
+     * peer's ACK or the sender's next sequence number prove were sent. */
+    if (t->gaps || t->missed)
+        fprintf(f, "  loss     %" PRIu64 " capture gap%s, %" PRIu64
+                   " data bytes missed (estimated)\n",
+                t->gaps, t->gaps == 1 ? "" : "s", t->missed);
+    else if (t->lifecycles)
+        fputs("  loss     no capture gaps seen\n", f);
     if (t->plugin_checked || t->plugin_disagreements)
         fprintf(f, "  plugin   tcp.lifecycle columns of %" PRIu64
                    " packets checked: %" PRIu64 " disagree with the engine\n",
@@ -984,7 +1035,8 @@ static void json_totals(FILE *f, const char *file, const totals *t,
         fprintf(f, "\"%" PRIu64 " files could not be read to the end\"", t->errors);
     else
         fputs("null", f);
-    fputs("}}\n", f);
+    fprintf(f, ",\"capture_gaps\":%" PRIu64 ",\"missed_bytes\":%" PRIu64 "}}\n",
+            t->gaps, t->missed);
 }
 
 static void totals_add(totals *all, const totals *t)
@@ -1013,6 +1065,8 @@ static void totals_add(totals *all, const totals *t)
         all->closer[k] += t->closer[k];
     for (int k = 0; k < TCPL_ANOMALY_COUNT; k++)
         all->anomaly[k] += t->anomaly[k];
+    all->gaps += t->gaps;
+    all->missed += t->missed;
 }
 
 int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)

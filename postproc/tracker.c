@@ -248,7 +248,7 @@ static bool may_idle(const tcpl_conn *c)
 /* ------------------------------------------------------------ recording */
 
 static void add_entry(node *n, uint64_t frame, int64_t ts, uint8_t ep,
-                      tcpl_state st)
+                      uint8_t inferred, tcpl_state st)
 {
     tcpl_lifecycle *lc = &n->lc;
     if (lc->ntimeline == n->tl_cap) {
@@ -263,7 +263,7 @@ static void add_entry(node *n, uint64_t frame, int64_t ts, uint8_t ep,
         lc->timeline = p;
         n->tl_cap = nc;
     }
-    lc->timeline[lc->ntimeline++] = (tcpl_tl_entry){frame, ts, ep, st};
+    lc->timeline[lc->ntimeline++] = (tcpl_tl_entry){frame, ts, ep, inferred, st};
 }
 
 static void add_event(node *n, uint64_t frame, int64_t ts, const tcpl_event *e)
@@ -288,7 +288,7 @@ static void record(node *n, const tcpl_result *r, uint64_t frame, int64_t ts)
 {
     for (unsigned i = 0; i < r->ntransitions && i < TCPL_MAX_TRANSITIONS; i++)
         add_entry(n, frame, ts, r->transitions[i].endpoint,
-                  r->transitions[i].to);
+                  r->transitions[i].inferred ? 1 : 0, r->transitions[i].to);
     for (unsigned i = 0; i < r->nevents && i < TCPL_MAX_EVENTS; i++)
         add_event(n, frame, ts, &r->events[i]);
 }
@@ -346,6 +346,18 @@ static void evict_idle(tcpl_tracker *tr)
 }
 
 /* ------------------------------------------------------------ the API */
+
+void tcpl_tracker_from_wire(const tcpl_wire_tcp *w, int64_t ts_ns,
+                            tcpl_tuple *t, tcpl_segment *s)
+{
+    memset(t, 0, sizeof *t);
+    t->family = w->family;
+    memcpy(t->src, w->src, 16);
+    memcpy(t->dst, w->dst, 16);
+    t->sport = w->sport;
+    t->dport = w->dport;
+    tcpl_wire_segment(w, ts_ns, 0, s);
+}
 
 int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
                         const tcpl_segment *s, uint64_t frame,

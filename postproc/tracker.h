@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "tcpl/tcpl.h"
+#include "tcpl/wire.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,11 +44,24 @@ typedef struct tcpl_tuple {
     uint16_t dport;
 } tcpl_tuple;
 
+/*
+ * The tuple and segment of one frame that core's wire decoder read as TCP:
+ * what `report --pcap`, annotate and the degradation test hand to
+ * tcpl_tracker_packet(), made in one place so that they all feed the
+ * engine alike.  The sender is the tuple's source; s->from is 0 (the
+ * tracker numbers endpoints itself).
+ */
+void tcpl_tracker_from_wire(const tcpl_wire_tcp *w, int64_t ts_ns,
+                            tcpl_tuple *t, tcpl_segment *s);
+
 /* One state an endpoint entered. */
 typedef struct tcpl_tl_entry {
     uint64_t frame;   /* frame that showed it; 0 = at the end (tcpl_finish) */
     int64_t ts_ns;    /* when it was entered */
     uint8_t endpoint; /* 0 or 1 */
+    uint8_t inferred; /* entered through an inferred transition: deduced
+                         from other segments' ACK and sequence numbers
+                         (tcpl_transition.inferred), not shown by `frame` */
     tcpl_state state;
 } tcpl_tl_entry;
 

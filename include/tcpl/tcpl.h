@@ -125,12 +125,16 @@ typedef enum tcpl_kind {
       "%S sent a RST whose sequence number %P does not expect; stacks "        \
       "following RFC 5961 ignore it, so no state changed")                     \
     X(CAPTURE_GAP, "capture_gap", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,            \
-      "the capture missed %B sequence numbers of %S that the network "         \
-      "delivered: %P acknowledged them, or %S's next segment starts beyond "   \
-      "them")                                                                  \
+      "the capture missed segments %S sent that the network delivered (%B "   \
+      "bytes of data): %P acknowledged them, or %S's next segment starts "     \
+      "beyond them")                                                           \
     X(ONE_SIDED, "one_sided", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
       "%P was never seen sending (a one-way capture): %P's states are "        \
-      "inferred from what %S acknowledged, UNKNOWN where nothing shows them")
+      "inferred from what %S acknowledged, UNKNOWN where nothing shows them")  \
+    X(UNDECIDED, "undecided", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
+      "the capture ends %T s after %S's last segment, before the answer that " \
+      "decides the states could show (an ACK or SYN-ACK, or a RST a one-way "  \
+      "capture cannot show): they are UNKNOWN")
 
 typedef enum tcpl_anomaly {
 #define TCPL_ANOMALY_ENUM(id, name, sev, kind, text) TCPL_A_##id,
@@ -196,12 +200,22 @@ typedef struct tcpl_endpoint {
     int64_t since_ns;      /* when `state` was entered */
     int64_t syn_ns;        /* when its first SYN was sent */
     int64_t zero_since_ns; /* when its window went to 0 (valid with TCPL_EP_ZERO) */
+    int64_t fin_ns;        /* when its FIN was sent (valid with TCPL_EP_FIN) */
+    int64_t active_ns;     /* last sign of its application in CLOSE_WAIT:
+                              new data sent, or its window moved */
+    uint64_t missed;       /* data bytes it sent that the capture missed */
+    uint32_t gaps;         /* capture gaps in what it sent */
     uint32_t isn;          /* initial sequence number (valid with TCPL_EP_SYN) */
-    uint32_t snd_nxt;      /* highest sequence sent + 1 (valid with TCPL_EP_NXT) */
+    uint32_t snd_nxt;      /* highest sequence sent + 1, seen or proven by
+                              the peer's ACK (valid with TCPL_EP_NXT) */
     uint32_t fin_seq;      /* sequence number of its FIN (valid with TCPL_EP_FIN) */
     uint32_t ack;          /* highest ack sent (valid with TCPL_EP_ACKED) */
+    uint32_t window;       /* latest window field it sent */
+    uint32_t hole_lo;      /* a jump in its own sequence numbers, not yet */
+    uint32_t hole_hi;      /* known as capture loss or network loss
+                              (valid with TCPL_EP_HOLE) */
     uint16_t unanswered;   /* retransmissions/keepalives since the peer last sent */
-    uint16_t bits;         /* TCPL_EP_* */
+    uint32_t bits;         /* TCPL_EP_* */
 } tcpl_endpoint;
 
 enum {
@@ -216,7 +230,19 @@ enum {
     TCPL_EP_SYN_LATE = 0x0100,  /* syn_unanswered raised */
     TCPL_EP_LOST = 0x0200,      /* lost the connection (half-open side) */
     TCPL_EP_SYNCED = 0x0400,    /* has been synchronized (ESTABLISHED or later) */
-    TCPL_EP_PLAIN_ACK = 0x0800  /* has sent an ACK without SYN */
+    TCPL_EP_PLAIN_ACK = 0x0800, /* has sent an ACK without SYN */
+    TCPL_EP_SEEN = 0x1000,      /* the capture shows a segment it sent */
+    TCPL_EP_FIN_UNSEEN = 0x2000,/* its FIN is known only from ACKs/sequence numbers */
+    TCPL_EP_SYN_UNSEEN = 0x4000,/* its SYN(-ACK) is known only from the peer's ACK */
+    TCPL_EP_ACK_UNSEEN = 0x8000,/* `ack` is deduced (segments the capture missed) */
+    TCPL_EP_WIN = 0x10000,      /* window valid */
+    TCPL_EP_HOLE = 0x20000,     /* hole_lo..hole_hi pending */
+    TCPL_EP_KEEPALIVE = 0x40000,/* its latest probe was a keepalive, unanswered */
+    TCPL_EP_TAIL_GAP = 0x80000, /* the capture missed its latest segments
+                                   (more than one sequence number): a FIN
+                                   may hide in them */
+    TCPL_EP_RESENT = 0x100000   /* it sent its SYN-ACK or FIN again: that
+                                   one was not acknowledged in time */
 };
 
 typedef struct tcpl_conn {
@@ -254,7 +280,7 @@ bool tcpl_conn_is_over(const tcpl_conn *c);
 
 /* ---------------------------------------------------------------- results */
 
-#define TCPL_MAX_TRANSITIONS 4
+#define TCPL_MAX_TRANSITIONS 8
 #define TCPL_MAX_EVENTS 8
 
 typedef struct tcpl_transition {
