@@ -399,8 +399,12 @@ static int epoch_ns(tcpl_export *x, int64_t *out)
     const char *dot = memchr(p, '.', (size_t)(end - p));
     const char *ie = dot ? dot : end;
     uint64_t sec, frac = 0;
-    /* 9223372035 s still fits in int64 nanoseconds with any fraction. */
-    if (!dec(p, (size_t)(ie - p), UINT64_C(9223372035), &sec))
+    /* At most 4611686017 s (year 2116) either side of 1970: under 2^62 ns
+     * with any fraction, so that the difference of any two times (a
+     * duration, a time in state) fits in int64 too.  9223372035 s, which
+     * only the times themselves fit, let a fuzzed -7953458245 s time
+     * overflow the tracker's subtraction. */
+    if (!dec(p, (size_t)(ie - p), UINT64_C(4611686017), &sec))
         goto bad;
     if (dot) {
         size_t fl = (size_t)(end - dot - 1);

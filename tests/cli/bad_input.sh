@@ -37,6 +37,10 @@ time)        # more decimals than nanoseconds
     head -n 2 "$good" > "$in"
     sed -n 3p "$good" | awk -F'\t' 'BEGIN{OFS="\t"} {$2=$2 "5"; print}' >> "$in"
     line=3 msg='frame.time_epoch: ".*" is not seconds with at most 9 decimals' ;;
+farpast)     # a time so far from 1970 that durations would overflow
+    head -n 2 "$good" > "$in"
+    sed -n 3p "$good" | awk -F'\t' 'BEGIN{OFS="\t"} {$2="-7953458245.724740000"; print}' >> "$in"
+    line=3 msg='frame.time_epoch: "-7953458245.724740000" is not seconds with at most 9 decimals' ;;
 address)     # not an IPv4 address
     head -n 2 "$good" > "$in"
     sed -n 3p "$good" | awk -F'\t' 'BEGIN{OFS="\t"} {$3="127.0.0.256"; print}' >> "$in"
