@@ -18,21 +18,25 @@
  * link types are those tcpl_wire_decode() knows (Ethernet, Linux cooked
  * v1/v2, raw IP, BSD/OpenBSD loopback).
  */
-#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <ws_version.h>
+
+#include <epan/column-utils.h>
+#include <epan/conversation.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/tap.h>
 #include <wiretap/wtap.h>
-#include <wsutil/report_message.h>
 #include <wsutil/wmem/wmem.h>
 
 #include "packet-tcp-lifecycle.h"
+#include "tcpl-plugin.h"
 #include "tcpl/tcpl.h"
 #include "tcpl/wire.h"
 
@@ -67,15 +71,31 @@ static expert_field ei_anomaly[TCPL_ANOMALY_COUNT];
 
 static dissector_handle_t tcpl_handle;
 static int expert_tap = -1;
+static int tcpl_tap = -1;
+static int proto_tcp = -1;
 
-/* Preferences, gathered in one place.  Wireshark 4.0 has no decimal
- * preference type, and thresholds below a second matter (a SYN answer
- * time of 0.2 s), so the values are strings holding decimal seconds. */
+/* Expert Information's own fields (_ws.expert, .message, .severity,
+ * .group): a filter on one of them needs our expert infos drawn. */
+static int ws_expert_hf[4] = {-1, -1, -1, -1};
+
+/* Bool preferences take a bool * from Wireshark 4.4 on, a gboolean * before. */
+#if WIRESHARK_VERSION_MAJOR > 4 ||                                             \
+    (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
+typedef bool tcpl_pref_bool;
+#else
+typedef gboolean tcpl_pref_bool;
+#endif
+
+/* Preferences, gathered in one place.  Thresholds are whole milliseconds:
+ * Wireshark 4.0 has no decimal preference type, and an unsigned one is
+ * checked where it is entered (the dialog refuses "abc", so does -o),
+ * where a text preference would be saved as typed. */
 static struct {
-    const char *syn_timeout;
-    const char *close_wait_stall;
-    const char *zero_window_stall;
-} prefs_text = {"1", "1", "1"};
+    guint syn_timeout_ms;
+    guint close_wait_stall_ms;
+    guint zero_window_stall_ms;
+    tcpl_pref_bool tag_transitions;
+} prefs_v = {1000, 1000, 1000, 0};
 
 /* The engine configuration the preferences translate into; copied into
  * each new connection, so a change applies after the redissection
@@ -120,6 +140,8 @@ typedef struct lifecycle {
     struct lifecycle *prev;  /* lifecycle it succeeded on the same 4-tuple */
     final_view *final;
     uint32_t last_frame;     /* latest frame stepped into it */
+    int32_t stream;          /* Wireshark's tcp.stream of its first frame, -1 */
+    uint16_t successor;      /* lifecycles before it on the same 4-tuple */
     uint8_t ep0_side;        /* flow_key side of the engine's endpoint 0 */
 } lifecycle;
 
@@ -178,8 +200,14 @@ static void tcpl_init(void)
     flows = NULL;
     capture_end_ns = 0;
     capture_seen = false;
-    /* The expert tap is registered after the plugins' handoffs. */
+    /* The expert tap and fields are registered after the plugins'
+     * handoffs. */
     expert_tap = find_tap_id("expert");
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    ws_expert_hf[0] = proto_registrar_get_id_byname("_ws.expert");
+    ws_expert_hf[1] = proto_registrar_get_id_byname("_ws.expert.message");
+    ws_expert_hf[2] = proto_registrar_get_id_byname("_ws.expert.severity");
+    ws_expert_hf[3] = proto_registrar_get_id_byname("_ws.expert.group");
 }
 
 static void tcpl_cleanup(void)
@@ -274,12 +302,31 @@ static int make_key(const tcpl_wire_tcp *w, flow_key *k)
     return src_side;
 }
 
-static lifecycle *lifecycle_new(int ep0_side)
+/* Wireshark's tcp.stream of the frame being dissected, -1 if the TCP
+ * dissector kept no conversation for it.  Read, not created: the TCP
+ * dissector has already run on this frame. */
+static int32_t tcp_stream_of(packet_info *pinfo)
+{
+    conversation_t *conv;
+    const struct tcp_analysis *tcpd;
+
+    if (proto_tcp < 0)
+        return -1;
+    conv = find_conversation_pinfo(pinfo, 0);
+    if (conv == NULL)
+        return -1;
+    tcpd = (const struct tcp_analysis *)conversation_get_proto_data(conv,
+                                                                   proto_tcp);
+    return tcpd ? (int32_t)tcpd->stream : -1;
+}
+
+static lifecycle *lifecycle_new(int ep0_side, packet_info *pinfo)
 {
     lifecycle *lc = wmem_new0(wmem_file_scope(), lifecycle);
 
     tcpl_conn_init(&lc->conn, &tcpl_cfg);
     lc->ep0_side = (uint8_t)ep0_side;
+    lc->stream = tcp_stream_of(pinfo);
     return lc;
 }
 
@@ -345,7 +392,7 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
     if (f == NULL) {
         f = wmem_new(wmem_file_scope(), flow);
         f->key = key;
-        f->cur = lifecycle_new(side);
+        f->cur = lifecycle_new(side, pinfo);
         wmem_map_insert(flows, &f->key, f);
     }
     lc = f->cur;
@@ -357,11 +404,12 @@ static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
         /* The SYN opens a new lifecycle on the same 4-tuple: close the
          * books on the old one here, and keep what that revealed so that
          * the SYN's frame can show it. */
-        lifecycle *next = lifecycle_new(side);
+        lifecycle *next = lifecycle_new(side, pinfo);
 
         tcpl_finish(&lc->conn, ts, &fin);
         tcpl_conn_successor(&next->conn, &lc->conn);
         next->prev = lc;
+        next->successor = (uint16_t)(lc->successor + (lc->successor < UINT16_MAX));
         f->cur = next;
         lc = next;
         from = 0;
@@ -420,6 +468,47 @@ static const tcpl_conn *whole_view(lifecycle *lc)
     return &f->conn;
 }
 
+/* What one dissection of a frame shows: its record, its lifecycle so far
+ * (first pass) or as the whole capture shows it (revisited), and, on the
+ * lifecycle's last frame when revisited, the verdicts only the capture's
+ * end revealed (drawn there like the frame's own anomalies). */
+typedef struct frame_view {
+    const frame_rec *r;
+    lifecycle *lc;
+    const tcpl_conn *c;
+    const frame_event *end_ev;
+    int n_end;
+} frame_view;
+
+static void view_init(frame_view *v, const frame_rec *r, packet_info *pinfo)
+{
+    lifecycle *lc = r->lc;
+    bool whole = PINFO_FD_VISITED(pinfo);
+
+    v->r = r;
+    v->lc = lc;
+    v->c = whole ? whole_view(lc) : &lc->conn;
+    v->end_ev = NULL;
+    v->n_end = 0;
+    if (whole && pinfo->num == lc->last_frame && lc->final != NULL &&
+        v->c == &lc->final->conn) {
+        v->end_ev = lc->final->events;
+        v->n_end = lc->final->nevents;
+    }
+}
+
+/* The i-th anomaly the frame shows: its own, then the end's verdicts. */
+static const frame_event *view_event(const frame_view *v, int i)
+{
+    return i < v->r->nevents ? &rec_events(v->r)[i]
+                             : &v->end_ev[i - v->r->nevents];
+}
+
+static int view_nevents(const frame_view *v)
+{
+    return v->r->nevents + v->n_end;
+}
+
 static proto_item *add_str(proto_tree *t, int hf, tvbuff_t *tvb,
                            const char *s)
 {
@@ -444,6 +533,7 @@ static void add_expert(packet_info *pinfo, proto_item *it,
     tcpl_event ev;
     char text[256];
 
+    memset(&ev, 0, sizeof ev);
     ev.anomaly = (tcpl_anomaly)e->anomaly;
     ev.endpoint = e->endpoint;
     ev.duration_ns = e->duration_ns;
@@ -451,14 +541,61 @@ static void add_expert(packet_info *pinfo, proto_item *it,
     expert_add_info_format(pinfo, it, &ei_anomaly[e->anomaly], "%s", text);
 }
 
-static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
-                        lifecycle *lc, const tcpl_conn *c, bool whole)
+/* A label costs a formatted string per item; only a tree someone reads
+ * (details pane, tshark -V) gets one.  Faked items have no label. */
+static bool labels_shown(proto_tree *tree)
 {
+    return tree != NULL && PTREE_DATA(tree)->visible;
+}
+
+/* "[TCP lifecycle: RST after FIN]" before the Info text, as Wireshark's
+ * own "[TCP ZeroWindow]": each anomaly the frame shows, once, and with the
+ * preference on, its transitions. */
+static void tag_info(packet_info *pinfo, const frame_view *v)
+{
+    char s[256];
+    tcpl_buf b;
+    uint32_t seen = 0;
+
+    tcpl_buf_init(&b, s, sizeof s);
+    if (prefs_v.tag_transitions) {
+        for (int i = 0; i < v->r->ntrans; i++) {
+            const tcpl_transition *tr = &rec_trans(v->r)[i];
+
+            tcpl_buf_addf(&b, "%s%s %s " TCPL_ARROW " %s", i ? ", " : "",
+                          tcpl_role_name(v->c, tr->endpoint),
+                          tcpl_state_name(tr->from), tcpl_state_name(tr->to));
+        }
+    }
+    for (int i = 0; i < view_nevents(v); i++) {
+        int a = view_event(v, i)->anomaly;
+
+        if (seen & TCPL_BIT(a))
+            continue;
+        tcpl_buf_add(&b, seen ? ", " : b.len ? "; " : "");
+        tcpl_buf_add(&b, tcpl_anomaly_phrase((tcpl_anomaly)a));
+        seen |= TCPL_BIT(a);
+    }
+    if (b.len)
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[TCP lifecycle: %s] ", s);
+}
+
+static void draw_stream(proto_tree *t, tvbuff_t *tvb, const frame_view *v)
+{
+    const tcpl_conn *c = v->c;
     proto_item *top = proto_tree_add_item(t, hf_stream, tvb, 0, 0, ENC_NA);
     proto_tree *st = proto_item_add_subtree(top, ett_stream);
-    proto_item *last = NULL;
+    const char *close = tcpl_close_type(c);
 
     proto_item_set_generated(top);
+    if (labels_shown(t)) {
+        char s[320];
+        tcpl_buf b;
+
+        tcpl_buf_init(&b, s, sizeof s);
+        tcpl_stream_summary(&b, c, v->lc->stream, v->lc->successor);
+        proto_item_set_text(top, "%s", s);
+    }
     if (c->client >= 0) {
         add_str(st, hf_stream_client_state, tvb,
                 tcpl_state_name(c->ep[c->client].state));
@@ -467,30 +604,23 @@ static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     }
     for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
         if (c->anomalies & TCPL_BIT(a))
-            last = add_str(st, hf_stream_anomaly, tvb,
-                           tcpl_anomaly_name((tcpl_anomaly)a));
-    if (c->first_closer >= 0) {
+            add_str(st, hf_stream_anomaly, tvb,
+                    tcpl_anomaly_name((tcpl_anomaly)a));
+    /* A refused connection never opened: no closer, no close type. */
+    if (close != NULL) {
         add_str(st, hf_stream_first_closer, tvb,
                 tcpl_role_name(c, c->first_closer));
-        add_str(st, hf_stream_close_type, tvb,
-                c->first_close_rst ? "RST" : "FIN");
+        add_str(st, hf_stream_close_type, tvb, close);
     }
     add_ns(st, hf_stream_duration, tvb, c->last_ns - c->first_ns);
-
-    /* What only the capture's end revealed gets its expert info once, on
-     * the lifecycle's last frame, so the Expert dialog lists it once. */
-    if (whole && pinfo->num == lc->last_frame && lc->final != NULL &&
-        c == &lc->final->conn)
-        for (int i = 0; i < lc->final->nevents; i++)
-            add_expert(pinfo, last, c, &lc->final->events[i]);
 }
 
 static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                 const frame_rec *r)
+                 const frame_view *v)
 {
-    lifecycle *lc = r->lc;
-    bool whole = PINFO_FD_VISITED(pinfo);
-    const tcpl_conn *c = whole ? whole_view(lc) : &lc->conn;
+    const frame_rec *r = v->r;
+    lifecycle *lc = v->lc;
+    const tcpl_conn *c = v->c;
     int from = r->from, to = !r->from;
     proto_item *top;
     proto_tree *t;
@@ -498,9 +628,31 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     top = proto_tree_add_item(tree, hf_lifecycle, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(top);
     t = proto_item_add_subtree(top, ett_lifecycle);
+    /* The protocol itself, for a filter naming it ("tcp_lifecycle"). */
+    if (proto_registrar_get_nth(proto_tcp_lifecycle)->ref_type ==
+        HF_REF_TYPE_DIRECT)
+        proto_item_set_hidden(proto_tree_add_item(t, proto_tcp_lifecycle,
+                                                  tvb, 0, 0, ENC_NA));
+    if (labels_shown(tree)) {
+        char s[320];
+        uint8_t names[TCPL_MAX_EVENTS * 2];
+        int n = 0;
+        tcpl_buf b;
 
-    add_str(t, hf_state, tvb, tcpl_state_name((tcpl_state)r->state[from]));
-    add_str(t, hf_state, tvb, tcpl_state_name((tcpl_state)r->state[to]));
+        for (int i = 0; i < view_nevents(v) && n < (int)sizeof names; i++)
+            names[n++] = view_event(v, i)->anomaly;
+        tcpl_buf_init(&b, s, sizeof s);
+        tcpl_packet_summary(&b, c, r->state, rec_trans(r), r->ntrans, names,
+                            n);
+        proto_item_set_text(top, "TCP lifecycle: %s", s);
+    }
+
+    /* Either endpoint's state, for `tcp.lifecycle.state == "X"`; hidden,
+     * as the sender and receiver lines below say the same. */
+    proto_item_set_hidden(add_str(t, hf_state, tvb,
+                                  tcpl_state_name((tcpl_state)r->state[from])));
+    proto_item_set_hidden(add_str(t, hf_state, tvb,
+                                  tcpl_state_name((tcpl_state)r->state[to])));
     add_str(t, hf_src_state, tvb, tcpl_state_name((tcpl_state)r->state[from]));
     add_str(t, hf_dst_state, tvb, tcpl_state_name((tcpl_state)r->state[to]));
     if (c->client >= 0) {
@@ -531,8 +683,10 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             add_str(t, hf_transition, tvb, s);
         }
     }
-    for (int i = 0; i < r->nevents; i++) {
-        const frame_event *e = &rec_events(r)[i];
+    /* The frame's anomalies; on the lifecycle's last frame, also what the
+     * capture's end revealed (two passes). */
+    for (int i = 0; i < view_nevents(v); i++) {
+        const frame_event *e = view_event(v, i);
         const tcpl_conn *about = e->of_prev && lc->prev ? &lc->prev->conn : c;
         proto_item *it = add_str(t, hf_anomaly, tvb,
                                  tcpl_anomaly_name((tcpl_anomaly)e->anomaly));
@@ -540,7 +694,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         add_expert(pinfo, it, about, e);
     }
 
-    draw_stream(t, tvb, pinfo, lc, c, whole);
+    draw_stream(t, tvb, v);
 }
 
 /* Every field we draw, to ask whether any is wanted.  The protocol's own
@@ -554,20 +708,37 @@ static int *const all_hf[] = {
     &hf_stream_first_closer, &hf_stream_close_type, &hf_stream_duration,
 };
 
+/* Is any of our fields wanted: drawn in a visible tree, or named by a
+ * filter, a column or -e?  That includes the expert fields
+ * (tcp.lifecycle.expert.*, _ws.expert.*), which only exist if we draw,
+ * and the protocol's own name, named directly (not as a parent). */
 static bool fields_wanted(proto_tree *tree)
 {
     if (tree == NULL)
         return false;
+    if (PTREE_DATA(tree)->visible)
+        return true;
     for (size_t i = 0; i < array_length(all_hf); i++)
         if (proto_field_is_referenced(tree, *all_hf[i]))
             return true;
-    return false;
+    for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
+        if (ei_anomaly[a].hf > 0 &&
+            proto_field_is_referenced(tree, ei_anomaly[a].hf))
+            return true;
+    for (size_t i = 0; i < array_length(ws_expert_hf); i++)
+        if (ws_expert_hf[i] > 0 &&
+            proto_field_is_referenced(tree, ws_expert_hf[i]))
+            return true;
+    return proto_registrar_get_nth(proto_tcp_lifecycle)->ref_type ==
+           HF_REF_TYPE_DIRECT;
 }
 
 static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
                                  proto_tree *tree, void *data _U_)
 {
-    frame_rec *r;
+    const frame_rec *r;
+    frame_view v;
+    bool drawn, tagged, tapped;
 
     if (!PINFO_FD_VISITED(pinfo))
         r = compute(tvb, pinfo);
@@ -578,53 +749,44 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
     /* Draw only for someone: a visible tree, a filter or -e naming one of
      * our fields, or a tap collecting expert infos (tshark -z expert builds
      * no tree).  Our top item is never faked, so drawing for nobody would
-     * cost tshark -T fields of other fields a tree node per frame. */
-    if (!fields_wanted(tree) && !have_tap_listener(expert_tap))
+     * cost tshark -T fields of other fields a tree node per frame.  The
+     * Info column is tagged only when it is being built and the frame has
+     * something to say. */
+    drawn = fields_wanted(tree) || have_tap_listener(expert_tap);
+    tapped = have_tap_listener(tcpl_tap);
+    tagged = pinfo->cinfo != NULL &&
+             (r->nevents || (prefs_v.tag_transitions && r->ntrans) ||
+              (PINFO_FD_VISITED(pinfo) && pinfo->num == r->lc->last_frame)) &&
+             col_get_writable(pinfo->cinfo, COL_INFO);
+    if (!drawn && !tagged && !tapped)
         return 0;
-    draw(tvb, pinfo, tree, r);
+    view_init(&v, r, pinfo);
+    if (tagged)
+        tag_info(pinfo, &v);
+    if (tapped) {
+        tcpl_tap_info *ti = wmem_new(pinfo->pool, tcpl_tap_info);
+
+        ti->lifecycle = v.lc;
+        ti->conn = v.c;
+        ti->trans = rec_trans(r);
+        ti->ntrans = r->ntrans;
+        ti->ts_ns = frame_ns(&pinfo->abs_ts);
+        tap_queue_packet(tcpl_tap, pinfo, ti);
+    }
+    if (drawn)
+        draw(tvb, pinfo, tree, &v);
     return tvb_captured_length(tvb);
 }
 
 /* ------------------------------------------------------------ preferences */
 
-#define TCPL_PREF_MAX_S 86400.0
-
-/* Decimal seconds to ns; keeps `fallback` and says so if the text is not a
- * number in range, because a string preference cannot be refused when set. */
-static int64_t pref_seconds(const char *name, const char *text,
-                            int64_t fallback)
-{
-    char *end = NULL;
-    double s;
-
-    if (text == NULL || *text == '\0')
-        return fallback;
-    s = g_ascii_strtod(text, &end);
-    while (end && (*end == ' ' || *end == '\t'))
-        end++;
-    if (end == text || end == NULL || *end != '\0' || !isfinite(s) ||
-        s < 0 || s > TCPL_PREF_MAX_S) {
-        report_failure("tcp_lifecycle.%s: \"%s\" is not a number of seconds "
-                       "from 0 to %.0f; using %.3f",
-                       name, text, TCPL_PREF_MAX_S, (double)fallback / 1e9);
-        return fallback;
-    }
-    return (int64_t)llround(s * 1e9);
-}
-
 static void tcpl_prefs_apply(void)
 {
-    tcpl_config d;
-
-    tcpl_config_init(&d);
-    tcpl_cfg.syn_timeout_ns =
-        pref_seconds("syn_timeout", prefs_text.syn_timeout, d.syn_timeout_ns);
+    tcpl_cfg.syn_timeout_ns = (int64_t)prefs_v.syn_timeout_ms * 1000000;
     tcpl_cfg.close_wait_stall_ns =
-        pref_seconds("close_wait_stall", prefs_text.close_wait_stall,
-                     d.close_wait_stall_ns);
+        (int64_t)prefs_v.close_wait_stall_ms * 1000000;
     tcpl_cfg.zero_window_stall_ns =
-        pref_seconds("zero_window_stall", prefs_text.zero_window_stall,
-                     d.zero_window_stall_ns);
+        (int64_t)prefs_v.zero_window_stall_ms * 1000000;
 }
 
 /* ------------------------------------------------------------ registration */
@@ -644,8 +806,11 @@ void proto_register_tcp_lifecycle(void)
          {"TCP lifecycle", "tcp.lifecycle", FT_NONE, BASE_NONE, NULL, 0x0,
           "Inferred RFC 9293 state of both endpoints", HFILL}},
         {&hf_state,
-         {"State", "tcp.lifecycle.state", FT_STRING, BASE_NONE, NULL, 0x0,
-          "State of either endpoint after this segment", HFILL}},
+         {"Either endpoint's state", "tcp.lifecycle.state", FT_STRING,
+          BASE_NONE, NULL, 0x0,
+          "State of either endpoint after this segment (hidden: added once "
+          "per endpoint, so a filter on it matches either side)",
+          HFILL}},
         {&hf_src_state,
          {"Sender state", "tcp.lifecycle.src_state", FT_STRING, BASE_NONE,
           NULL, 0x0, "State of the sending endpoint after this segment",
@@ -694,7 +859,9 @@ void proto_register_tcp_lifecycle(void)
           BASE_NONE, NULL, 0x0, "Endpoint that closed first", HFILL}},
         {&hf_stream_close_type,
          {"Close type", "tcp.lifecycle.stream.close_type", FT_STRING,
-          BASE_NONE, NULL, 0x0, "FIN or RST: how the first close happened",
+          BASE_NONE, NULL, 0x0,
+          "How the first close happened: FIN, RST, or FIN then RST "
+          "(absent on a refused connection)",
           HFILL}},
         {&hf_stream_duration,
          {"Duration", "tcp.lifecycle.stream.duration", FT_RELATIVE_TIME,
@@ -702,11 +869,13 @@ void proto_register_tcp_lifecycle(void)
           HFILL}},
     };
     static int *ett[] = {&ett_lifecycle, &ett_stream};
+    /* Summaries (the group line of Expert Information) are phrases,
+     * filled in below. */
     static ei_register_info ei[] = {
-#define TCPL_EI(id, name, sev, kind, text)                                           \
+#define TCPL_EI(id, name, sev, kind, text)                                     \
     {&ei_anomaly[TCPL_A_##id],                                                 \
-     {"tcp.lifecycle.expert." name, PI_SEQUENCE, TCPL_PI_SEVERITY(sev),        \
-      "TCP lifecycle: " name, EXPFILL}},
+     {"tcp.lifecycle.expert." name, PI_SEQUENCE, TCPL_PI_SEVERITY(sev), NULL,  \
+      EXPFILL}},
         TCPL_ANOMALIES(TCPL_EI)
 #undef TCPL_EI
     };
@@ -714,29 +883,47 @@ void proto_register_tcp_lifecycle(void)
     expert_module_t *em;
 
     proto_tcp_lifecycle = proto_register_protocol(
-        "TCP Lifecycle", "TCP lifecycle", "tcp_lifecycle");
+        "TCP lifecycle", "TCP lifecycle", "tcp_lifecycle");
     proto_register_field_array(proto_tcp_lifecycle, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    for (size_t i = 0; i < array_length(ei); i++)
+        ei[i].eiinfo.summary = tcpl_anomaly_headline((tcpl_anomaly)i);
     em = expert_register_protocol(proto_tcp_lifecycle);
     expert_register_field_array(em, ei, array_length(ei));
+    tcpl_tap = register_tap(TCPL_TAP_NAME);
 
     tcpl_config_init(&tcpl_cfg);
+    prefs_v.syn_timeout_ms = (guint)(tcpl_cfg.syn_timeout_ns / 1000000);
+    prefs_v.close_wait_stall_ms =
+        (guint)(tcpl_cfg.close_wait_stall_ns / 1000000);
+    prefs_v.zero_window_stall_ms =
+        (guint)(tcpl_cfg.zero_window_stall_ns / 1000000);
     m = prefs_register_protocol(proto_tcp_lifecycle, tcpl_prefs_apply);
-    prefs_register_string_preference(
-        m, "syn_timeout", "SYN answer time (s)",
-        "A SYN with no SYN-ACK after this many seconds (decimals allowed) "
-        "is flagged syn_unanswered",
-        &prefs_text.syn_timeout);
-    prefs_register_string_preference(
-        m, "close_wait_stall", "CLOSE_WAIT stall (s)",
-        "An endpoint in CLOSE_WAIT this many seconds (decimals allowed) is "
-        "flagged close_wait_stall",
-        &prefs_text.close_wait_stall);
-    prefs_register_string_preference(
-        m, "zero_window_stall", "Zero-window stall (s)",
-        "A receive window held at 0 this many seconds (decimals allowed) is "
-        "flagged zero_window_stall",
-        &prefs_text.zero_window_stall);
+    prefs_register_uint_preference(
+        m, "syn_timeout_ms", "SYN answer time (ms)",
+        "A SYN with no SYN-ACK after this many milliseconds is flagged "
+        "syn_unanswered",
+        10, &prefs_v.syn_timeout_ms);
+    prefs_register_uint_preference(
+        m, "close_wait_stall_ms", "CLOSE_WAIT stall (ms)",
+        "An endpoint in CLOSE_WAIT this many milliseconds is flagged "
+        "close_wait_stall",
+        10, &prefs_v.close_wait_stall_ms);
+    prefs_register_uint_preference(
+        m, "zero_window_stall_ms", "Zero-window stall (ms)",
+        "A receive window held at 0 this many milliseconds is flagged "
+        "zero_window_stall",
+        10, &prefs_v.zero_window_stall_ms);
+    prefs_register_bool_preference(
+        m, "tag_transitions", "Tag transitions in the Info column",
+        "Besides anomalies, tag each state change in the Info column, e.g. "
+        "[TCP lifecycle: client ESTABLISHED \xe2\x86\x92 FIN_WAIT_1]",
+        &prefs_v.tag_transitions);
+    /* The seconds-as-text thresholds of earlier versions: -o with them now
+     * fails loudly, a preferences file naming them is cleaned on save. */
+    prefs_register_obsolete_preference(m, "syn_timeout");
+    prefs_register_obsolete_preference(m, "close_wait_stall");
+    prefs_register_obsolete_preference(m, "zero_window_stall");
 
     register_init_routine(tcpl_init);
     register_cleanup_routine(tcpl_cleanup);
