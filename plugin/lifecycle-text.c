@@ -211,12 +211,13 @@ void tcpl_stream_summary(tcpl_buf *b, const tcpl_conn *c, int64_t stream,
     const char *close = tcpl_close_type(c);
     int order[2], first = 1;
 
-    tcpl_buf_add(b, "Lifecycle");
     if (stream >= 0)
-        tcpl_buf_addf(b, " of stream %lld", (long long)stream);
+        tcpl_buf_addf(b, "stream %lld", (long long)stream);
+    else
+        tcpl_buf_add(b, "stream ?");
     if (successor)
         tcpl_buf_addf(b, " (successor %u)", successor);
-    tcpl_buf_add(b, ": ");
+    tcpl_buf_add(b, ", ");
     tcpl_buf_add(b, c->role_guessed ? "mid-stream" : "SYN");
     tcpl_buf_add(b, " " TCPL_ARROW " ");
     if (c->anomalies & TCPL_BIT(TCPL_A_REFUSED))

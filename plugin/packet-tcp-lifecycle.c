@@ -480,17 +480,17 @@ typedef struct frame_view {
     int n_end;
 } frame_view;
 
-static void view_init(frame_view *v, const frame_rec *r, packet_info *pinfo)
+static void view_init(frame_view *v, const frame_rec *r, uint32_t num,
+                      bool whole)
 {
     lifecycle *lc = r->lc;
-    bool whole = PINFO_FD_VISITED(pinfo);
 
     v->r = r;
     v->lc = lc;
     v->c = whole ? whole_view(lc) : &lc->conn;
     v->end_ev = NULL;
     v->n_end = 0;
-    if (whole && pinfo->num == lc->last_frame && lc->final != NULL &&
+    if (whole && num == lc->last_frame && lc->final != NULL &&
         v->c == &lc->final->conn) {
         v->end_ev = lc->final->events;
         v->n_end = lc->final->nevents;
@@ -507,6 +507,48 @@ static const frame_event *view_event(const frame_view *v, int i)
 static int view_nevents(const frame_view *v)
 {
     return v->r->nevents + v->n_end;
+}
+
+/*
+ * The two subtree lines summarise the packet and the lifecycle.  Their
+ * labels are built only when someone reads them: the items are numbers
+ * (the frame number) shown through these BASE_CUSTOM formatters, which
+ * Wireshark calls when it displays the line (details pane, tshark -V) and
+ * never for tshark -T fields.  A formatter gets only the value, so the view
+ * is the one of the latest dissection: the whole capture once frames are
+ * revisited (GUI, tshark -2), the lifecycle so far in one pass (where a
+ * frame is printed right after it is dissected).
+ */
+static bool label_whole;
+
+static void label_packet(gchar *out, guint32 num)
+{
+    const frame_rec *r = rec_get(num);
+    frame_view v;
+    uint8_t names[TCPL_MAX_EVENTS * 2];
+    int n = 0;
+    tcpl_buf b;
+
+    tcpl_buf_init(&b, out, ITEM_LABEL_LENGTH);
+    if (r == NULL)
+        return;
+    view_init(&v, r, num, label_whole);
+    for (int i = 0; i < view_nevents(&v) && n < (int)sizeof names; i++)
+        names[n++] = view_event(&v, i)->anomaly;
+    tcpl_packet_summary(&b, v.c, r->state, rec_trans(r), r->ntrans, names, n);
+}
+
+static void label_stream(gchar *out, guint32 num)
+{
+    const frame_rec *r = rec_get(num);
+    frame_view v;
+    tcpl_buf b;
+
+    tcpl_buf_init(&b, out, ITEM_LABEL_LENGTH);
+    if (r == NULL)
+        return;
+    view_init(&v, r, num, label_whole);
+    tcpl_stream_summary(&b, v.c, v.lc->stream, v.lc->successor);
 }
 
 static proto_item *add_str(proto_tree *t, int hf, tvbuff_t *tvb,
@@ -541,13 +583,6 @@ static void add_expert(packet_info *pinfo, proto_item *it,
     expert_add_info_format(pinfo, it, &ei_anomaly[e->anomaly], "%s", text);
 }
 
-/* A label costs a formatted string per item; only a tree someone reads
- * (details pane, tshark -V) gets one.  Faked items have no label. */
-static bool labels_shown(proto_tree *tree)
-{
-    return tree != NULL && PTREE_DATA(tree)->visible;
-}
-
 /* "[TCP lifecycle: RST after FIN]" before the Info text, as Wireshark's
  * own "[TCP ZeroWindow]": each anomaly the frame shows, once, and with the
  * preference on, its transitions. */
@@ -580,22 +615,15 @@ static void tag_info(packet_info *pinfo, const frame_view *v)
         col_prepend_fstr(pinfo->cinfo, COL_INFO, "[TCP lifecycle: %s] ", s);
 }
 
-static void draw_stream(proto_tree *t, tvbuff_t *tvb, const frame_view *v)
+static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                        const frame_view *v)
 {
     const tcpl_conn *c = v->c;
-    proto_item *top = proto_tree_add_item(t, hf_stream, tvb, 0, 0, ENC_NA);
+    proto_item *top = proto_tree_add_uint(t, hf_stream, tvb, 0, 0, pinfo->num);
     proto_tree *st = proto_item_add_subtree(top, ett_stream);
     const char *close = tcpl_close_type(c);
 
     proto_item_set_generated(top);
-    if (labels_shown(t)) {
-        char s[320];
-        tcpl_buf b;
-
-        tcpl_buf_init(&b, s, sizeof s);
-        tcpl_stream_summary(&b, c, v->lc->stream, v->lc->successor);
-        proto_item_set_text(top, "%s", s);
-    }
     if (c->client >= 0) {
         add_str(st, hf_stream_client_state, tvb,
                 tcpl_state_name(c->ep[c->client].state));
@@ -625,7 +653,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     proto_item *top;
     proto_tree *t;
 
-    top = proto_tree_add_item(tree, hf_lifecycle, tvb, 0, 0, ENC_NA);
+    top = proto_tree_add_uint(tree, hf_lifecycle, tvb, 0, 0, pinfo->num);
     proto_item_set_generated(top);
     t = proto_item_add_subtree(top, ett_lifecycle);
     /* The protocol itself, for a filter naming it ("tcp_lifecycle"). */
@@ -633,20 +661,6 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         HF_REF_TYPE_DIRECT)
         proto_item_set_hidden(proto_tree_add_item(t, proto_tcp_lifecycle,
                                                   tvb, 0, 0, ENC_NA));
-    if (labels_shown(tree)) {
-        char s[320];
-        uint8_t names[TCPL_MAX_EVENTS * 2];
-        int n = 0;
-        tcpl_buf b;
-
-        for (int i = 0; i < view_nevents(v) && n < (int)sizeof names; i++)
-            names[n++] = view_event(v, i)->anomaly;
-        tcpl_buf_init(&b, s, sizeof s);
-        tcpl_packet_summary(&b, c, r->state, rec_trans(r), r->ntrans, names,
-                            n);
-        proto_item_set_text(top, "TCP lifecycle: %s", s);
-    }
-
     /* Either endpoint's state, for `tcp.lifecycle.state == "X"`; hidden,
      * as the sender and receiver lines below say the same. */
     proto_item_set_hidden(add_str(t, hf_state, tvb,
@@ -694,7 +708,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         add_expert(pinfo, it, about, e);
     }
 
-    draw_stream(t, tvb, v);
+    draw_stream(t, tvb, pinfo, v);
 }
 
 /* Every field we draw, to ask whether any is wanted.  The protocol's own
@@ -760,7 +774,8 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
              col_get_writable(pinfo->cinfo, COL_INFO);
     if (!drawn && !tagged && !tapped)
         return 0;
-    view_init(&v, r, pinfo);
+    label_whole = PINFO_FD_VISITED(pinfo);
+    view_init(&v, r, pinfo->num, label_whole);
     if (tagged)
         tag_info(pinfo, &v);
     if (tapped) {
@@ -803,8 +818,11 @@ void proto_register_tcp_lifecycle(void)
 {
     static hf_register_info hf[] = {
         {&hf_lifecycle,
-         {"TCP lifecycle", "tcp.lifecycle", FT_NONE, BASE_NONE, NULL, 0x0,
-          "Inferred RFC 9293 state of both endpoints", HFILL}},
+         {"TCP lifecycle", "tcp.lifecycle", FT_UINT32, BASE_CUSTOM,
+          CF_FUNC(label_packet), 0x0,
+          "Inferred RFC 9293 state of both endpoints (value: the frame "
+          "number, shown as the packet's summary)",
+          HFILL}},
         {&hf_state,
          {"Either endpoint's state", "tcp.lifecycle.state", FT_STRING,
           BASE_NONE, NULL, 0x0,
@@ -843,8 +861,11 @@ void proto_register_tcp_lifecycle(void)
           "How long the sender had been in its state before this segment",
           HFILL}},
         {&hf_stream,
-         {"Stream", "tcp.lifecycle.stream", FT_NONE, BASE_NONE, NULL, 0x0,
-          "The whole lifecycle this segment belongs to", HFILL}},
+         {"Lifecycle", "tcp.lifecycle.stream", FT_UINT32, BASE_CUSTOM,
+          CF_FUNC(label_stream), 0x0,
+          "The whole lifecycle this segment belongs to (value: the frame "
+          "number, shown as the lifecycle's summary)",
+          HFILL}},
         {&hf_stream_client_state,
          {"Final client state", "tcp.lifecycle.stream.client_state",
           FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},

@@ -61,9 +61,11 @@ void tcpl_packet_summary(tcpl_buf *b, const tcpl_conn *c,
                          const tcpl_transition *trans, int ntrans,
                          const uint8_t *anomalies, int nanomalies);
 
-/* The lifecycle's summary for the stream subtree line: "Lifecycle of
- * stream 3 (successor 1): SYN → RST in 0.2 s; client CLOSED, server
- * CLOSED; rst_after_fin".  stream < 0: Wireshark's tcp.stream unknown. */
+/* The lifecycle's summary for the stream subtree line ("Lifecycle: ..."):
+ * "stream 3 (successor 1), SYN → RST in 0.2 s; client CLOSED, server
+ * CLOSED; rst_after_fin".  stream: Wireshark's tcp.stream of the
+ * lifecycle's first packet, < 0 if unknown; successor: how many lifecycles
+ * the same 4-tuple had before. */
 void tcpl_stream_summary(tcpl_buf *b, const tcpl_conn *c, int64_t stream,
                          unsigned successor);
 

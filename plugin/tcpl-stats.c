@@ -50,6 +50,12 @@ typedef struct tree_counts {
     int closer[CLOSERS];
     int close_type[CLOSE_TYPES];
     int64_t time_ns[TCPL_STATE_COUNT];
+    /* Rows once shown: a count that drops back to 0 (one pass: a
+     * lifecycle moved on) must be set to 0, not left as it was. */
+    uint8_t pair_shown[TCPL_STATE_COUNT][TCPL_STATE_COUNT];
+    uint8_t anomaly_shown[TCPL_ANOMALY_COUNT];
+    uint8_t closer_shown[CLOSERS], type_shown[CLOSE_TYPES];
+    uint8_t time_shown[TCPL_STATE_COUNT];
 } tree_counts;
 
 /* The open trees (a GUI may show several): stats_tree has no user pointer. */
@@ -98,52 +104,64 @@ static int clamp_int(int64_t v)
     return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (int)v;
 }
 
-static void show(stats_tree *st, const tree_counts *t)
+/* Set a row to value if it has ever been non-zero. */
+static void row(stats_tree *st, const char *name, int parent, int value,
+                uint8_t *shown)
+{
+    if (value == 0 && !*shown)
+        return;
+    *shown = 1;
+    stats_tree_manip_node_int(MN_SET, st, name, parent, FALSE, value);
+}
+
+static void show(stats_tree *st, tree_counts *t)
 {
     char name[64];
+    int64_t total_ms = 0;
 
     stats_tree_manip_node_int(MN_SET, st, "Lifecycles", 0, TRUE, t->n);
     stats_tree_manip_node_int(MN_SET, st, "Final states (client / server)",
                               t->lifecycles_id, TRUE, t->n);
     for (int c = 0; c < TCPL_STATE_COUNT; c++)
         for (int s = 0; s < TCPL_STATE_COUNT; s++)
-            if (t->pair[c][s]) {
+            if (t->pair[c][s] || t->pair_shown[c][s]) {
                 snprintf(name, sizeof name, "%s / %s",
                          tcpl_state_name((tcpl_state)c),
                          tcpl_state_name((tcpl_state)s));
-                stats_tree_manip_node_int(MN_SET, st, name, t->pairs_id, FALSE,
-                                          t->pair[c][s]);
+                row(st, name, t->pairs_id, t->pair[c][s], &t->pair_shown[c][s]);
             }
     stats_tree_manip_node_int(MN_SET, st, "With anomalies", t->lifecycles_id,
                               TRUE, t->with_anomaly);
     for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
-        if (t->anomaly[a]) {
+        if (t->anomaly[a] || t->anomaly_shown[a]) {
             snprintf(name, sizeof name, "%s (%s)",
                      tcpl_anomaly_phrase((tcpl_anomaly)a),
                      tcpl_anomaly_name((tcpl_anomaly)a));
-            stats_tree_manip_node_int(MN_SET, st, name, t->anomalies_id, FALSE,
-                                      t->anomaly[a]);
+            row(st, name, t->anomalies_id, t->anomaly[a], &t->anomaly_shown[a]);
         }
     stats_tree_manip_node_int(MN_SET, st, "First closer", t->lifecycles_id,
                               TRUE, t->n);
     for (int i = 0; i < CLOSERS; i++)
-        if (t->closer[i])
-            stats_tree_manip_node_int(MN_SET, st, closer_names[i],
-                                      t->closers_id, FALSE, t->closer[i]);
+        row(st, closer_names[i], t->closers_id, t->closer[i],
+            &t->closer_shown[i]);
     stats_tree_manip_node_int(MN_SET, st, "Close type", t->lifecycles_id,
                               TRUE, t->n);
     for (int i = 0; i < CLOSE_TYPES; i++)
-        if (t->close_type[i])
-            stats_tree_manip_node_int(MN_SET, st, close_type_names[i],
-                                      t->types_id, FALSE, t->close_type[i]);
+        row(st, close_type_names[i], t->types_id, t->close_type[i],
+            &t->type_shown[i]);
     /* Time while the connection existed: neither before any evidence
      * (UNKNOWN) nor after it closed (CLOSED). */
-    for (int s = 0; s < TCPL_STATE_COUNT; s++)
-        if (s != TCPL_UNKNOWN && s != TCPL_CLOSED && t->time_ns[s] > 0)
-            stats_tree_manip_node_int(MN_SET, st,
-                                      tcpl_state_name((tcpl_state)s),
-                                      t->time_id, FALSE,
-                                      clamp_int(t->time_ns[s] / 1000000));
+    for (int s = 0; s < TCPL_STATE_COUNT; s++) {
+        int ms = clamp_int(t->time_ns[s] / 1000000);
+
+        if (s == TCPL_UNKNOWN || s == TCPL_CLOSED)
+            continue;
+        total_ms += ms;
+        row(st, tcpl_state_name((tcpl_state)s), t->time_id, ms,
+            &t->time_shown[s]);
+    }
+    stats_tree_manip_node_int(MN_SET, st, "Time in state (ms, both endpoints)",
+                              0, TRUE, clamp_int(total_ms));
 }
 
 static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_,

@@ -55,8 +55,8 @@ c=$(input "$TCPL_SOURCE_DIR/captures/rst_after_fin.pcap")
 ts -2 -r "$c" -V >"$tmp/v.txt" 2>"$tmp/err.txt" || fail "tshark -V failed"
 grep -q '^\[TCP lifecycle: client FIN_WAIT_2 → CLOSED, server CLOSE_WAIT → CLOSED; rst_after_fin\]$' "$tmp/v.txt" ||
     fail "no packet summary line: $(grep 'TCP lifecycle' "$tmp/v.txt" | tail -n 3)"
-grep -q '^    \[Lifecycle of stream 0: SYN → FIN then RST in 0\.153 s; client CLOSED, server CLOSED; rst_after_fin\]$' "$tmp/v.txt" ||
-    fail "no lifecycle summary line: $(grep 'Lifecycle of' "$tmp/v.txt" | tail -n 3)"
+grep -q '^    \[Lifecycle: stream 0, SYN → FIN then RST in 0\.153 s; client CLOSED, server CLOSED; rst_after_fin\]$' "$tmp/v.txt" ||
+    fail "no lifecycle summary line: $(grep 'Lifecycle:' "$tmp/v.txt" | tail -n 3)"
 ! grep -q "Either endpoint's state" "$tmp/v.txt" || fail "tcp.lifecycle.state items are not hidden"
 grep -q '\[Close type: FIN then RST\]' "$tmp/v.txt" || fail "close type of rst_after_fin is not 'FIN then RST'"
 echo "ok   summaries"
@@ -71,7 +71,7 @@ echo "ok   refused: no close type"
 
 # successor numbering: the second lifecycle on a 4-tuple
 c=$(input "$(captures_with port_reuse | head -n 1)")
-ts -2 -r "$c" -V 2>/dev/null | grep -q '\[Lifecycle of stream [0-9]* (successor 1): ' ||
+ts -2 -r "$c" -V 2>/dev/null | grep -q '\[Lifecycle: stream [0-9]* (successor 1), ' ||
     fail "port reuse: no '(successor 1)' in the lifecycle summary"
 echo "ok   successor"
 echo "PASS"
