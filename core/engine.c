@@ -953,7 +953,9 @@ static void one_sided_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
                      ex->state == TCPL_SYN_RECEIVED)) {
             ey->ack = ex->snd_nxt;
             ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
-            settle(c, r, end_ns);
+            /* The ACK follows the last segment, not the capture's end
+             * (a TIME_WAIT entered then may have expired by the end). */
+            settle(c, r, c->last_ns);
         }
     }
 }
