@@ -13,31 +13,39 @@
 
 #include "tcpl-plugin.h"
 
-/* filter name, Info-column phrase, what Expert Information adds */
+/* Info-column phrase and what Expert Information adds, indexed by the
+ * engine's own anomaly ids (tcpl.h), so no name is spelled twice; an
+ * anomaly without an entry shows its name with spaces. */
 static const struct {
-    const char *name, *phrase, *detail;
-} phrases[] = {
-    {"refused", "Connection refused", "SYN answered by RST"},
-    {"syn_unanswered", "SYN unanswered", "no SYN-ACK in time"},
-    {"handshake_incomplete", "Handshake incomplete",
-     "final ACK of the handshake never came"},
-    {"half_open", "Half-open", "one endpoint lost the connection"},
-    {"close_wait_stall", "CLOSE_WAIT stall",
-     "the application did not close"},
-    {"rst_after_fin", "RST after FIN", "abortive close after a graceful one"},
-    {"zero_window", "Zero window", "receiver not reading"},
-    {"zero_window_stall", "Zero-window stall", "receiver stopped reading"},
-    {"reset", "Reset", "aborted by RST without a FIN"},
-    {"data_after_fin", "Data after FIN", "new data after the sender's FIN"},
-    {"port_reuse", "Port reuse", "new SYN before the old lifecycle ended"},
-    {"simultaneous_open", "Simultaneous open", "both sides sent SYN"},
-    {"simultaneous_close", "Simultaneous close", "both sides sent FIN"},
-    {"midstream", "Mid-stream start", "no handshake captured"},
-    {"rst_out_of_window", "Out-of-window RST", "ignored by RFC 5961 stacks"},
-    {"capture_gap", "Capture gap", "the capture missed segments"},
-    {"one_sided", "One-sided capture", "one direction never captured"},
-    {"undecided", "Undecided end",
-     "the capture ends before the answer that decides the states"},
+    const char *phrase, *detail;
+} phrases[TCPL_ANOMALY_COUNT] = {
+    [TCPL_A_REFUSED] = {"Connection refused", "SYN answered by RST"},
+    [TCPL_A_SYN_UNANSWERED] = {"SYN unanswered", "no SYN-ACK in time"},
+    [TCPL_A_HANDSHAKE_INCOMPLETE] = {"Handshake incomplete",
+        "final ACK of the handshake never came"},
+    [TCPL_A_HALF_OPEN] = {"Half-open", "one endpoint lost the connection"},
+    [TCPL_A_CLOSE_WAIT_STALL] = {"CLOSE_WAIT stall",
+        "the application did not close"},
+    [TCPL_A_RST_AFTER_FIN] = {"RST after FIN",
+        "abortive close after a graceful one"},
+    [TCPL_A_ZERO_WINDOW] = {"Zero window", "receiver not reading"},
+    [TCPL_A_ZERO_WINDOW_STALL] = {"Zero-window stall",
+        "receiver stopped reading"},
+    [TCPL_A_RESET] = {"Reset", "aborted by RST without a FIN"},
+    [TCPL_A_DATA_AFTER_FIN] = {"Data after FIN",
+        "new data after the sender's FIN"},
+    [TCPL_A_PORT_REUSE] = {"Port reuse",
+        "new SYN before the old lifecycle ended"},
+    [TCPL_A_SIMULTANEOUS_OPEN] = {"Simultaneous open", "both sides sent SYN"},
+    [TCPL_A_SIMULTANEOUS_CLOSE] = {"Simultaneous close",
+        "both sides sent FIN"},
+    [TCPL_A_MIDSTREAM] = {"Mid-stream start", "no handshake captured"},
+    [TCPL_A_RST_OUT_OF_WINDOW] = {"Out-of-window RST",
+        "ignored by RFC 5961 stacks"},
+    [TCPL_A_CAPTURE_GAP] = {"Capture gap", "the capture missed segments"},
+    [TCPL_A_ONE_SIDED] = {"One-sided capture", "one direction never captured"},
+    [TCPL_A_UNDECIDED] = {"Undecided end",
+        "the capture ends before the answer that decides the states"},
 };
 
 /* Filled on first use from the engine's list: phrase and headline of each
@@ -49,22 +57,17 @@ static int text_ready;
 static void text_init(void)
 {
     for (int a = 0; a < TCPL_ANOMALY_COUNT; a++) {
-        const char *name = tcpl_anomaly_name((tcpl_anomaly)a);
-        const char *detail = NULL;
+        const char *detail = phrases[a].detail;
         tcpl_buf b;
-        size_t i;
 
-        for (i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
-            if (strcmp(phrases[i].name, name) == 0)
-                break;
-        if (i < sizeof phrases / sizeof phrases[0]) {
+        if (phrases[a].phrase) {
             snprintf(phrase_of[a], sizeof phrase_of[a], "%s",
-                     phrases[i].phrase);
-            detail = phrases[i].detail;
+                     phrases[a].phrase);
         } else {
             char *p;
 
-            snprintf(phrase_of[a], sizeof phrase_of[a], "%s", name);
+            snprintf(phrase_of[a], sizeof phrase_of[a], "%s",
+                     tcpl_anomaly_name((tcpl_anomaly)a));
             for (p = phrase_of[a]; *p; p++)
                 if (*p == '_')
                     *p = ' ';
