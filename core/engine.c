@@ -803,8 +803,10 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (had_nxt && synchronized(ex->state) && !syn) {
         bool repeat = (s->len > 0 || fin) && seq_le(end, ex->snd_nxt);
         bool keepalive = s->len <= 1 && !fin && s->seq + 1 == ex->snd_nxt;
-        if (fin && repeat)
+        if (fin && repeat && (ex->bits & TCPL_EP_FIN)) {
             ex->bits |= TCPL_EP_RESENT;
+            ex->fin_ns = now;
+        }
         if ((repeat || keepalive) && !(ey->bits & TCPL_EP_ZERO) &&
             ex->unanswered < UINT16_MAX) {
             ex->unanswered++;
@@ -953,8 +955,50 @@ static void one_sided_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
                      ex->state == TCPL_SYN_RECEIVED)) {
             ey->ack = ex->snd_nxt;
             ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
-            settle(c, r, end_ns);
+            /* The ACK follows the last segment, not the capture's end
+             * (a TIME_WAIT entered then may have expired by the end). */
+            settle(c, r, c->last_ns);
         }
+    }
+}
+
+/*
+ * Silence is evidence too.  A stack retransmits a SYN-ACK or a FIN until
+ * it is acknowledged (Linux: the SYN-ACK after 1 s, a FIN after its RTO),
+ * so one never sent again while the capture went on for twice the answer
+ * time (2 * syn_timeout) was acknowledged: by an ACK the capture missed.
+ * Two-way lifecycles only; in a one-way one the ACKs are invisible anyway
+ * (one_sided_end).  The ACK is dated one answer time after the segment
+ * at the latest, so timers (TIME_WAIT) run from then.
+ */
+static void silence_end(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
+{
+    int64_t quiet = 2 * c->cfg.syn_timeout_ns;
+    for (int x = 0; x < 2; x++) {
+        tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
+        uint32_t covers;
+        int64_t sent;
+        if (!(ex->bits & TCPL_EP_SEEN) || !(ey->bits & TCPL_EP_SEEN) ||
+            (ex->bits & TCPL_EP_RESENT))
+            continue;
+        if (ex->state == TCPL_SYN_RECEIVED && (ex->bits & TCPL_EP_SYNACK)) {
+            covers = ex->isn + 1;
+            sent = ex->syn_ns;
+        } else if ((ex->bits & TCPL_EP_FIN) && !fin_acked(c, x) &&
+                   holds(ex->state)) {
+            covers = ex->fin_seq + 1;
+            sent = ex->fin_ns;
+        } else {
+            continue;
+        }
+        if (elapsed(sent, end_ns) < quiet)
+            continue;
+        if ((ey->bits & TCPL_EP_ACKED) && !seq_lt(ey->ack, covers))
+            continue;
+        ey->ack = covers;
+        ey->bits |= TCPL_EP_ACKED | TCPL_EP_ACK_UNSEEN | TCPL_EP_PLAIN_ACK;
+        capture_gap(c, r, !x, 1, 0);
+        settle(c, r, sent + c->cfg.syn_timeout_ns);
     }
 }
 
@@ -967,10 +1011,11 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
     }
     c->finished = 1;
     one_sided_end(c, r, end_ns);
-    /* A FIN sent within the answer time (syn_timeout) of the capture's
-     * end and not yet acknowledged: its ACK may come just after the
-     * capture, so neither endpoint's state is decided.  Later than that,
-     * or retransmitted, the missing ACK is evidence and the states stand.
+    silence_end(c, r, end_ns);
+    /* A FIN (last) sent within the answer time (syn_timeout) of the
+     * capture's end and not yet acknowledged: its ACK may come just after
+     * the capture, so neither endpoint's state is decided.  Unacknowledged
+     * for longer, the missing ACK is evidence and the states stand.
      * A first SYN likewise: its SYN-ACK or RST may be just after the end. */
     for (int x = 0; x < 2; x++) {
         const tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[!x];
@@ -980,7 +1025,6 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
             undecided(c, r, x, false, end_ns);
         if ((ex->bits & TCPL_EP_FIN) && (ex->bits & TCPL_EP_SEEN) &&
             (ey->bits & TCPL_EP_SEEN) && !fin_acked(c, x) &&
-            !(ex->bits & TCPL_EP_RESENT) &&
             elapsed(ex->fin_ns, end_ns) < c->cfg.syn_timeout_ns)
             undecided(c, r, x, true, end_ns);
     }

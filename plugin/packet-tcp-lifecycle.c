@@ -4,13 +4,17 @@
  * A postdissector: for every frame that carries TCP it decodes the frame's
  * own bytes with tcpl_wire_decode() (cheaper than asking Wireshark to keep
  * the tcp.* fields for us, which costs a proto tree per frame), steps the
- * engine of the frame's 4-tuple, and stores a compact record per frame.
- * That happens once, on the first, in-order pass; every later dissection of
+ * engine of the frame's 4-tuple, and stores a compact record per frame
+ * (lifecycle-store.c).  That happens once, on the first, in-order pass; every later dissection of
  * the frame (GUI clicks, tshark -2's second pass) draws the stored record,
  * so random access shows the same per-packet values.  Stream-level fields
  * are drawn from the lifecycle itself: what is known so far in one pass,
  * the whole capture (closed with tcpl_finish at the capture's end) when the
  * frame is revisited.
+ *
+ * This file registers the fields, draws them, tags the Info column of
+ * frames with anomalies and taps the Statistics tree (tcpl-stats.c); the
+ * words come from lifecycle-text.c.
  *
  * No TCP rule lives here: states, transitions and anomalies all come from
  * core/.  Limits: only the outermost IP/TCP header of a frame is decoded,
@@ -18,23 +22,24 @@
  * link types are those tcpl_wire_decode() knows (Ethernet, Linux cooked
  * v1/v2, raw IP, BSD/OpenBSD loopback).
  */
-#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <ws_version.h>
+
+#include <epan/column-utils.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/tap.h>
-#include <wiretap/wtap.h>
-#include <wsutil/report_message.h>
 #include <wsutil/wmem/wmem.h>
 
+#include "lifecycle-store.h"
 #include "packet-tcp-lifecycle.h"
+#include "tcpl-plugin.h"
 #include "tcpl/tcpl.h"
-#include "tcpl/wire.h"
 
 /* ------------------------------------------------------------ registration */
 
@@ -68,357 +73,88 @@ static expert_field ei_anomaly[TCPL_ANOMALY_COUNT];
 
 static dissector_handle_t tcpl_handle;
 static int expert_tap = -1;
+static int tcpl_tap = -1;
 
-/* Preferences, gathered in one place.  Wireshark 4.0 has no decimal
- * preference type, and thresholds below a second matter (a SYN answer
- * time of 0.2 s), so the values are strings holding decimal seconds. */
+/* Expert Information's own fields (_ws.expert, .message, .severity,
+ * .group): a filter on one of them needs our expert infos drawn. */
+static int ws_expert_hf[4] = {-1, -1, -1, -1};
+
+/* Bool preferences take a bool * from Wireshark 4.4 on, a gboolean * before. */
+#if WIRESHARK_VERSION_MAJOR > 4 ||                                             \
+    (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 4)
+typedef bool tcpl_pref_bool;
+#else
+typedef gboolean tcpl_pref_bool;
+#endif
+
+/* Preferences, gathered in one place.  Thresholds are whole milliseconds:
+ * Wireshark 4.0 has no decimal preference type, and an unsigned one is
+ * checked where it is entered (the dialog refuses "abc", so does -o),
+ * where a text preference would be saved as typed. */
 static struct {
-    const char *syn_timeout;
-    const char *close_wait_stall;
-    const char *zero_window_stall;
-} prefs_text = {"1", "1", "1"};
+    guint syn_timeout_ms;
+    guint close_wait_stall_ms;
+    guint zero_window_stall_ms;
+    tcpl_pref_bool tag_transitions;
+} prefs_v = {1000, 1000, 1000, 0};
 
 /* The engine configuration the preferences translate into; copied into
  * each new connection, so a change applies after the redissection
  * Wireshark runs when preferences change. */
 static tcpl_config tcpl_cfg;
 
-/* ------------------------------------------------------------ per-file state */
-
-/*
- * Flows are keyed by the 4-tuple, not by tcp.stream: Wireshark may start a
- * new tcp.stream on port reuse, while the engine must see the reuse to
- * report it.  Side 0 of a key is the (address, port) that sorts lower.
- */
-typedef struct flow_key {
-    uint8_t addr[2][16];
-    uint16_t port[2];
-    uint8_t family;
-    uint8_t pad; /* zeroed, so the key can be hashed and compared as bytes */
-} flow_key;
-
-typedef struct frame_event {
-    uint8_t anomaly;     /* tcpl_anomaly */
-    uint8_t endpoint;    /* in the numbering of the lifecycle it is about */
-    uint8_t of_prev;     /* about the lifecycle this frame's SYN succeeded */
-    int64_t duration_ns;
-} frame_event;
-
-/* Revisited frames show the lifecycle as of the capture's end.  That view
- * is a finished copy, rebuilt if the live one moved on since (a live
- * capture keeps adding frames while older ones are redrawn).  Allocated
- * only when a frame is revisited. */
-typedef struct final_view {
-    tcpl_conn conn;
-    int64_t end_ns;
-    uint32_t segments;
-    uint8_t nevents;
-    frame_event events[TCPL_MAX_EVENTS];
-} final_view;
-
-typedef struct lifecycle {
-    tcpl_conn conn;          /* live: advanced by every first-pass frame */
-    struct lifecycle *prev;  /* lifecycle it succeeded on the same 4-tuple */
-    final_view *final;
-    uint32_t last_frame;     /* latest frame stepped into it */
-    uint8_t ep0_side;        /* flow_key side of the engine's endpoint 0 */
-} lifecycle;
-
-typedef struct flow {
-    flow_key key;
-    lifecycle *cur;
-} flow;
-
-/* What one frame did, stored on the first pass and drawn on every pass:
- * 32 bytes.  Transitions and events are rare, so they live in a separate
- * block (transitions, then events at an 8-byte boundary) that most frames
- * do not have. */
-typedef struct frame_rec {
-    lifecycle *lc;            /* NULL: the frame was not stepped */
-    int64_t in_state_ns;      /* sender's time in its state before the frame */
-    void *extra;              /* ntrans transitions, nevents events */
-    uint8_t state[2];         /* both endpoints after the frame */
-    uint8_t from;             /* engine endpoint that sent the frame */
-    uint8_t ntrans;
-    uint8_t nevents;
-} frame_rec;
-
-#define EXTRA_EVENTS_AT(ntrans)                                                \
-    (((ntrans) * sizeof(tcpl_transition) + 7) & ~(size_t)7)
-
-static const tcpl_transition *rec_trans(const frame_rec *r)
-{
-    return (const tcpl_transition *)r->extra;
-}
-
-static const frame_event *rec_events(const frame_rec *r)
-{
-    return (const frame_event *)((const char *)r->extra +
-                                 EXTRA_EVENTS_AT(r->ntrans));
-}
-
-/*
- * Frame records, indexed by frame number, stored inline in pages: no
- * allocation per frame, and the table grows without copying (a doubling
- * array would briefly hold two copies, raising peak memory on big
- * captures).  A page is only allocated once a TCP frame falls in it.
- */
-#define REC_PAGE_BITS 12
-#define REC_PAGE_SIZE (1u << REC_PAGE_BITS)
-
-static frame_rec **rec_pages;
-static uint32_t rec_npages;
-static wmem_map_t *flows;
-static int64_t capture_end_ns;
-static bool capture_seen;
-
 static void tcpl_init(void)
 {
-    rec_pages = NULL;
-    rec_npages = 0;
-    flows = NULL;
-    capture_end_ns = 0;
-    capture_seen = false;
-    /* The expert tap is registered after the plugins' handoffs. */
+    tcpl_store_init();
+    /* The expert tap and fields are registered after the plugins'
+     * handoffs. */
     expert_tap = find_tap_id("expert");
+    ws_expert_hf[0] = proto_registrar_get_id_byname("_ws.expert");
+    ws_expert_hf[1] = proto_registrar_get_id_byname("_ws.expert.message");
+    ws_expert_hf[2] = proto_registrar_get_id_byname("_ws.expert.severity");
+    ws_expert_hf[3] = proto_registrar_get_id_byname("_ws.expert.group");
 }
 
-static void tcpl_cleanup(void)
+/*
+ * The two subtree lines summarise the packet and the lifecycle.  Their
+ * labels are built only when someone reads them: the items are numbers
+ * (the frame number) shown through these BASE_CUSTOM formatters, which
+ * Wireshark calls when it displays the line (details pane, tshark -V) and
+ * never for tshark -T fields.  A formatter gets only the value, so the view
+ * is the one of the latest dissection: the whole capture once frames are
+ * revisited (GUI, tshark -2), the lifecycle so far in one pass (where a
+ * frame is printed right after it is dissected).
+ */
+static bool label_whole;
+
+static void label_packet(gchar *out, guint32 num)
 {
-    /* The memory itself belongs to the file scope, which Wireshark frees;
-     * only the pointers into it must not outlive the file. */
-    rec_pages = NULL;
-    rec_npages = 0;
-    flows = NULL;
+    const frame_rec *r = rec_get(num);
+    frame_view v;
+    uint8_t names[TCPL_MAX_EVENTS * 2];
+    int n = 0;
+    tcpl_buf b;
+
+    tcpl_buf_init(&b, out, ITEM_LABEL_LENGTH);
+    if (r == NULL)
+        return;
+    view_init(&v, r, num, label_whole);
+    for (int i = 0; i < view_nevents(&v) && n < (int)sizeof names; i++)
+        names[n++] = view_event(&v, i)->anomaly;
+    tcpl_packet_summary(&b, v.c, r->state, rec_trans(r), r->ntrans, names, n);
 }
 
-/* The record of frame num, or NULL if it was not stepped. */
-static frame_rec *rec_get(uint32_t num)
+static void label_stream(gchar *out, guint32 num)
 {
-    uint32_t page = num >> REC_PAGE_BITS;
-    frame_rec *r;
+    const frame_rec *r = rec_get(num);
+    frame_view v;
+    tcpl_buf b;
 
-    if (page >= rec_npages || rec_pages[page] == NULL)
-        return NULL;
-    r = &rec_pages[page][num & (REC_PAGE_SIZE - 1)];
-    return r->lc ? r : NULL;
-}
-
-/* The (zeroed) slot for frame num, created on demand. */
-static frame_rec *rec_slot(uint32_t num)
-{
-    uint32_t page = num >> REC_PAGE_BITS;
-
-    if (page >= rec_npages) {
-        uint32_t n = rec_npages ? rec_npages : 16;
-        frame_rec **grown;
-
-        while (n <= page)
-            n *= 2;
-        grown = wmem_alloc0_array(wmem_file_scope(), frame_rec *, n);
-        if (rec_npages)
-            memcpy(grown, rec_pages, rec_npages * sizeof *grown);
-        rec_pages = grown;
-        rec_npages = n;
-    }
-    if (rec_pages[page] == NULL)
-        rec_pages[page] =
-            wmem_alloc0_array(wmem_file_scope(), frame_rec, REC_PAGE_SIZE);
-    return &rec_pages[page][num & (REC_PAGE_SIZE - 1)];
-}
-
-static guint flow_hash(gconstpointer k)
-{
-    return wmem_strong_hash((const guint8 *)k, sizeof(flow_key));
-}
-
-static gboolean flow_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, sizeof(flow_key)) == 0;
-}
-
-/* ------------------------------------------------------------ first pass */
-
-/* Wireshark's encapsulation numbers to the libpcap LINKTYPE_ values the
- * decoder speaks.  wiretap has this mapping but does not export it. */
-static int linktype_of(int encap)
-{
-    switch (encap) {
-    case WTAP_ENCAP_ETHERNET: return TCPL_LINK_ETHERNET;
-    case WTAP_ENCAP_SLL: return TCPL_LINK_LINUX_SLL;
-    case WTAP_ENCAP_SLL2: return TCPL_LINK_LINUX_SLL2;
-    case WTAP_ENCAP_RAW_IP: return TCPL_LINK_RAW;
-    case WTAP_ENCAP_RAW_IP4: return TCPL_LINK_IPV4;
-    case WTAP_ENCAP_RAW_IP6: return TCPL_LINK_IPV6;
-    case WTAP_ENCAP_NULL: return TCPL_LINK_NULL;
-    case WTAP_ENCAP_LOOP: return TCPL_LINK_LOOP;
-    default: return -1;
-    }
-}
-
-/* Fill a canonical key; returns the side the sender is on. */
-static int make_key(const tcpl_wire_tcp *w, flow_key *k)
-{
-    size_t alen = w->family == 6 ? 16 : 4;
-    int c = memcmp(w->src, w->dst, alen);
-    int src_side;
-
-    if (c == 0)
-        c = (int)w->sport - (int)w->dport;
-    src_side = c <= 0 ? 0 : 1;
-    memset(k, 0, sizeof *k);
-    k->family = w->family;
-    memcpy(k->addr[src_side], w->src, alen);
-    memcpy(k->addr[!src_side], w->dst, alen);
-    k->port[src_side] = w->sport;
-    k->port[!src_side] = w->dport;
-    return src_side;
-}
-
-static lifecycle *lifecycle_new(int ep0_side)
-{
-    lifecycle *lc = wmem_new0(wmem_file_scope(), lifecycle);
-
-    tcpl_conn_init(&lc->conn, &tcpl_cfg);
-    lc->ep0_side = (uint8_t)ep0_side;
-    return lc;
-}
-
-static void copy_events(frame_event *dst, const tcpl_result *r, int of_prev)
-{
-    for (int i = 0; i < r->nevents; i++) {
-        dst[i].anomaly = (uint8_t)r->events[i].anomaly;
-        dst[i].endpoint = r->events[i].endpoint;
-        dst[i].of_prev = (uint8_t)of_prev;
-        dst[i].duration_ns = r->events[i].duration_ns;
-    }
-}
-
-/* A pcapng timestamp can be any 64-bit count; clamping to +-4e9 s (year
- * 2096) keeps ns values, and differences of two, inside int64_t. */
-static int64_t frame_ns(const nstime_t *t)
-{
-    const int64_t lim = INT64_C(4000000000);
-    int64_t secs = (int64_t)t->secs;
-
-    if (secs > lim)
-        return lim * 1000000000;
-    if (secs < -lim)
-        return -lim * 1000000000;
-    return secs * 1000000000 + t->nsecs;
-}
-
-static frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo)
-{
-    const wtap_rec *rec = pinfo->rec;
-    tcpl_wire_tcp w;
-    tcpl_segment seg;
-    tcpl_result res, fin;
-    flow_key key;
-    flow *f;
-    lifecycle *lc;
-    frame_rec *r;
-    int linktype, side, from, rc;
-    guint caplen;
-    int64_t ts;
-
-    if (rec == NULL || rec->rec_type != REC_TYPE_PACKET)
-        return NULL;
-    /* Any frame, TCP or not, shows the capture still running: a stall
-     * lasts at least until the capture's last frame. */
-    ts = frame_ns(&pinfo->abs_ts);
-    if (!capture_seen || ts > capture_end_ns)
-        capture_end_ns = ts;
-    capture_seen = true;
-
-    linktype = linktype_of(rec->rec_header.packet_header.pkt_encap);
-    caplen = tvb_captured_length(tvb);
-    if (linktype < 0 || caplen == 0)
-        return NULL;
-    if (tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w) !=
-        TCPL_WIRE_TCP)
-        return NULL;
-
-    if (flows == NULL)
-        flows = wmem_map_new(wmem_file_scope(), flow_hash, flow_equal);
-    side = make_key(&w, &key);
-    f = (flow *)wmem_map_lookup(flows, &key);
-    if (f == NULL) {
-        f = wmem_new(wmem_file_scope(), flow);
-        f->key = key;
-        f->cur = lifecycle_new(side);
-        wmem_map_insert(flows, &f->key, f);
-    }
-    lc = f->cur;
-    from = side == lc->ep0_side ? 0 : 1;
-    tcpl_wire_segment(&w, ts, (uint8_t)from, &seg);
-    fin.nevents = 0;
-    rc = tcpl_step(&lc->conn, &seg, &res);
-    if (rc == TCPL_NEW_LIFECYCLE) {
-        /* The SYN opens a new lifecycle on the same 4-tuple: close the
-         * books on the old one here, and keep what that revealed so that
-         * the SYN's frame can show it. */
-        lifecycle *next = lifecycle_new(side);
-
-        tcpl_finish(&lc->conn, ts, &fin);
-        tcpl_conn_successor(&next->conn, &lc->conn);
-        next->prev = lc;
-        f->cur = next;
-        lc = next;
-        from = 0;
-        tcpl_wire_segment(&w, ts, 0, &seg);
-        rc = tcpl_step(&lc->conn, &seg, &res);
-    }
-    if (rc != TCPL_OK)
-        return NULL;
-    lc->last_frame = pinfo->num;
-
-    r = rec_slot(pinfo->num);
-    r->lc = lc;
-    r->in_state_ns = res.in_state_ns[from];
-    r->state[0] = (uint8_t)res.state[0];
-    r->state[1] = (uint8_t)res.state[1];
-    r->from = (uint8_t)from;
-    r->ntrans = res.ntransitions;
-    r->nevents = (uint8_t)(fin.nevents + res.nevents);
-    r->extra = NULL;
-    if (r->ntrans || r->nevents) {
-        size_t at = EXTRA_EVENTS_AT(r->ntrans);
-        char *x = wmem_alloc(wmem_file_scope(),
-                             at + r->nevents * sizeof(frame_event));
-        frame_event *ev = (frame_event *)(x + at);
-
-        memcpy(x, res.transitions, r->ntrans * sizeof(tcpl_transition));
-        copy_events(ev, &fin, 1);
-        copy_events(ev + fin.nevents, &res, 0);
-        r->extra = x;
-    }
-    return r;
-}
-
-/* ------------------------------------------------------------ drawing */
-
-/* The lifecycle as the whole capture shows it: finished at the capture's
- * end unless a successor already finished it at its own SYN. */
-static const tcpl_conn *whole_view(lifecycle *lc)
-{
-    final_view *f = lc->final;
-    tcpl_result fin;
-
-    if (lc->conn.finished)
-        return &lc->conn;
-    if (f != NULL && f->segments == lc->conn.segments &&
-        f->end_ns == capture_end_ns)
-        return &f->conn;
-    if (f == NULL)
-        f = lc->final = wmem_new(wmem_file_scope(), final_view);
-    f->conn = lc->conn;
-    tcpl_finish(&f->conn, capture_end_ns, &fin);
-    f->segments = lc->conn.segments;
-    f->end_ns = capture_end_ns;
-    f->nevents = fin.nevents;
-    copy_events(f->events, &fin, 0);
-    return &f->conn;
+    tcpl_buf_init(&b, out, ITEM_LABEL_LENGTH);
+    if (r == NULL)
+        return;
+    view_init(&v, r, num, label_whole);
+    tcpl_stream_summary(&b, v.c, v.lc->stream, v.lc->successor);
 }
 
 static proto_item *add_str(proto_tree *t, int hf, tvbuff_t *tvb,
@@ -445,6 +181,7 @@ static void add_expert(packet_info *pinfo, proto_item *it,
     tcpl_event ev;
     char text[256];
 
+    memset(&ev, 0, sizeof ev);
     ev.anomaly = (tcpl_anomaly)e->anomaly;
     ev.endpoint = e->endpoint;
     ev.duration_ns = e->duration_ns;
@@ -452,12 +189,45 @@ static void add_expert(packet_info *pinfo, proto_item *it,
     expert_add_info_format(pinfo, it, &ei_anomaly[e->anomaly], "%s", text);
 }
 
-static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
-                        lifecycle *lc, const tcpl_conn *c, bool whole)
+/* "[TCP lifecycle: RST after FIN]" before the Info text, as Wireshark's
+ * own "[TCP ZeroWindow]": each anomaly the frame shows, once, and with the
+ * preference on, its transitions. */
+static void tag_info(packet_info *pinfo, const frame_view *v)
 {
-    proto_item *top = proto_tree_add_item(t, hf_stream, tvb, 0, 0, ENC_NA);
+    char s[256];
+    tcpl_buf b;
+    uint32_t seen = 0;
+
+    tcpl_buf_init(&b, s, sizeof s);
+    if (prefs_v.tag_transitions) {
+        for (int i = 0; i < v->r->ntrans; i++) {
+            const tcpl_transition *tr = &rec_trans(v->r)[i];
+
+            tcpl_buf_addf(&b, "%s%s %s " TCPL_ARROW " %s", i ? ", " : "",
+                          tcpl_role_name(v->c, tr->endpoint),
+                          tcpl_state_name(tr->from), tcpl_state_name(tr->to));
+        }
+    }
+    for (int i = 0; i < view_nevents(v); i++) {
+        int a = view_event(v, i)->anomaly;
+
+        if (seen & TCPL_BIT(a))
+            continue;
+        tcpl_buf_add(&b, seen ? ", " : b.len ? "; " : "");
+        tcpl_buf_add(&b, tcpl_anomaly_phrase((tcpl_anomaly)a));
+        seen |= TCPL_BIT(a);
+    }
+    if (b.len)
+        col_prepend_fstr(pinfo->cinfo, COL_INFO, "[TCP lifecycle: %s] ", s);
+}
+
+static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                        const frame_view *v)
+{
+    const tcpl_conn *c = v->c;
+    proto_item *top = proto_tree_add_uint(t, hf_stream, tvb, 0, 0, pinfo->num);
     proto_tree *st = proto_item_add_subtree(top, ett_stream);
-    proto_item *last = NULL;
+    const char *close = tcpl_close_type(c);
 
     proto_item_set_generated(top);
     if (c->client >= 0) {
@@ -468,40 +238,41 @@ static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     }
     for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
         if (c->anomalies & TCPL_BIT(a))
-            last = add_str(st, hf_stream_anomaly, tvb,
-                           tcpl_anomaly_name((tcpl_anomaly)a));
-    if (c->first_closer >= 0) {
+            add_str(st, hf_stream_anomaly, tvb,
+                    tcpl_anomaly_name((tcpl_anomaly)a));
+    /* A refused connection never opened: no closer, no close type. */
+    if (close != NULL) {
         add_str(st, hf_stream_first_closer, tvb,
                 tcpl_role_name(c, c->first_closer));
-        add_str(st, hf_stream_close_type, tvb,
-                c->first_close_rst ? "RST" : "FIN");
+        add_str(st, hf_stream_close_type, tvb, close);
     }
     add_ns(st, hf_stream_duration, tvb, c->last_ns - c->first_ns);
-
-    /* What only the capture's end revealed gets its expert info once, on
-     * the lifecycle's last frame, so the Expert dialog lists it once. */
-    if (whole && pinfo->num == lc->last_frame && lc->final != NULL &&
-        c == &lc->final->conn)
-        for (int i = 0; i < lc->final->nevents; i++)
-            add_expert(pinfo, last, c, &lc->final->events[i]);
 }
 
 static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                 const frame_rec *r)
+                 const frame_view *v)
 {
-    lifecycle *lc = r->lc;
-    bool whole = PINFO_FD_VISITED(pinfo);
-    const tcpl_conn *c = whole ? whole_view(lc) : &lc->conn;
+    const frame_rec *r = v->r;
+    lifecycle *lc = v->lc;
+    const tcpl_conn *c = v->c;
     int from = r->from, to = !r->from;
     proto_item *top;
     proto_tree *t;
 
-    top = proto_tree_add_item(tree, hf_lifecycle, tvb, 0, 0, ENC_NA);
+    top = proto_tree_add_uint(tree, hf_lifecycle, tvb, 0, 0, pinfo->num);
     proto_item_set_generated(top);
     t = proto_item_add_subtree(top, ett_lifecycle);
-
-    add_str(t, hf_state, tvb, tcpl_state_name((tcpl_state)r->state[from]));
-    add_str(t, hf_state, tvb, tcpl_state_name((tcpl_state)r->state[to]));
+    /* The protocol itself, for a filter naming it ("tcp_lifecycle"). */
+    if (proto_registrar_get_nth(proto_tcp_lifecycle)->ref_type ==
+        HF_REF_TYPE_DIRECT)
+        proto_item_set_hidden(proto_tree_add_item(t, proto_tcp_lifecycle,
+                                                  tvb, 0, 0, ENC_NA));
+    /* Either endpoint's state, for `tcp.lifecycle.state == "X"`; hidden,
+     * as the sender and receiver lines below say the same. */
+    proto_item_set_hidden(add_str(t, hf_state, tvb,
+                                  tcpl_state_name((tcpl_state)r->state[from])));
+    proto_item_set_hidden(add_str(t, hf_state, tvb,
+                                  tcpl_state_name((tcpl_state)r->state[to])));
     add_str(t, hf_src_state, tvb, tcpl_state_name((tcpl_state)r->state[from]));
     add_str(t, hf_dst_state, tvb, tcpl_state_name((tcpl_state)r->state[to]));
     if (c->client >= 0) {
@@ -541,8 +312,10 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
             break;
         }
     }
-    for (int i = 0; i < r->nevents; i++) {
-        const frame_event *e = &rec_events(r)[i];
+    /* The frame's anomalies; on the lifecycle's last frame, also what the
+     * capture's end revealed (two passes). */
+    for (int i = 0; i < view_nevents(v); i++) {
+        const frame_event *e = view_event(v, i);
         const tcpl_conn *about = e->of_prev && lc->prev ? &lc->prev->conn : c;
         proto_item *it = add_str(t, hf_anomaly, tvb,
                                  tcpl_anomaly_name((tcpl_anomaly)e->anomaly));
@@ -550,7 +323,7 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         add_expert(pinfo, it, about, e);
     }
 
-    draw_stream(t, tvb, pinfo, lc, c, whole);
+    draw_stream(t, tvb, pinfo, v);
 }
 
 /* Every field we draw, to ask whether any is wanted.  The protocol's own
@@ -564,23 +337,40 @@ static int *const all_hf[] = {
     &hf_stream_first_closer, &hf_stream_close_type, &hf_stream_duration,
 };
 
+/* Is any of our fields wanted: drawn in a visible tree, or named by a
+ * filter, a column or -e?  That includes the expert fields
+ * (tcp.lifecycle.expert.*, _ws.expert.*), which only exist if we draw,
+ * and the protocol's own name, named directly (not as a parent). */
 static bool fields_wanted(proto_tree *tree)
 {
     if (tree == NULL)
         return false;
+    if (PTREE_DATA(tree)->visible)
+        return true;
     for (size_t i = 0; i < array_length(all_hf); i++)
         if (proto_field_is_referenced(tree, *all_hf[i]))
             return true;
-    return false;
+    for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
+        if (ei_anomaly[a].hf > 0 &&
+            proto_field_is_referenced(tree, ei_anomaly[a].hf))
+            return true;
+    for (size_t i = 0; i < array_length(ws_expert_hf); i++)
+        if (ws_expert_hf[i] > 0 &&
+            proto_field_is_referenced(tree, ws_expert_hf[i]))
+            return true;
+    return proto_registrar_get_nth(proto_tcp_lifecycle)->ref_type ==
+           HF_REF_TYPE_DIRECT;
 }
 
 static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
                                  proto_tree *tree, void *data _U_)
 {
-    frame_rec *r;
+    const frame_rec *r;
+    frame_view v;
+    bool drawn, tagged, tapped;
 
     if (!PINFO_FD_VISITED(pinfo))
-        r = compute(tvb, pinfo);
+        r = compute(tvb, pinfo, &tcpl_cfg);
     else
         r = rec_get(pinfo->num);
     if (r == NULL)
@@ -588,53 +378,45 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
     /* Draw only for someone: a visible tree, a filter or -e naming one of
      * our fields, or a tap collecting expert infos (tshark -z expert builds
      * no tree).  Our top item is never faked, so drawing for nobody would
-     * cost tshark -T fields of other fields a tree node per frame. */
-    if (!fields_wanted(tree) && !have_tap_listener(expert_tap))
+     * cost tshark -T fields of other fields a tree node per frame.  The
+     * Info column is tagged only when it is being built and the frame has
+     * something to say. */
+    drawn = fields_wanted(tree) || have_tap_listener(expert_tap);
+    tapped = have_tap_listener(tcpl_tap);
+    tagged = pinfo->cinfo != NULL &&
+             (r->nevents || (prefs_v.tag_transitions && r->ntrans) ||
+              (PINFO_FD_VISITED(pinfo) && pinfo->num == r->lc->last_frame)) &&
+             col_get_writable(pinfo->cinfo, COL_INFO);
+    if (!drawn && !tagged && !tapped)
         return 0;
-    draw(tvb, pinfo, tree, r);
+    label_whole = PINFO_FD_VISITED(pinfo);
+    view_init(&v, r, pinfo->num, label_whole);
+    if (tagged)
+        tag_info(pinfo, &v);
+    if (tapped) {
+        tcpl_tap_info *ti = wmem_new(pinfo->pool, tcpl_tap_info);
+
+        ti->lifecycle = v.lc;
+        ti->conn = v.c;
+        ti->trans = rec_trans(r);
+        ti->ntrans = r->ntrans;
+        ti->ts_ns = frame_ns(&pinfo->abs_ts);
+        tap_queue_packet(tcpl_tap, pinfo, ti);
+    }
+    if (drawn)
+        draw(tvb, pinfo, tree, &v);
     return tvb_captured_length(tvb);
 }
 
 /* ------------------------------------------------------------ preferences */
 
-#define TCPL_PREF_MAX_S 86400.0
-
-/* Decimal seconds to ns; keeps `fallback` and says so if the text is not a
- * number in range, because a string preference cannot be refused when set. */
-static int64_t pref_seconds(const char *name, const char *text,
-                            int64_t fallback)
-{
-    char *end = NULL;
-    double s;
-
-    if (text == NULL || *text == '\0')
-        return fallback;
-    s = g_ascii_strtod(text, &end);
-    while (end && (*end == ' ' || *end == '\t'))
-        end++;
-    if (end == text || end == NULL || *end != '\0' || !isfinite(s) ||
-        s < 0 || s > TCPL_PREF_MAX_S) {
-        report_failure("tcp_lifecycle.%s: \"%s\" is not a number of seconds "
-                       "from 0 to %.0f; using %.3f",
-                       name, text, TCPL_PREF_MAX_S, (double)fallback / 1e9);
-        return fallback;
-    }
-    return (int64_t)llround(s * 1e9);
-}
-
 static void tcpl_prefs_apply(void)
 {
-    tcpl_config d;
-
-    tcpl_config_init(&d);
-    tcpl_cfg.syn_timeout_ns =
-        pref_seconds("syn_timeout", prefs_text.syn_timeout, d.syn_timeout_ns);
+    tcpl_cfg.syn_timeout_ns = (int64_t)prefs_v.syn_timeout_ms * 1000000;
     tcpl_cfg.close_wait_stall_ns =
-        pref_seconds("close_wait_stall", prefs_text.close_wait_stall,
-                     d.close_wait_stall_ns);
+        (int64_t)prefs_v.close_wait_stall_ms * 1000000;
     tcpl_cfg.zero_window_stall_ns =
-        pref_seconds("zero_window_stall", prefs_text.zero_window_stall,
-                     d.zero_window_stall_ns);
+        (int64_t)prefs_v.zero_window_stall_ms * 1000000;
 }
 
 /* ------------------------------------------------------------ registration */
@@ -651,11 +433,17 @@ void proto_register_tcp_lifecycle(void)
 {
     static hf_register_info hf[] = {
         {&hf_lifecycle,
-         {"TCP lifecycle", "tcp.lifecycle", FT_NONE, BASE_NONE, NULL, 0x0,
-          "Inferred RFC 9293 state of both endpoints", HFILL}},
+         {"TCP lifecycle", "tcp.lifecycle", FT_UINT32, BASE_CUSTOM,
+          CF_FUNC(label_packet), 0x0,
+          "Inferred RFC 9293 state of both endpoints (value: the frame "
+          "number, shown as the packet's summary)",
+          HFILL}},
         {&hf_state,
-         {"State", "tcp.lifecycle.state", FT_STRING, BASE_NONE, NULL, 0x0,
-          "State of either endpoint after this segment", HFILL}},
+         {"Either endpoint's state", "tcp.lifecycle.state", FT_STRING,
+          BASE_NONE, NULL, 0x0,
+          "State of either endpoint after this segment (hidden: added once "
+          "per endpoint, so a filter on it matches either side)",
+          HFILL}},
         {&hf_src_state,
          {"Sender state", "tcp.lifecycle.src_state", FT_STRING, BASE_NONE,
           NULL, 0x0, "State of the sending endpoint after this segment",
@@ -694,8 +482,11 @@ void proto_register_tcp_lifecycle(void)
           "How long the sender had been in its state before this segment",
           HFILL}},
         {&hf_stream,
-         {"Stream", "tcp.lifecycle.stream", FT_NONE, BASE_NONE, NULL, 0x0,
-          "The whole lifecycle this segment belongs to", HFILL}},
+         {"Lifecycle", "tcp.lifecycle.stream", FT_UINT32, BASE_CUSTOM,
+          CF_FUNC(label_stream), 0x0,
+          "The whole lifecycle this segment belongs to (value: the frame "
+          "number, shown as the lifecycle's summary)",
+          HFILL}},
         {&hf_stream_client_state,
          {"Final client state", "tcp.lifecycle.stream.client_state",
           FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
@@ -710,7 +501,9 @@ void proto_register_tcp_lifecycle(void)
           BASE_NONE, NULL, 0x0, "Endpoint that closed first", HFILL}},
         {&hf_stream_close_type,
          {"Close type", "tcp.lifecycle.stream.close_type", FT_STRING,
-          BASE_NONE, NULL, 0x0, "FIN or RST: how the first close happened",
+          BASE_NONE, NULL, 0x0,
+          "How the first close happened: FIN, RST, or FIN then RST "
+          "(absent on a refused connection)",
           HFILL}},
         {&hf_stream_duration,
          {"Duration", "tcp.lifecycle.stream.duration", FT_RELATIVE_TIME,
@@ -718,11 +511,13 @@ void proto_register_tcp_lifecycle(void)
           HFILL}},
     };
     static int *ett[] = {&ett_lifecycle, &ett_stream};
+    /* Summaries (the group line of Expert Information) are phrases,
+     * filled in below. */
     static ei_register_info ei[] = {
-#define TCPL_EI(id, name, sev, kind, text)                                           \
+#define TCPL_EI(id, name, sev, kind, text)                                     \
     {&ei_anomaly[TCPL_A_##id],                                                 \
-     {"tcp.lifecycle.expert." name, PI_SEQUENCE, TCPL_PI_SEVERITY(sev),        \
-      "TCP lifecycle: " name, EXPFILL}},
+     {"tcp.lifecycle.expert." name, PI_SEQUENCE, TCPL_PI_SEVERITY(sev), NULL,  \
+      EXPFILL}},
         TCPL_ANOMALIES(TCPL_EI)
 #undef TCPL_EI
     };
@@ -730,32 +525,50 @@ void proto_register_tcp_lifecycle(void)
     expert_module_t *em;
 
     proto_tcp_lifecycle = proto_register_protocol(
-        "TCP Lifecycle", "TCP lifecycle", "tcp_lifecycle");
+        "TCP lifecycle", "TCP lifecycle", "tcp_lifecycle");
     proto_register_field_array(proto_tcp_lifecycle, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    for (size_t i = 0; i < array_length(ei); i++)
+        ei[i].eiinfo.summary = tcpl_anomaly_headline((tcpl_anomaly)i);
     em = expert_register_protocol(proto_tcp_lifecycle);
     expert_register_field_array(em, ei, array_length(ei));
+    tcpl_tap = register_tap(TCPL_TAP_NAME);
 
     tcpl_config_init(&tcpl_cfg);
+    prefs_v.syn_timeout_ms = (guint)(tcpl_cfg.syn_timeout_ns / 1000000);
+    prefs_v.close_wait_stall_ms =
+        (guint)(tcpl_cfg.close_wait_stall_ns / 1000000);
+    prefs_v.zero_window_stall_ms =
+        (guint)(tcpl_cfg.zero_window_stall_ns / 1000000);
     m = prefs_register_protocol(proto_tcp_lifecycle, tcpl_prefs_apply);
-    prefs_register_string_preference(
-        m, "syn_timeout", "SYN answer time (s)",
-        "A SYN with no SYN-ACK after this many seconds (decimals allowed) "
-        "is flagged syn_unanswered",
-        &prefs_text.syn_timeout);
-    prefs_register_string_preference(
-        m, "close_wait_stall", "CLOSE_WAIT stall (s)",
-        "An endpoint in CLOSE_WAIT this many seconds (decimals allowed) is "
-        "flagged close_wait_stall",
-        &prefs_text.close_wait_stall);
-    prefs_register_string_preference(
-        m, "zero_window_stall", "Zero-window stall (s)",
-        "A receive window held at 0 this many seconds (decimals allowed) is "
-        "flagged zero_window_stall",
-        &prefs_text.zero_window_stall);
+    prefs_register_uint_preference(
+        m, "syn_timeout_ms", "SYN answer time (ms)",
+        "A SYN with no SYN-ACK after this many milliseconds is flagged "
+        "syn_unanswered",
+        10, &prefs_v.syn_timeout_ms);
+    prefs_register_uint_preference(
+        m, "close_wait_stall_ms", "CLOSE_WAIT stall (ms)",
+        "An endpoint in CLOSE_WAIT this many milliseconds is flagged "
+        "close_wait_stall",
+        10, &prefs_v.close_wait_stall_ms);
+    prefs_register_uint_preference(
+        m, "zero_window_stall_ms", "Zero-window stall (ms)",
+        "A receive window held at 0 this many milliseconds is flagged "
+        "zero_window_stall",
+        10, &prefs_v.zero_window_stall_ms);
+    prefs_register_bool_preference(
+        m, "tag_transitions", "Tag transitions in the Info column",
+        "Besides anomalies, tag each state change in the Info column, e.g. "
+        "[TCP lifecycle: client ESTABLISHED \xe2\x86\x92 FIN_WAIT_1]",
+        &prefs_v.tag_transitions);
+    /* The seconds-as-text thresholds of earlier versions: -o with them now
+     * fails loudly, a preferences file naming them is cleaned on save. */
+    prefs_register_obsolete_preference(m, "syn_timeout");
+    prefs_register_obsolete_preference(m, "close_wait_stall");
+    prefs_register_obsolete_preference(m, "zero_window_stall");
 
     register_init_routine(tcpl_init);
-    register_cleanup_routine(tcpl_cleanup);
+    register_cleanup_routine(tcpl_store_cleanup);
 }
 
 void proto_reg_handoff_tcp_lifecycle(void)

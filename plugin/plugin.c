@@ -10,6 +10,7 @@
 #include <ws_version.h>
 
 #include <epan/proto.h>
+#include <epan/tap.h>
 
 #if WIRESHARK_VERSION_MAJOR > 4 ||                                             \
     (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 2)
@@ -17,6 +18,7 @@
 #endif
 
 #include "packet-tcp-lifecycle.h"
+#include "tcpl-plugin.h"
 
 #ifndef TCPL_PLUGIN_VERSION
 #define TCPL_PLUGIN_VERSION "0.0.0"
@@ -32,13 +34,17 @@ WS_DLL_PUBLIC void plugin_register(void);
 WS_DLL_PUBLIC uint32_t plugin_describe(void);
 #endif
 
+/* A dissector and, for Statistics → TCP lifecycle, a tap plugin. */
 void plugin_register(void)
 {
     static proto_plugin plug;
+    static tap_plugin stats;
 
     plug.register_protoinfo = proto_register_tcp_lifecycle;
     plug.register_handoff = proto_reg_handoff_tcp_lifecycle;
     proto_register_plugin(&plug);
+    stats.register_tap_listener = tcpl_register_stats_tree;
+    tap_register_plugin(&stats);
 }
 
 #if WIRESHARK_VERSION_MAJOR > 4 ||                                             \

@@ -200,7 +200,7 @@ typedef struct tcpl_endpoint {
     int64_t since_ns;      /* when `state` was entered */
     int64_t syn_ns;        /* when its first SYN was sent */
     int64_t zero_since_ns; /* when its window went to 0 (valid with TCPL_EP_ZERO) */
-    int64_t fin_ns;        /* when its FIN was sent (valid with TCPL_EP_FIN) */
+    int64_t fin_ns;        /* when its FIN was last sent (valid with TCPL_EP_FIN) */
     int64_t active_ns;     /* last sign of its application in CLOSE_WAIT:
                               new data sent, or its window moved */
     uint64_t missed;       /* data bytes it sent that the capture missed */

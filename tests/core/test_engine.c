@@ -1455,6 +1455,46 @@ TEST(one_sided_resent_fin_crossed)
     CHECK_STATE(&f, S, TCPL_TIME_WAIT);
 }
 
+TEST(fin_silence_proves_ack)
+{
+    /* Never sent again in 3 s: its ACK came, the capture missed it. */
+    fx f;
+    fx_last_ack(&f);
+    wait_ms(&f, 3000);
+    fin(&f);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK(moved(&f, S, TCPL_CLOSED, 1));
+    CHECK(f.r.anomalies & BIT(CAPTURE_GAP));
+}
+
+TEST(fin_resent_silence_stands)
+{
+    /* Retransmitted: the ACK was missing then, backoff may explain the
+     * silence since; the states stand. */
+    fx f;
+    fx_last_ack(&f);
+    uint32_t sfin = f.nxt[S] - 1;
+    wait_ms(&f, 300);
+    raw(&f, S, FIN | A, sfin, f.nxt[C], 0, 65535);
+    wait_ms(&f, 3000);
+    fin(&f);
+    CHECK_STATE(&f, S, TCPL_LAST_ACK);
+}
+
+TEST(synack_silence_proves_ack)
+{
+    /* A SYN-ACK never retransmitted while the capture goes on: the
+     * handshake's ACK arrived; no handshake_incomplete. */
+    fx f;
+    fx_syn_received(&f);
+    wait_ms(&f, 3000);
+    fin(&f);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK(!(f.all & BIT(HANDSHAKE_INCOMPLETE)));
+}
+
 /* ---------------------------------------------------------------- main */
 
 int main(int argc, char **argv)

@@ -1,9 +1,13 @@
 #!/bin/sh
-# prefs.sh - thresholds are preferences settable with -o.
+# prefs.sh - thresholds are preferences settable with -o, checked on entry.
 #
 # On a capture that shows a CLOSE_WAIT stall: flagged with the default
-# (1 s); gone with -o tcp_lifecycle.close_wait_stall:100; back with a
-# fractional 0.5; an invalid value is reported, not taken.
+# (1000 ms); gone with -o tcp_lifecycle.close_wait_stall_ms:100000; back
+# with 500 ms.  Thresholds are unsigned preferences, so Wireshark itself
+# refuses a value that is not a number ("abc", "-5", "0.5") where it is
+# entered: tshark -o fails, the GUI's field does not take it.  The seconds
+# preferences of earlier versions are obsolete: -o with them fails loudly.
+# The transition tags of the Info column are off unless asked for.
 . "$(dirname "$0")/common.sh"
 need_plugin
 
@@ -28,15 +32,30 @@ for c in $caps; do
     name=$(basename "$c")
     d=$(count "$in")
     [ "$d" -gt 0 ] || fail "$name: close_wait_stall not flagged with the default threshold"
-    h=$(count "$in" -o tcp_lifecycle.close_wait_stall:100)
+    h=$(count "$in" -o tcp_lifecycle.close_wait_stall_ms:100000)
     [ "$h" -eq 0 ] || fail "$name: close_wait_stall still flagged with a 100 s threshold ($h frames)"
-    f=$(count "$in" -o tcp_lifecycle.close_wait_stall:0.5)
-    [ "$f" -gt 0 ] || fail "$name: close_wait_stall not flagged with a 0.5 s threshold"
-    echo "ok   $name: default $d frames, 100 s: $h, 0.5 s: $f"
+    f=$(count "$in" -o tcp_lifecycle.close_wait_stall_ms:500)
+    [ "$f" -gt 0 ] || fail "$name: close_wait_stall not flagged with a 500 ms threshold"
+    echo "ok   $name: default $d frames, 100 s: $h, 500 ms: $f"
 done
 
-ts -r "$in" -o tcp_lifecycle.close_wait_stall:abc -c 1 -T fields -e frame.number \
-    >/dev/null 2>"$tmp/err.txt"
-grep -q 'close_wait_stall.*not a number' "$tmp/err.txt" ||
-    fail "an invalid threshold was not reported: $(cat "$tmp/err.txt")"
+for bad in close_wait_stall_ms:abc close_wait_stall_ms:-5 syn_timeout_ms:0.5 \
+    zero_window_stall_ms: close_wait_stall:5; do
+    if ts -r "$in" -o "tcp_lifecycle.$bad" -c 1 -T fields -e frame.number \
+        >/dev/null 2>"$tmp/err.txt"; then
+        fail "-o tcp_lifecycle.$bad was taken"
+    fi
+    grep -q "tcp_lifecycle" "$tmp/err.txt" ||
+        fail "-o tcp_lifecycle.$bad refused without saying why: $(cat "$tmp/err.txt")"
+    echo "ok   -o tcp_lifecycle.$bad refused: $(head -n 1 "$tmp/err.txt")"
+done
+
+# Transition tags: none by default, there with the preference.
+ts -r "$in" -T fields -e _ws.col.Info >"$tmp/off.txt" 2>"$tmp/err.txt" ||
+    fail "tshark failed: $(head -c 2000 "$tmp/err.txt")"
+! grep -q 'ESTABLISHED' "$tmp/off.txt" || fail "transition tags without the preference"
+ts -r "$in" -o tcp_lifecycle.tag_transitions:TRUE -T fields -e _ws.col.Info \
+    >"$tmp/on.txt" 2>"$tmp/err.txt" || fail "tshark failed: $(head -c 2000 "$tmp/err.txt")"
+grep -q '^\[TCP lifecycle: client SYN_SENT' "$tmp/on.txt" ||
+    fail "no transition tag with tag_transitions on: $(head -n 3 "$tmp/on.txt")"
 echo "PASS"

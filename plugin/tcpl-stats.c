@@ -1,0 +1,259 @@
+/*
+ * tcpl-stats.c - Statistics → TCP lifecycle, also `tshark -q -z
+ * tcp_lifecycle,tree`: lifecycles counted by final client/server state
+ * pair, anomaly, first closer and close type, and the time endpoints
+ * spent in each state.
+ *
+ * The dissector taps every frame it stepped with the lifecycle as that
+ * frame shows it: so far in one pass, as the whole capture shows it when
+ * frames are revisited (tshark -2, the GUI's retap).  A lifecycle's counts
+ * can therefore change with each of its frames, so each tree keeps what it
+ * last counted for every lifecycle, takes that back and counts the new
+ * view.  Nothing here costs anything unless a stats tree is open.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/stats_tree.h>
+#include <epan/tap.h>
+#include <wsutil/wmem/wmem.h>
+
+#include "tcpl-plugin.h"
+
+enum { CLOSERS = 5, CLOSE_TYPES = 5 };
+
+static const char *const closer_names[CLOSERS] = {
+    "client", "server", "endpoint A", "endpoint B", "none"};
+static const char *const close_type_names[CLOSE_TYPES] = {
+    "FIN", "RST", "FIN then RST", "none (refused)", "none (still open)"};
+
+/* What a tree last counted for one lifecycle. */
+typedef struct lc_count {
+    uint32_t anomalies;
+    uint8_t pair[2];      /* final states, client (or A) first */
+    uint8_t closer;       /* index into closer_names */
+    uint8_t close_type;   /* index into close_type_names */
+    uint8_t state[2];     /* each endpoint's state as the frames showed */
+    int64_t entered[2];   /* when it entered it */
+    int64_t open_ns[2];   /* time counted for the state it is still in */
+} lc_count;
+
+typedef struct tree_counts {
+    wmem_allocator_t *pool;
+    wmem_map_t *lifecycles; /* lifecycle identity -> lc_count */
+    int lifecycles_id, pairs_id, anomalies_id, closers_id, types_id, time_id;
+    int n, with_anomaly;
+    int pair[TCPL_STATE_COUNT][TCPL_STATE_COUNT];
+    int anomaly[TCPL_ANOMALY_COUNT];
+    int closer[CLOSERS];
+    int close_type[CLOSE_TYPES];
+    int64_t time_ns[TCPL_STATE_COUNT];
+    /* Rows once shown: a count that drops back to 0 (one pass: a
+     * lifecycle moved on) must be set to 0, not left as it was. */
+    uint8_t pair_shown[TCPL_STATE_COUNT][TCPL_STATE_COUNT];
+    uint8_t anomaly_shown[TCPL_ANOMALY_COUNT];
+    uint8_t closer_shown[CLOSERS], type_shown[CLOSE_TYPES];
+    uint8_t time_shown[TCPL_STATE_COUNT];
+} tree_counts;
+
+/* The open trees (a GUI may show several): stats_tree has no user pointer. */
+static wmem_map_t *trees;
+
+static void count_lifecycle(tree_counts *t, const lc_count *k, int sign)
+{
+    t->n += sign;
+    t->pair[k->pair[0]][k->pair[1]] += sign;
+    t->closer[k->closer] += sign;
+    t->close_type[k->close_type] += sign;
+    if (k->anomalies)
+        t->with_anomaly += sign;
+    for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
+        if (k->anomalies & TCPL_BIT(a))
+            t->anomaly[a] += sign;
+}
+
+/* The lifecycle's counted facts from the view this frame tapped. */
+static void classify(lc_count *k, const tcpl_conn *c)
+{
+    int a = c->client >= 0 ? c->client : 0;
+    const char *type = tcpl_close_type(c);
+
+    k->anomalies = c->anomalies;
+    k->pair[0] = (uint8_t)c->ep[a].state;
+    k->pair[1] = (uint8_t)c->ep[!a].state;
+    if (!tcpl_has_close(c))
+        k->closer = 4;
+    else if (c->client >= 0)
+        k->closer = c->first_closer == c->client ? 0 : 1;
+    else
+        k->closer = c->first_closer == 0 ? 2 : 3;
+    if (c->anomalies & TCPL_BIT(TCPL_A_REFUSED))
+        k->close_type = 3;
+    else if (type == NULL)
+        k->close_type = 4;
+    else
+        k->close_type = strcmp(type, "FIN") == 0   ? 0
+                        : strcmp(type, "RST") == 0 ? 1
+                                                   : 2;
+}
+
+static int clamp_int(int64_t v)
+{
+    return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (int)v;
+}
+
+/* Set a row to value if it has ever been non-zero. */
+static void row(stats_tree *st, const char *name, int parent, int value,
+                uint8_t *shown)
+{
+    if (value == 0 && !*shown)
+        return;
+    *shown = 1;
+    stats_tree_manip_node_int(MN_SET, st, name, parent, FALSE, value);
+}
+
+static void show(stats_tree *st, tree_counts *t)
+{
+    char name[64];
+    int64_t total_ms = 0;
+
+    stats_tree_manip_node_int(MN_SET, st, "Lifecycles", 0, TRUE, t->n);
+    stats_tree_manip_node_int(MN_SET, st, "Final states (client / server)",
+                              t->lifecycles_id, TRUE, t->n);
+    for (int c = 0; c < TCPL_STATE_COUNT; c++)
+        for (int s = 0; s < TCPL_STATE_COUNT; s++)
+            if (t->pair[c][s] || t->pair_shown[c][s]) {
+                snprintf(name, sizeof name, "%s / %s",
+                         tcpl_state_name((tcpl_state)c),
+                         tcpl_state_name((tcpl_state)s));
+                row(st, name, t->pairs_id, t->pair[c][s], &t->pair_shown[c][s]);
+            }
+    stats_tree_manip_node_int(MN_SET, st, "With anomalies", t->lifecycles_id,
+                              TRUE, t->with_anomaly);
+    for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
+        if (t->anomaly[a] || t->anomaly_shown[a]) {
+            snprintf(name, sizeof name, "%s (%s)",
+                     tcpl_anomaly_phrase((tcpl_anomaly)a),
+                     tcpl_anomaly_name((tcpl_anomaly)a));
+            row(st, name, t->anomalies_id, t->anomaly[a], &t->anomaly_shown[a]);
+        }
+    stats_tree_manip_node_int(MN_SET, st, "First closer", t->lifecycles_id,
+                              TRUE, t->n);
+    for (int i = 0; i < CLOSERS; i++)
+        row(st, closer_names[i], t->closers_id, t->closer[i],
+            &t->closer_shown[i]);
+    stats_tree_manip_node_int(MN_SET, st, "Close type", t->lifecycles_id,
+                              TRUE, t->n);
+    for (int i = 0; i < CLOSE_TYPES; i++)
+        row(st, close_type_names[i], t->types_id, t->close_type[i],
+            &t->type_shown[i]);
+    /* Time while the connection existed: neither before any evidence
+     * (UNKNOWN) nor after it closed (CLOSED). */
+    for (int s = 0; s < TCPL_STATE_COUNT; s++) {
+        int ms = clamp_int(t->time_ns[s] / 1000000);
+
+        if (s == TCPL_UNKNOWN || s == TCPL_CLOSED)
+            continue;
+        total_ms += ms;
+        row(st, tcpl_state_name((tcpl_state)s), t->time_id, ms,
+            &t->time_shown[s]);
+    }
+    stats_tree_manip_node_int(MN_SET, st, "Time in state (ms, both endpoints)",
+                              0, TRUE, clamp_int(total_ms));
+}
+
+static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_,
+                                      epan_dissect_t *edt _U_, const void *p,
+                                      tap_flags_t flags _U_)
+{
+    const tcpl_tap_info *ti = (const tcpl_tap_info *)p;
+    tree_counts *t = trees ? (tree_counts *)wmem_map_lookup(trees, st) : NULL;
+    lc_count *k;
+    int64_t end;
+
+    if (t == NULL || ti == NULL)
+        return TAP_PACKET_DONT_REDRAW;
+    k = (lc_count *)wmem_map_lookup(t->lifecycles, ti->lifecycle);
+    if (k == NULL) {
+        k = wmem_new0(t->pool, lc_count);
+        k->state[0] = k->state[1] = TCPL_UNKNOWN;
+        k->entered[0] = k->entered[1] = ti->conn->first_ns;
+        wmem_map_insert(t->lifecycles, ti->lifecycle, k);
+    } else {
+        count_lifecycle(t, k, -1);
+    }
+    /* Time per state: take back the still-open states' time, close the
+     * states this frame left, count the open ones up to the lifecycle's
+     * latest frame. */
+    for (int e = 0; e < 2; e++) {
+        t->time_ns[k->state[e]] -= k->open_ns[e];
+        k->open_ns[e] = 0;
+    }
+    for (int i = 0; i < ti->ntrans; i++) {
+        const tcpl_transition *tr = &ti->trans[i];
+        int e = tr->endpoint & 1;
+
+        if (ti->ts_ns > k->entered[e])
+            t->time_ns[tr->from] += ti->ts_ns - k->entered[e];
+        k->entered[e] = ti->ts_ns;
+        k->state[e] = (uint8_t)tr->to;
+    }
+    end = ti->conn->last_ns > ti->ts_ns ? ti->conn->last_ns : ti->ts_ns;
+    for (int e = 0; e < 2; e++) {
+        k->open_ns[e] = end > k->entered[e] ? end - k->entered[e] : 0;
+        t->time_ns[k->state[e]] += k->open_ns[e];
+    }
+    classify(k, ti->conn);
+    count_lifecycle(t, k, +1);
+    show(st, t);
+    return TAP_PACKET_REDRAW;
+}
+
+/* Called when a tree opens and again when it is reset (a retap). */
+static void stats_init(stats_tree *st)
+{
+    tree_counts *t = trees ? (tree_counts *)wmem_map_lookup(trees, st) : NULL;
+
+    if (t != NULL) {
+        wmem_destroy_allocator(t->pool);
+        memset(t, 0, sizeof *t);
+    } else {
+        t = wmem_new0(wmem_epan_scope(), tree_counts);
+    }
+    t->pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    t->lifecycles = wmem_map_new(t->pool, g_direct_hash, g_direct_equal);
+    t->lifecycles_id =
+        stats_tree_create_node(st, "Lifecycles", 0, STAT_DT_INT, TRUE);
+    t->pairs_id = stats_tree_create_node(st, "Final states (client / server)",
+                                         t->lifecycles_id, STAT_DT_INT, TRUE);
+    t->anomalies_id = stats_tree_create_node(st, "With anomalies",
+                                             t->lifecycles_id, STAT_DT_INT,
+                                             TRUE);
+    t->closers_id = stats_tree_create_node(st, "First closer",
+                                           t->lifecycles_id, STAT_DT_INT, TRUE);
+    t->types_id = stats_tree_create_node(st, "Close type", t->lifecycles_id,
+                                         STAT_DT_INT, TRUE);
+    t->time_id = stats_tree_create_node(
+        st, "Time in state (ms, both endpoints)", 0, STAT_DT_INT, TRUE);
+    if (trees == NULL)
+        trees = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
+    wmem_map_insert(trees, st, t);
+}
+
+static void stats_cleanup(stats_tree *st)
+{
+    tree_counts *t = trees ? (tree_counts *)wmem_map_remove(trees, st) : NULL;
+
+    if (t == NULL)
+        return;
+    wmem_destroy_allocator(t->pool);
+    wmem_free(wmem_epan_scope(), t);
+}
+
+void tcpl_register_stats_tree(void)
+{
+    stats_tree_register_plugin(TCPL_TAP_NAME, "tcp_lifecycle", "TCP lifecycle",
+                               0, stats_packet, stats_init, stats_cleanup);
+}
