@@ -8,7 +8,7 @@
 #       Wireshark's own CMake package names (Wireshark_PLUGIN_LIBDIR, e.g.
 #       lib/x86_64-linux-gnu/wireshark/plugins/4.0), so the plugin loads in
 #       the Wireshark it was built against;
-#   share/wireshark/profiles/TCP lifecycle/   the contents of plugin/profile/
+#   share/wireshark/profiles/TCP lifecycle/   the profile in plugin/profile/
 #       when that folder exists: Wireshark's global profiles live in
 #       <data folder>/profiles, and the data folder is /usr/share/wireshark.
 # Without TCPL_PACKAGE nothing here changes the build or the install rules,
@@ -40,10 +40,22 @@ endif()
 # Relative, so under CPack's /usr; set before plugin/ reads it.
 set(TCPL_PLUGIN_INSTALL_DIR "${tcpl_ws_plugin_libdir}/epan" CACHE PATH
     "Where cmake --install puts tcp_lifecycle.so" FORCE)
-set(TCPL_PROFILE_PACKAGE_DIR "${CMAKE_INSTALL_DATADIR}/wireshark/profiles/TCP lifecycle")
-if(IS_DIRECTORY "${PROJECT_SOURCE_DIR}/plugin/profile")
-  install(DIRECTORY "${PROJECT_SOURCE_DIR}/plugin/profile/"
-          DESTINATION "${TCPL_PROFILE_PACKAGE_DIR}")
+# The profile: plugin/profile/install.sh PROFILES_DIR writes it as a user
+# gets it (our colouring rules followed by Wireshark's defaults, which a
+# profile's own colorfilters would otherwise replace), run at install time
+# into the package's tree; without install.sh the folder's files are copied.
+set(tcpl_profiles_dir "${CMAKE_INSTALL_DATADIR}/wireshark/profiles")
+set(tcpl_profile_src "${PROJECT_SOURCE_DIR}/plugin/profile")
+if(EXISTS "${tcpl_profile_src}/install.sh")
+  install(CODE "
+    execute_process(COMMAND sh \"${tcpl_profile_src}/install.sh\"
+                            \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${tcpl_profiles_dir}\"
+                    RESULT_VARIABLE tcpl_rc)
+    if(NOT tcpl_rc EQUAL 0)
+      message(FATAL_ERROR \"plugin/profile/install.sh failed\")
+    endif()")
+elseif(IS_DIRECTORY "${tcpl_profile_src}")
+  install(DIRECTORY "${tcpl_profile_src}/" DESTINATION "${tcpl_profiles_dir}/TCP lifecycle")
 endif()
 
 set(CPACK_GENERATOR DEB)

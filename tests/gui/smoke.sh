@@ -58,7 +58,12 @@ home=$work/home
 mkdir -p "$home/run"
 chmod 700 "$home/run"
 set --
-if [ -d "$src/plugin/profile" ]; then
+if [ -f "$src/plugin/profile/install.sh" ]; then
+    # As scripts/setup installs it.
+    sh "$src/plugin/profile/install.sh" "$home/.config/wireshark/profiles" >"$work/profile.log" 2>&1 ||
+        die "plugin/profile/install.sh failed: $(cat "$work/profile.log")"
+    set -- -C "TCP lifecycle"
+elif [ -d "$src/plugin/profile" ]; then
     mkdir -p "$home/.config/wireshark/profiles"
     cp -R "$src/plugin/profile" "$home/.config/wireshark/profiles/TCP lifecycle"
     set -- -C "TCP lifecycle"

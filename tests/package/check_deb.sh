@@ -59,16 +59,24 @@ fi
 [ -f "$root/usr/share/man/man1/tcp-lifecycle.1" ] || [ -f "$root/usr/share/man/man1/tcp-lifecycle.1.gz" ] ||
     fail "no man page /usr/share/man/man1/tcp-lifecycle.1"
 
+# Each profile file (not its installer) is installed, beginning with the
+# source's content (install.sh appends Wireshark's default colouring rules
+# to colorfilters).
 profile="$global_conf/profiles/TCP lifecycle"
 if [ -d "$src/plugin/profile" ]; then
     n=0
     for f in "$src"/plugin/profile/*; do
-        [ -f "$f" ] || continue
+        [ -f "$f" ] && [ "$(basename "$f")" != install.sh ] || continue
         n=$((n + 1))
-        cmp -s "$f" "$root$profile/$(basename "$f")" ||
+        g="$root$profile/$(basename "$f")"
+        if [ ! -f "$g" ]; then
             fail "profile file $(basename "$f") not installed as $profile/$(basename "$f")"
+        elif ! head -c "$(wc -c <"$f")" "$g" | cmp -s - "$f"; then
+            fail "$profile/$(basename "$f") does not begin with plugin/profile/$(basename "$f")"
+        fi
     done
     [ "$n" -gt 0 ] || fail "plugin/profile/ has no files"
+    [ ! -e "$root$profile/install.sh" ] || fail "the profile's installer is in the package"
     echo "$me: profile: $n file(s) in $profile"
 elif [ -e "$root$profile" ]; then
     fail "the package has a profile but the source has no plugin/profile/"
