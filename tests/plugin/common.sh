@@ -51,6 +51,14 @@ input() {
     echo "$dst"
 }
 
+# info_col ARGS...: "frame<TAB>Info" per frame, from the packet-list line.
+# From Wireshark 4.4 on, -T fields -e _ws.col.Info is filled before
+# postdissectors run, so it lacks the plugin's tag; the packet list (like
+# the GUI's) is built after them and has it, in every version.
+info_col() {
+    ts "$@" -o 'gui.column.format:"No.","%m","Info","%i"' -T tabs | sed 's/^ *//'
+}
+
 # ts ARGS...: tshark with the plugin.  Exit status 124 means it timed out.
 ts() {
     # shellcheck disable=SC2086 # word splitting of the env lists is wanted

@@ -20,17 +20,21 @@ for t in "$TCPL_SOURCE_DIR"/captures/*.truth; do
     for pass in "" -2; do
         # shellcheck disable=SC2086
         ts $pass -r "$in" -T fields -E occurrence=a -e frame.number \
-            -e tcp.lifecycle.anomaly -e _ws.col.Info >"$tmp/cols.txt" 2>"$tmp/err.txt" ||
+            -e tcp.lifecycle.anomaly >"$tmp/cols.txt" 2>"$tmp/err.txt" ||
             fail "tshark failed on $c: $(head -c 2000 "$tmp/err.txt")"
-        awk -F'\t' '($2 != "") != ($3 ~ /^\[TCP lifecycle: [^]]+\] /) { print; bad = 1 } END { exit bad }' \
-            "$tmp/cols.txt" >"$tmp/bad.txt" ||
+        # shellcheck disable=SC2086
+        info_col $pass -r "$in" >"$tmp/info.txt" 2>"$tmp/err.txt" ||
+            fail "tshark failed on $c: $(head -c 2000 "$tmp/err.txt")"
+        awk -F'\t' 'NR == FNR { info[$1] = $2; next }
+            ($2 != "") != (info[$1] ~ /^\[TCP lifecycle: [^]]+\] /) { print $0 "\t" info[$1]; bad = 1 }
+            END { exit bad }' "$tmp/info.txt" "$tmp/cols.txt" >"$tmp/bad.txt" ||
             fail "$(basename "$c") ${pass:-(one pass)}: Info tag and tcp.lifecycle.anomaly disagree: $(head -n 3 "$tmp/bad.txt")"
     done
 done
 echo "ok   Info tags exactly on the frames with anomalies, every capture, both passes"
 
 c=$(input "$(captures_with close_wait_stall | head -n 1)")
-ts -2 -r "$c" -T fields -e _ws.col.Info >"$tmp/info.txt" 2>"$tmp/err.txt" || fail "tshark failed"
+info_col -2 -r "$c" 2>"$tmp/err.txt" | cut -f2- >"$tmp/info.txt" || fail "tshark failed"
 grep -q '^\[TCP lifecycle: CLOSE_WAIT stall\] ' "$tmp/info.txt" ||
     fail "no [TCP lifecycle: CLOSE_WAIT stall] tag: $(cat "$tmp/info.txt")"
 echo "ok   [TCP lifecycle: CLOSE_WAIT stall]"
@@ -42,12 +46,13 @@ in=$(input "$c")
 last=$(ts -r "$in" -Y tcp.lifecycle -T fields -e frame.number 2>/dev/null | tail -n 1)
 f1=$(ts -r "$in" -Y 'tcp.lifecycle.anomaly == "handshake_incomplete"' -T fields -e frame.number 2>/dev/null)
 f2=$(ts -2 -r "$in" -Y 'tcp.lifecycle.anomaly == "handshake_incomplete"' -T fields -e frame.number \
-    -e _ws.expert.message -e _ws.col.Info 2>/dev/null)
+    -e _ws.expert.message 2>/dev/null)
+tag=$(info_col -2 -r "$in" -Y 'tcp.lifecycle.anomaly == "handshake_incomplete"' 2>/dev/null)
 [ -z "$f1" ] || fail "one pass already shows handshake_incomplete on frame $f1"
 [ "$(echo "$f2" | wc -l)" = 1 ] && [ "$(echo "$f2" | cut -f1)" = "$last" ] ||
     fail "two passes: handshake_incomplete should be on the last frame ($last) only: $f2"
 echo "$f2" | grep -q 'final ACK never came' || fail "end verdict without its expert info: $f2"
-echo "$f2" | grep -q 'Handshake incomplete' || fail "end verdict without its Info tag: $f2"
+echo "$tag" | grep -q 'Handshake incomplete' || fail "end verdict without its Info tag: $tag"
 echo "ok   end-of-capture verdict on the last frame ($last)"
 
 # Subtree summaries.

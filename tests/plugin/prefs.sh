@@ -51,11 +51,11 @@ for bad in close_wait_stall_ms:abc close_wait_stall_ms:-5 syn_timeout_ms:0.5 \
 done
 
 # Transition tags: none by default, there with the preference.
-ts -r "$in" -T fields -e _ws.col.Info >"$tmp/off.txt" 2>"$tmp/err.txt" ||
+info_col -r "$in" 2>"$tmp/err.txt" | cut -f2- >"$tmp/off.txt" ||
     fail "tshark failed: $(head -c 2000 "$tmp/err.txt")"
 ! grep -q 'ESTABLISHED' "$tmp/off.txt" || fail "transition tags without the preference"
-ts -r "$in" -o tcp_lifecycle.tag_transitions:TRUE -T fields -e _ws.col.Info \
-    >"$tmp/on.txt" 2>"$tmp/err.txt" || fail "tshark failed: $(head -c 2000 "$tmp/err.txt")"
+info_col -r "$in" -o tcp_lifecycle.tag_transitions:TRUE 2>"$tmp/err.txt" | cut -f2- \
+    >"$tmp/on.txt" || fail "tshark failed: $(head -c 2000 "$tmp/err.txt")"
 grep -q '^\[TCP lifecycle: client SYN_SENT' "$tmp/on.txt" ||
     fail "no transition tag with tag_transitions on: $(head -n 3 "$tmp/on.txt")"
 echo "PASS"
