@@ -1,0 +1,73 @@
+/*
+ * engine_int.h - what the two halves of the engine share, and nothing
+ * public.
+ *
+ * engine.c holds the transition table and steps a segment through it;
+ * gaps.c holds the reasoning about what the capture missed (segments
+ * proven by ACKs and sequence numbers, one-way captures, what the end of
+ * the capture leaves undecided).  Both feed evidence to the one table
+ * through eng_apply(), so a reader still finds every rule in fsm[].
+ */
+#ifndef TCPL_ENGINE_INT_H
+#define TCPL_ENGINE_INT_H
+
+#include "tcpl/tcpl.h"
+
+/* RFC 1982 serial arithmetic: sequence numbers wrap at 2^32. */
+static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+
+static inline int64_t elapsed(int64_t from, int64_t to)
+{
+    return to > from ? to - from : 0; /* captures are not always in order */
+}
+
+/* Evidence about one endpoint, as the capture can show it. */
+typedef enum event {
+    EV_NONE,
+    EV_SEND_SYN,    /* it sent a SYN without ACK */
+    EV_SEND_SYNACK, /* it sent a SYN with ACK */
+    EV_RECV_SYN,    /* its plain ACK covers the peer's SYN */
+    EV_SYN_ACKED,   /* the peer's ACK covers its SYN */
+    EV_SEND_FIN,    /* it sent its first FIN */
+    EV_RECV_FIN,    /* its ACK covers the peer's FIN */
+    EV_FIN_ACKED,   /* the peer's ACK covers its FIN */
+    EV_SEND_RST,    /* it sent an acceptable RST */
+    EV_RECV_RST,    /* an acceptable RST reached it */
+    EV_PICKUP,      /* first sight of a connection with no handshake */
+    EV_TIME_WAIT_DONE, /* 2*MSL passed in TIME_WAIT */
+    /* Evidence of segments the capture missed (capture loss, a one-way
+     * tap).  Transitions they cause are reported as inferred. */
+    EV_SYNACK_UNSEEN, /* the peer's plain ACK or data shows it got a SYN-ACK from it */
+    EV_FIN_UNSEEN,    /* an ACK one past its last byte, or its own next
+                         sequence number, shows it sent a FIN */
+    EV_END_UNDECIDED, /* the capture ends before what decides its state: an
+                         ACK still due, or a RST a one-way capture cannot show */
+    EV_COUNT
+} event;
+
+/* engine.c: the table and its bookkeeping. */
+bool eng_synchronized(tcpl_state s); /* ESTABLISHED or later */
+bool eng_holds(tcpl_state s);        /* holds a connection at all */
+void eng_raise(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a, int endpoint,
+               int64_t duration);
+/* Apply one event to endpoint i through the table; true if it moved.
+ * `inferred`: the evidence is a segment the capture missed. */
+bool eng_apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
+                  int64_t now, bool inferred);
+bool eng_apply(tcpl_conn *c, tcpl_result *r, int i, event ev, int64_t now);
+bool eng_can(tcpl_state s, event ev); /* the table has a cell for it */
+bool eng_fin_acked(const tcpl_conn *c, int i);
+/* Move both endpoints as far as the ACKs known so far prove. */
+void eng_settle(tcpl_conn *c, tcpl_result *r, int64_t now);
+/* Endpoint x sent its FIN at fseq (unseen: proven, not captured). */
+void eng_sent_fin(tcpl_conn *c, tcpl_result *r, int x, uint32_t fseq,
+                  int64_t now, bool unseen);
+
+/* gaps.c: what the capture missed. */
+void eng_own_gap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
+void eng_on_ack(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
+/* At tcpl_finish(), before the end-of-capture verdicts. */
+void eng_finish_gaps(tcpl_conn *c, tcpl_result *r, int64_t end_ns);
+
+#endif /* TCPL_ENGINE_INT_H */
