@@ -81,6 +81,31 @@ int tcpl_anomaly_from_name(const char *name, size_t len)
     return lookup(name, len, anomaly_at, TCPL_ANOMALY_COUNT);
 }
 
+tcpl_close tcpl_close_kind(const tcpl_conn *c)
+{
+    if (c->anomalies & TCPL_BIT(TCPL_A_REFUSED))
+        return TCPL_CLOSE_REFUSED;
+    if (c->first_closer < 0)
+        return TCPL_CLOSE_OPEN;
+    if (c->first_close_rst)
+        return TCPL_CLOSE_RST;
+    return (c->anomalies & TCPL_BIT(TCPL_A_RST_AFTER_FIN))
+               ? TCPL_CLOSE_FIN_THEN_RST
+               : TCPL_CLOSE_FIN;
+}
+
+const char *tcpl_close_name(tcpl_close k)
+{
+    static const char *const names[TCPL_CLOSE_COUNT] = {
+        [TCPL_CLOSE_OPEN] = "none (still open)",
+        [TCPL_CLOSE_REFUSED] = "none (refused)",
+        [TCPL_CLOSE_FIN] = "FIN",
+        [TCPL_CLOSE_RST] = "RST",
+        [TCPL_CLOSE_FIN_THEN_RST] = "FIN then RST",
+    };
+    return (unsigned)k < TCPL_CLOSE_COUNT ? names[k] : "?";
+}
+
 const char *tcpl_role_name(const tcpl_conn *c, int endpoint)
 {
     if (c->client < 0)

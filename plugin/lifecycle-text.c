@@ -104,22 +104,6 @@ const char *tcpl_anomaly_headline(tcpl_anomaly a)
     return headline_of[a];
 }
 
-int tcpl_has_close(const tcpl_conn *c)
-{
-    return c->first_closer >= 0 && !(c->anomalies & TCPL_BIT(TCPL_A_REFUSED));
-}
-
-const char *tcpl_close_type(const tcpl_conn *c)
-{
-    if (!tcpl_has_close(c))
-        return NULL;
-    if (c->first_close_rst)
-        return "RST";
-    if (c->anomalies & TCPL_BIT(TCPL_A_RST_AFTER_FIN))
-        return "FIN then RST";
-    return "FIN";
-}
-
 /* ------------------------------------------------------------ the builder */
 
 void tcpl_buf_init(tcpl_buf *b, char *s, size_t cap)
@@ -213,7 +197,7 @@ void tcpl_packet_summary(tcpl_buf *b, const tcpl_conn *c,
 void tcpl_stream_summary(tcpl_buf *b, const tcpl_conn *c, int64_t stream,
                          unsigned successor)
 {
-    const char *close = tcpl_close_type(c);
+    tcpl_close close = tcpl_close_kind(c);
     int order[2], first = 1;
 
     if (stream >= 0)
@@ -225,10 +209,9 @@ void tcpl_stream_summary(tcpl_buf *b, const tcpl_conn *c, int64_t stream,
     tcpl_buf_add(b, ", ");
     tcpl_buf_add(b, c->role_guessed ? "mid-stream" : "SYN");
     tcpl_buf_add(b, " " TCPL_ARROW " ");
-    if (c->anomalies & TCPL_BIT(TCPL_A_REFUSED))
-        tcpl_buf_add(b, "refused");
-    else
-        tcpl_buf_add(b, close ? close : "open");
+    tcpl_buf_add(b, close == TCPL_CLOSE_REFUSED ? "refused"
+                    : close == TCPL_CLOSE_OPEN  ? "open"
+                                                : tcpl_close_name(close));
     tcpl_buf_add(b, " in ");
     tcpl_buf_seconds(b, c->last_ns - c->first_ns);
     tcpl_buf_add(b, " s");

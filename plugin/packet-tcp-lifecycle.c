@@ -227,7 +227,7 @@ static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     const tcpl_conn *c = v->c;
     proto_item *top = proto_tree_add_uint(t, hf_stream, tvb, 0, 0, pinfo->num);
     proto_tree *st = proto_item_add_subtree(top, ett_stream);
-    const char *close = tcpl_close_type(c);
+    tcpl_close close = tcpl_close_kind(c);
 
     proto_item_set_generated(top);
     if (c->client >= 0) {
@@ -240,11 +240,11 @@ static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         if (c->anomalies & TCPL_BIT(a))
             add_str(st, hf_stream_anomaly, tvb,
                     tcpl_anomaly_name((tcpl_anomaly)a));
-    /* A refused connection never opened: no closer, no close type. */
-    if (close != NULL) {
+    /* Open, or refused (it never opened): no closer, no close type. */
+    if (close >= TCPL_CLOSE_FIN) {
         add_str(st, hf_stream_first_closer, tvb,
                 tcpl_role_name(c, c->first_closer));
-        add_str(st, hf_stream_close_type, tvb, close);
+        add_str(st, hf_stream_close_type, tvb, tcpl_close_name(close));
     }
     add_ns(st, hf_stream_duration, tvb, c->last_ns - c->first_ns);
 }

@@ -29,14 +29,6 @@ const char *tcpl_anomaly_phrase(tcpl_anomaly a);
  * Stable storage, as expert registration keeps the pointer. */
 const char *tcpl_anomaly_headline(tcpl_anomaly a);
 
-/* How the lifecycle's first close went, as users read it: "FIN", "RST",
- * or "FIN then RST" when a RST followed the FIN (rst_after_fin); NULL
- * when nothing closed it yet or it was refused (it never opened). */
-const char *tcpl_close_type(const tcpl_conn *c);
-
-/* True when the first closer is worth naming (see tcpl_close_type). */
-int tcpl_has_close(const tcpl_conn *c);
-
 /* Small string builder over a caller's buffer; never overflows, always
  * NUL-terminated (truncates). */
 typedef struct tcpl_buf {

@@ -22,19 +22,17 @@
 
 #include "tcpl-plugin.h"
 
-enum { CLOSERS = 5, CLOSE_TYPES = 5 };
+enum { CLOSERS = 5, CLOSE_TYPES = TCPL_CLOSE_COUNT };
 
 static const char *const closer_names[CLOSERS] = {
     "client", "server", "endpoint A", "endpoint B", "none"};
-static const char *const close_type_names[CLOSE_TYPES] = {
-    "FIN", "RST", "FIN then RST", "none (refused)", "none (still open)"};
 
 /* What a tree last counted for one lifecycle. */
 typedef struct lc_count {
     uint32_t anomalies;
     uint8_t pair[2];      /* final states, client (or A) first */
     uint8_t closer;       /* index into closer_names */
-    uint8_t close_type;   /* index into close_type_names */
+    uint8_t close_type;   /* tcpl_close */
     uint8_t state[2];     /* each endpoint's state as the frames showed */
     int64_t entered[2];   /* when it entered it */
     int64_t open_ns[2];   /* time counted for the state it is still in */
@@ -78,25 +76,18 @@ static void count_lifecycle(tree_counts *t, const lc_count *k, int sign)
 static void classify(lc_count *k, const tcpl_conn *c)
 {
     int a = c->client >= 0 ? c->client : 0;
-    const char *type = tcpl_close_type(c);
+    tcpl_close type = tcpl_close_kind(c);
 
     k->anomalies = c->anomalies;
     k->pair[0] = (uint8_t)c->ep[a].state;
     k->pair[1] = (uint8_t)c->ep[!a].state;
-    if (!tcpl_has_close(c))
+    if (type < TCPL_CLOSE_FIN)
         k->closer = 4;
     else if (c->client >= 0)
         k->closer = c->first_closer == c->client ? 0 : 1;
     else
         k->closer = c->first_closer == 0 ? 2 : 3;
-    if (c->anomalies & TCPL_BIT(TCPL_A_REFUSED))
-        k->close_type = 3;
-    else if (type == NULL)
-        k->close_type = 4;
-    else
-        k->close_type = strcmp(type, "FIN") == 0   ? 0
-                        : strcmp(type, "RST") == 0 ? 1
-                                                   : 2;
+    k->close_type = (uint8_t)type;
 }
 
 static int clamp_int(int64_t v)
@@ -147,7 +138,7 @@ static void show(stats_tree *st, tree_counts *t)
     stats_tree_manip_node_int(MN_SET, st, "Close type", t->lifecycles_id,
                               TRUE, t->n);
     for (int i = 0; i < CLOSE_TYPES; i++)
-        row(st, close_type_names[i], t->types_id, t->close_type[i],
+        row(st, tcpl_close_name((tcpl_close)i), t->types_id, t->close_type[i],
             &t->type_shown[i]);
     /* Time while the connection existed: neither before any evidence
      * (UNKNOWN) nor after it closed (CLOSED). */

@@ -347,6 +347,24 @@ const char *tcpl_anomaly_template(tcpl_anomaly a);
 int tcpl_state_from_name(const char *name, size_t len);
 int tcpl_anomaly_from_name(const char *name, size_t len);
 
+/*
+ * How a lifecycle's first close went.  A refused attempt never opened, so
+ * it has no close (and no first closer); a RST after a graceful FIN
+ * (rst_after_fin) is "FIN then RST".
+ */
+typedef enum tcpl_close {
+    TCPL_CLOSE_OPEN,        /* nothing closed it (yet) */
+    TCPL_CLOSE_REFUSED,     /* a RST answered its SYN */
+    TCPL_CLOSE_FIN,
+    TCPL_CLOSE_RST,
+    TCPL_CLOSE_FIN_THEN_RST,
+    TCPL_CLOSE_COUNT
+} tcpl_close;
+
+tcpl_close tcpl_close_kind(const tcpl_conn *c);
+/* "FIN", "RST", "FIN then RST"; "none (still open)", "none (refused)". */
+const char *tcpl_close_name(tcpl_close k);
+
 /* "client", "server" for endpoint i of c (also when guessed); "endpoint A"
  * / "endpoint B" while no role is known. */
 const char *tcpl_role_name(const tcpl_conn *c, int endpoint);

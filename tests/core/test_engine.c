@@ -299,6 +299,7 @@ TEST(syn_sent_recv_rst_refused)
     CHECK(f.r.anomalies == BIT(REFUSED));
     CHECK(f.r.nevents == 1 && f.r.events[0].endpoint == C);
     CHECK(f.c.first_closer == -1); /* never opened, so nobody closed it */
+    CHECK(tcpl_close_kind(&f.c) == TCPL_CLOSE_REFUSED);
 }
 
 TEST(syn_sent_rst_bad_ack_ignored)
@@ -863,6 +864,8 @@ TEST(rst_after_fin_half_close_then_abort)
     raw(&f, C, RST | A, f.nxt[C], f.nxt[S], 0, 0);
     CHECK(f.r.anomalies == BIT(RST_AFTER_FIN));
     CHECK(f.c.first_closer == C && !f.c.first_close_rst);
+    CHECK(tcpl_close_kind(&f.c) == TCPL_CLOSE_FIN_THEN_RST);
+    CHECK(strcmp(tcpl_close_name(TCPL_CLOSE_FIN_THEN_RST), "FIN then RST") == 0);
 }
 
 TEST(zero_window_and_recovery)
