@@ -29,19 +29,30 @@ plain="tcp.lifecycle.state tcp.lifecycle.src_state tcp.lifecycle.dst_state
  tcp.lifecycle.stream.first_closer tcp.lifecycle.stream.close_type
  tcp.lifecycle.stream.duration"
 
+# derived NAME FRAME...: normal_close_client_first.pcap without those
+# frames (no complete capture has a gap, a one-way view or an undecided end).
+derived() {
+    out=$tmp/derived/$1.pcap
+    shift
+    if [ ! -f "$out" ]; then
+        mkdir -p "$tmp/derived"
+        editcap "$TCPL_SOURCE_DIR/captures/normal_close_client_first.pcap" \
+            "$out" "$@" >/dev/null 2>&1 || fail "editcap failed"
+    fi
+    echo "$out"
+}
+
 # capture_for FIELD: a capture where FIELD must show up.
 capture_for() {
     case $1 in
+    # the client's FIN missed: proven by the server's ACK (frame 8 of 10)
+    tcp.lifecycle.inferred | tcp.lifecycle.expert.capture_gap) derived nofin 8 ;;
+    # the server's segments removed: a client-to-server capture
+    tcp.lifecycle.expert.one_sided) derived c2s 2 5 6 9 10 ;;
+    # the final ACK missed: the capture ends right after the server's FIN
+    tcp.lifecycle.expert.undecided) derived nolast 11 ;;
     tcp.lifecycle.expert.*) captures_with "${1#tcp.lifecycle.expert.}" | head -n 1 ;;
     tcp.lifecycle.role_guessed) captures_with midstream | head -n 1 ;;
-    tcp.lifecycle.inferred) # no complete capture has a gap: make one
-        nofin=$tmp/nofin/normal_close_client_first_nofin.pcap
-        if [ ! -f "$nofin" ]; then
-            mkdir -p "$tmp/nofin"
-            editcap "$TCPL_SOURCE_DIR/captures/normal_close_client_first.pcap" \
-                "$nofin" 8 >/dev/null 2>&1 || fail "editcap failed"
-        fi
-        echo "$nofin" ;;
     tcp.lifecycle.anomaly | tcp.lifecycle.stream.*) captures_with rst_after_fin | head -n 1 ;;
     *) echo "$TCPL_SOURCE_DIR/captures/normal_close_client_first.pcap" ;;
     esac
