@@ -10,8 +10,9 @@
  *
  * Calls, in order: begin_report before the first file section; per file
  * begin_file, lifecycle for each shown one, end_file; end_report at close,
- * when begin_report was called.  A writer reports an output error by
- * setting ctx->failed; it never stops the report.
+ * when begin_report was called.  Every callback but lifecycle may be NULL
+ * (nothing to do then).  A writer reports an output error by setting
+ * ctx->failed; it never stops the report.
  */
 #ifndef TCPL_POSTPROC_REPORT_WRITER_H
 #define TCPL_POSTPROC_REPORT_WRITER_H
