@@ -24,7 +24,8 @@
 extern "C" {
 #endif
 
-/* A new format: a value here, a writer file, a row in report.c's table. */
+/* A new format: a value here, a writer file (listed in CMakeLists.txt) and
+ * a row in report.c's table. */
 typedef enum tcpl_format { TCPL_FMT_TEXT, TCPL_FMT_CSV, TCPL_FMT_JSON } tcpl_format;
 
 /* The format called name by --format; false when there is none. */
