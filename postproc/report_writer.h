@@ -34,6 +34,7 @@ typedef struct tcpl_report_totals {
     uint64_t shown;
     uint64_t peak_open;
     uint64_t evicted;
+    uint64_t capped;  /* ended early by --max-connections */
     uint64_t plugin_checked;
     uint64_t plugin_disagreements;
     uint64_t errors;
@@ -83,6 +84,15 @@ typedef struct tcpl_report_writer {
     /* Overall totals where the format has them; releases ctx->state's
      * resources (the state itself is freed by the report). */
     void (*end_report)(tcpl_writer_ctx *ctx);
+    /* Streaming only (--events): one anomaly as it is raised, onto
+     * ctx->out.  NULL: the format has no event records. */
+    void (*event)(tcpl_writer_ctx *ctx, const tcpl_lifecycle *lc,
+                  const tcpl_tl_event *ev);
+    /* Streaming only (--stats-interval): the running totals of the current
+     * section, onto ctx->out, marked as not final.  NULL: the format has
+     * no place for them between records. */
+    void (*interim)(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
+                    const tcpl_file_info *info);
 } tcpl_report_writer;
 
 extern const tcpl_report_writer tcpl_writer_text;
