@@ -19,6 +19,7 @@
 #include "pcap_in.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,16 @@
 #define SHB_MAGIC 0x1A2B3C4Du
 #define OPT_ENDOFOPT 0
 #define OPT_COMMENT 1
+
+/* Headers are all the engine reads: link, IP with extension headers, TCP
+ * with options fit easily, and copying less keeps up with bursts. */
+#define LIVE_SNAPLEN 512
+/* How long a capture with no traffic blocks before tcpl_pcap_next()
+ * returns TCPL_PCAP_AGAIN, so lingering lifecycles, --stats-interval and
+ * signals are served without a packet to wake us.  libpcap's own timeout
+ * does not do it in immediate mode (Linux waits for a packet), so the
+ * handle is non-blocking and the wait is our poll(). */
+#define LIVE_TIMEOUT_MS 200
 
 /* Far above any real block (libpcap itself refuses blocks over 16 MiB). */
 #define MAX_OPTIONS_BYTES (16u * 1024 * 1024)
@@ -56,6 +67,7 @@ struct tcpl_pcap_in {
     int64_t ts_scale;    /* ns per unit of tv_usec: 1, or 1000 when a live
                             interface only gives microseconds */
     bool live;
+    int fd;              /* live: what poll() waits on */
     int linktype;
     uint32_t snaplen;
     bool pcapng;
@@ -385,6 +397,14 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
     const u_char *data;
     int rc = pcap_next_ex(in->p, &h, &data);
 
+    if (rc == 0 && in->live) {
+        /* Nothing yet: wait a little.  A signal cuts the wait short
+         * (EINTR), and the caller looks at why. */
+        struct pollfd pfd = {.fd = in->fd, .events = POLLIN};
+        if (poll(&pfd, 1, LIVE_TIMEOUT_MS) <= 0)
+            return TCPL_PCAP_AGAIN;
+        rc = pcap_next_ex(in->p, &h, &data);
+    }
     if (rc == PCAP_ERROR_BREAK) {
         /* libpcap is done; the scanner must be too. */
         if (in->want_comments) {
@@ -450,13 +470,6 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
 
 /* ------------------------------------------------------------ live */
 
-/* Headers are all the engine reads: link, IP with extension headers, TCP
- * with options fit easily, and copying less keeps up with bursts. */
-#define LIVE_SNAPLEN 512
-/* How long a capture with no traffic blocks before tcpl_pcap_next()
- * returns TCPL_PCAP_AGAIN, so lingering lifecycles, --stats-interval and
- * signals are served without a packet to wake us. */
-#define LIVE_TIMEOUT_MS 200
 
 tcpl_pcap_in *tcpl_pcap_open_live(const char *iface, const char *filter,
                                   char *err, size_t errlen)
@@ -482,7 +495,7 @@ tcpl_pcap_in *tcpl_pcap_open_live(const char *iface, const char *filter,
     }
     pcap_set_snaplen(in->p, LIVE_SNAPLEN);
     pcap_set_promisc(in->p, 0);
-    pcap_set_timeout(in->p, LIVE_TIMEOUT_MS);
+    pcap_set_timeout(in->p, LIVE_TIMEOUT_MS); /* where immediate mode is not */
     /* Lifecycles are written as they end: packets must not wait in the
      * kernel for a buffer to fill. */
     pcap_set_immediate_mode(in->p, 1);
@@ -502,6 +515,12 @@ tcpl_pcap_in *tcpl_pcap_open_live(const char *iface, const char *filter,
     if (in->ts_scale == 1 &&
         pcap_get_tstamp_precision(in->p) != PCAP_TSTAMP_PRECISION_NANO)
         in->ts_scale = 1000;
+    in->fd = pcap_get_selectable_fd(in->p);
+    if (in->fd < 0 || pcap_setnonblock(in->p, 1, perr) != 0) {
+        fmt(err, errlen, "%s: cannot wait for packets with poll()", iface);
+        tcpl_pcap_close(in);
+        return NULL;
+    }
     in->linktype = dlt_to_linktype(pcap_datalink(in->p));
     in->snaplen = (uint32_t)pcap_snapshot(in->p);
     if (filter) {

@@ -145,6 +145,11 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
         snprintf(err, sizeof err, "%s: out of memory", name);
     if (stream)
         catch_stop_signals(in, old);
+    /* Like tcpdump's "listening on": the capture is running from here on
+     * (scripts wait for this line before they make traffic). */
+    if (live && tr)
+        fprintf(stderr, PROG ": %s: listening; SIGINT or SIGTERM ends the "
+                "capture and writes the totals\n", name);
     if (stream && o->stats_interval_ns > 0)
         next_stats = clock_ns(CLOCK_MONOTONIC) + o->stats_interval_ns;
     while (tr && !stop_requested) {
