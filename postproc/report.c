@@ -68,6 +68,7 @@ struct tcpl_report {
     size_t mem_len;
     bool t0_set;
     bool begun;          /* the writer's begin_report was called */
+    bool part;           /* one file of a --jobs run: no report-wide output */
     tcpl_report_totals file;
     tcpl_report_totals all;
 };
@@ -410,9 +411,39 @@ int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
     return r->ctx.failed ? -1 : 0;
 }
 
+/* ------------------------------------------------------------ --jobs */
+
+void tcpl_report_as_part(tcpl_report *r, uint64_t files_before)
+{
+    r->part = true;
+    r->begun = true;
+    r->all.files = files_before;
+}
+
+bool tcpl_report_part_totals(const tcpl_report *r, uint64_t files_before,
+                             tcpl_report_totals *t)
+{
+    *t = r->file;
+    return r->all.files > files_before;
+}
+
+void tcpl_report_begin(tcpl_report *r)
+{
+    if (!r->begun) {
+        r->begun = true;
+        if (r->w->begin_report)
+            r->w->begin_report(&r->ctx);
+    }
+}
+
+void tcpl_report_merge(tcpl_report *r, const tcpl_report_totals *t)
+{
+    totals_add(&r->all, t);
+}
+
 int tcpl_report_close(tcpl_report *r)
 {
-    if (r->begun && r->w->end_report)
+    if (r->begun && !r->part && r->w->end_report)
         r->w->end_report(&r->ctx);
     while (r->nheap)
         free(heap_pop(r).text);

@@ -99,6 +99,24 @@ extern const tcpl_report_writer tcpl_writer_text;
 extern const tcpl_report_writer tcpl_writer_csv;
 extern const tcpl_report_writer tcpl_writer_json;
 
+/*
+ * --jobs (jobs.c): a file section made in another process must come out
+ * byte for byte as it would in one report.  That process's report is told
+ * how many sections come before its own (tcpl_report_as_part: no report-
+ * wide header or totals), and hands back the section's totals
+ * (tcpl_report_part_totals: false when the file made no section, as when
+ * it could not be opened); the report that writes the whole calls
+ * tcpl_report_begin, copies each section's bytes in order and merges its
+ * totals (tcpl_report_merge) before tcpl_report_close.  So a writer's
+ * section may depend on ctx->all->files, the sections before it, and on
+ * nothing else of ctx->all.
+ */
+void tcpl_report_as_part(tcpl_report *r, uint64_t files_before);
+bool tcpl_report_part_totals(const tcpl_report *r, uint64_t files_before,
+                             tcpl_report_totals *t);
+void tcpl_report_begin(tcpl_report *r);
+void tcpl_report_merge(tcpl_report *r, const tcpl_report_totals *t);
+
 /* The writer of a format (report.c's table); NULL for no such format. */
 const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f);
 
