@@ -57,12 +57,17 @@ static uint16_t be16(const uint8_t *p)
     return (uint16_t)((p[0] << 8) | p[1]);
 }
 
-/* A payload limited to its declared length: a header cut by that
- * limit, rather than by the capture, contradicts its carrier. */
-static int declared_cut(int rc, size_t avail, size_t cap)
+/*
+ * rc from decoding a payload that its carrier says is `declared` bytes
+ * long, of which cap were captured: a header cut short where the carrier
+ * says the payload ends (rather than where the capture stopped) is a
+ * contradiction.  NO_LIMIT: the carrier does not say.
+ */
+#define NO_LIMIT ((size_t)-1)
+static int declared_cut(int rc, size_t declared, size_t cap)
 {
-    return rc == TCPL_WIRE_TRUNCATED && avail < cap ? TCPL_WIRE_MALFORMED
-                                                     : rc;
+    return rc == TCPL_WIRE_TRUNCATED && declared <= cap ? TCPL_WIRE_MALFORMED
+                                                         : rc;
 }
 
 /*
@@ -223,7 +228,7 @@ static int pppoe(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
     p += 6;
     cap -= 6;
     avail = len < cap ? len : cap;
-    return declared_cut(ppp(p, avail, out), avail, cap);
+    return declared_cut(ppp(p, avail, out), len, cap);
 }
 
 /* Network service header (RFC 8300); its length counts 4-byte words. */
@@ -489,24 +494,24 @@ static int gtpu(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
 
         hl = 12;
         if (avail < hl)
-            return declared_cut(TCPL_WIRE_TRUNCATED, avail, cap);
+            return declared_cut(TCPL_WIRE_TRUNCATED, 8 + len, cap);
         next = (p[0] & 0x04) ? p[11] : 0;
         while (next != 0) {
             size_t ext;
 
             if (avail < hl + 1)
-                return declared_cut(TCPL_WIRE_TRUNCATED, avail, cap);
+                return declared_cut(TCPL_WIRE_TRUNCATED, 8 + len, cap);
             ext = (size_t)p[hl] * 4;
             if (ext == 0)
                 return TCPL_WIRE_MALFORMED;
             if (avail < hl + ext)
-                return declared_cut(TCPL_WIRE_TRUNCATED, avail, cap);
+                return declared_cut(TCPL_WIRE_TRUNCATED, 8 + len, cap);
             next = p[hl + ext - 1];
             hl += ext;
         }
     }
     rc = ip_by_version(p + hl, avail - hl, out);
-    return declared_cut(rc, avail, cap);
+    return declared_cut(rc, 8 + len, cap);
 }
 
 /* AYIYA (draft-massar-v6ops-ayiya): identity of 2^n bytes and signature
@@ -647,7 +652,7 @@ static int udp(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         return TCPL_WIRE_MALFORMED;
     else
         rc = t->decode(p, avail, out);
-    return declared_cut(rc, avail, cap);
+    return declared_cut(rc, ulen != 0 ? ulen - 8 : NO_LIMIT, cap);
 }
 
 int wire_encap_ip(uint8_t proto, const uint8_t *p, size_t cap, size_t len,
@@ -675,7 +680,7 @@ int wire_encap_ip(uint8_t proto, const uint8_t *p, size_t cap, size_t len,
     default:
         return TCPL_WIRE_NOT_TCP;
     }
-    return declared_cut(rc, avail, cap);
+    return declared_cut(rc, more ? NO_LIMIT : len, cap);
 }
 
 /* ------------------------------------------------------ link types */
