@@ -1030,7 +1030,34 @@ static void test_names(void)
     CHECK(strcmp(s, "mpls/ipip 2001::1->fe80:0:1:0:2::") == 0);
     CHECK_EQ(n, strlen(s));
 
+    current = "encap_string_single_zero_group_and_ipv4_digits";
+    memset(&e, 0, sizeof e);
+    e.n = 1;
+    e.layer[0] = TCPL_ENC_GTPU;
+    e.family = 6;
+    for (int i = 0; i < 16; i += 2)
+        e.src[i + 1] = (uint8_t)(i / 2 + 1);
+    e.src[4] = 0xAB;                                   /* 1:2:ab03:4:... */
+    e.src[6] = 0; e.src[7] = 0;                        /* one zero group */
+    e.dst[0] = 0xFF; e.dst[1] = 0x02; e.dst[14] = 0x01; /* ff02::100 */
+    tcpl_wire_encap_str(&e, s, sizeof s);
+    CHECK(strcmp(s, "gtpu 1:2:ab03:0:5:6:7:8->ff02::100") == 0);
+    e.family = 4;
+    e.src[0] = 10; e.src[1] = 100; e.src[2] = 255; e.src[3] = 0;
+    e.dst[0] = 9; e.dst[1] = 99; e.dst[2] = 0; e.dst[3] = 200;
+    tcpl_wire_encap_str(&e, s, sizeof s);
+    CHECK(strcmp(s, "gtpu 10.100.255.0->9.99.0.200") == 0);
+
     current = "encap_string_cut_short";
+    e.layer[0] = TCPL_ENC_MPLS;
+    e.layer[1] = TCPL_ENC_IPIP;
+    e.n = 2;
+    e.family = 6;
+    memset(e.src, 0, 16);
+    memset(e.dst, 0, 16);
+    e.src[0] = 0x20; e.src[1] = 0x01; e.src[15] = 1;
+    e.dst[0] = 0xfe; e.dst[1] = 0x80; e.dst[5] = 1; e.dst[9] = 2;
+    tcpl_wire_encap_str(&e, s, sizeof s);
     n = tcpl_wire_encap_str(&e, small, sizeof small);
     CHECK(strcmp(small, "mpls/ip") == 0);
     CHECK_EQ(n, strlen(s));
