@@ -78,4 +78,22 @@ void check_v6_addrs(const tcpl_wire_tcp *w);
  * decodes to the header the whole frame gives. */
 void check_prefixes(int link, const frame *f, size_t hdr_end);
 
+/* For the encapsulation tests: carriers 192.0.2.1 -> 192.0.2.2 (IPv4,
+ * total_len bytes, frag: flags and offset as in the header) and
+ * 2001:db8:ffff::1 -> ::2 (IPv6); a UDP header; the inner segments, which
+ * are 10.0.0.1:40000 -> 10.0.0.2:80 with 5 bytes (inner4), the same after
+ * an Ethernet header (inner_eth4), and 2001:db8::1:40001 -> ::2:443 with 3
+ * bytes (inner6); checks of those, and of the encapsulation's text. */
+#define INNER4_LEN (20 + 20 + 5)
+#define INNER6_LEN (40 + 20 + 3)
+void outer4(frame *f, unsigned total_len, unsigned frag, unsigned proto);
+void outer6(frame *f, unsigned payload_len, unsigned next);
+void udp(frame *f, unsigned sport, unsigned dport, unsigned len);
+void inner4(frame *f);
+void inner6(frame *f);
+void inner_eth4(frame *f);
+void check_inner4(const tcpl_wire_tcp *w);
+void check_inner6(const tcpl_wire_tcp *w);
+void check_encap(const tcpl_wire_tcp *w, const char *want);
+
 #endif /* TCPL_WIRE_TEST_H */
