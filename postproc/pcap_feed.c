@@ -62,7 +62,8 @@ int tcpl_feed_check_link(tcpl_pcap_in *in, const char *name, char *err,
         TCPL_WIRE_LINKTYPE)
         return 0;
     snprintf(err, n, "%s: link type %d is not supported (Ethernet, Linux "
-             "cooked v1/v2, raw IP and BSD/OpenBSD loopback are)", name, lt);
+             "cooked v1/v2, raw IP, BSD/OpenBSD loopback, FDDI, PPP, PPPoE, "
+             "Cisco HDLC and MPLS are)", name, lt);
     tcpl_pcap_close(in);
     return -1;
 }
