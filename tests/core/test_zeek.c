@@ -465,6 +465,47 @@ TEST(r_again_at_new_sequence)
     VERDICT(&f, "RSTR", "ShArr");
 }
 
+TEST(bytes_across_sequence_wrap_and_past_4_gib)
+{
+    /* Sizes are 64-bit: Zeek counts wraps of the sequence space. */
+    fx f;
+    fx_init(&f);
+    f.nxt[C] = UINT32_C(0xfffff000);
+    handshake(&f);
+    uint64_t sent = 0;
+    for (int i = 0; i < 80000; i++) {
+        tx(&f, C, A, 65000);
+        sent += 65000;
+        if (i % 8 == 7)
+            tx(&f, S, A, 0);
+    }
+    tx(&f, C, FIN | A, 0);
+    tx(&f, S, FIN | A, 0);
+    tcpl_zeek_counts z;
+    tcpl_zeek_counts_of(&f.c, &z);
+    CHECK(sent > UINT64_C(4294967296));
+    CHECK(z.orig_bytes == sent);
+    CHECK(z.resp_bytes == 0);
+    CHECK(z.missed_bytes == 0);
+    VERDICT(&f, "SF", "ShADaFf");
+}
+
+TEST(early_ack_before_synack_is_not_partial)
+{
+    /* Some stacks ACK a SYN before their SYN-ACK: Zeek leaves the
+     * responder INACTIVE until the SYN-ACK, so this is still an
+     * attempt, then a normal connection. */
+    fx f;
+    fx_init(&f);
+    tx(&f, C, SYN, 0);
+    tx(&f, S, A, 0);
+    VERDICT(&f, "S0", "Sa");
+    CHECK(f.c.zeek.ep[1].state == TCPL_ZE_INACTIVE);
+    tx(&f, S, SYN | A, 0);
+    tx(&f, C, A, 0);
+    VERDICT(&f, "S1", "SahA");
+}
+
 TEST(bytes_unlogged_without_duration)
 {
     fx f;
