@@ -51,9 +51,11 @@ static const char usage_text[] =
     "          plugin, which report then checks against its own inference\n"
     "\n"
     "report    read exports (FILE '-' is standard input), one section each\n"
-    "  --format text|csv|json   text for people (default), CSV one row per\n"
-    "                           stream, JSON Lines one object per stream and\n"
-    "                           a last object with the totals\n"
+    "  --format F               text for people (default), csv one row per\n"
+    "                           stream, json (JSON Lines) one object per\n"
+    "                           stream and a last object with the totals,\n"
+    "                           zeek a Zeek conn.log (TSV), zeek-json the\n"
+    "                           same in Zeek's JSON log style\n"
     "  --stream N[.M]           only stream N (tcp.stream), or only its M-th\n"
     "                           port-reuse successor N.M\n"
     "  --anomalies-only         only connections with at least one anomaly\n"
@@ -293,9 +295,10 @@ static int cmd_report(int argc, char **argv)
         rc = usage_error("report: no input%s: name a FILE, or - for standard input",
                          "");
     if (rc == 0 && o.streaming && o.format != TCPL_FMT_JSON &&
-        o.format != TCPL_FMT_CSV)
+        o.format != TCPL_FMT_CSV && o.format != TCPL_FMT_ZEEK_JSON)
         rc = usage_error("report: streaming writes JSON Lines or CSV rows: "
-                         "--format json or csv, not %s", tcpl_format_name(o.format));
+                         "--format json, csv or zeek-json, not %s",
+                         tcpl_format_name(o.format));
     if (rc == 0 && (o.events || o.stats_interval_ns) && !o.streaming)
         rc = usage_error("report: %s goes with --streaming or --live",
                          o.events ? "--events" : "--stats-interval");

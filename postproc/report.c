@@ -24,6 +24,8 @@ static const tcpl_report_writer *const writers[] = {
     [TCPL_FMT_TEXT] = &tcpl_writer_text,
     [TCPL_FMT_CSV] = &tcpl_writer_csv,
     [TCPL_FMT_JSON] = &tcpl_writer_json,
+    [TCPL_FMT_ZEEK] = &tcpl_writer_zeek,
+    [TCPL_FMT_ZEEK_JSON] = &tcpl_writer_zeek_json,
 };
 
 const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f)

@@ -26,7 +26,13 @@ extern "C" {
 
 /* A new format: a value here, a writer file (listed in CMakeLists.txt) and
  * a row in report.c's table. */
-typedef enum tcpl_format { TCPL_FMT_TEXT, TCPL_FMT_CSV, TCPL_FMT_JSON } tcpl_format;
+typedef enum tcpl_format {
+    TCPL_FMT_TEXT,
+    TCPL_FMT_CSV,
+    TCPL_FMT_JSON,
+    TCPL_FMT_ZEEK,      /* Zeek's conn.log, TSV */
+    TCPL_FMT_ZEEK_JSON, /* the same in Zeek's JSON log style */
+} tcpl_format;
 
 /* The format called name by --format; false when there is none. */
 bool tcpl_format_from_name(const char *name, tcpl_format *f);

@@ -9,7 +9,8 @@ static const char *const csv_columns =
     "file,stream,successor,client,server,roles,start,end,duration,packets,"
     "first_frame,last_frame,client_final,server_final,first_closer,"
     "first_close,anomalies,client_states,server_states,capture_gaps,"
-    "missed_bytes,tunnel\n";
+    "missed_bytes,tunnel,conn_state,history,orig_pkts,resp_pkts,orig_bytes,"
+    "resp_bytes,zeek_missed_bytes\n";
 
 /* Quoted only when it has to be (RFC 4180). */
 static void sb_csv_str(tcpl_sbuf *b, const char *s)
@@ -87,6 +88,24 @@ static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_u64(b, tcpl_lc_missed(lc));
     sb_putc(b, ',');
     sb_csv_str(b, tcpl_lc_tunnel(lc, tunnel));
+    /* Zeek's view, under conn.log's names; our `missed_bytes` came first,
+     * so Zeek's is `zeek_missed_bytes` here. */
+    tcpl_lc_zeek z;
+    tcpl_lc_zeek_of(lc, &z);
+    sb_putc(b, ',');
+    sb_puts(b, z.state);
+    sb_putc(b, ',');
+    sb_puts(b, z.history);
+    sb_putc(b, ',');
+    sb_u64(b, z.n.orig_pkts);
+    sb_putc(b, ',');
+    sb_u64(b, z.n.resp_pkts);
+    sb_putc(b, ',');
+    sb_u64(b, z.n.orig_bytes);
+    sb_putc(b, ',');
+    sb_u64(b, z.n.resp_bytes);
+    sb_putc(b, ',');
+    sb_u64(b, z.n.missed_bytes);
     sb_putc(b, '\n');
     if (!sb_flush(b, f))
         ctx->failed = true;

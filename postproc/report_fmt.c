@@ -88,6 +88,14 @@ char *tcpl_fmt_endpoint(char *buf, size_t n, const tcpl_tuple *t, int e)
     return buf;
 }
 
+char *tcpl_fmt_addr(char *buf, size_t n, const tcpl_tuple *t, int e)
+{
+    if (!inet_ntop(t->family == 4 ? AF_INET : AF_INET6, e == 0 ? t->src : t->dst,
+                   buf, (socklen_t)n) && n)
+        buf[0] = '\0';
+    return buf;
+}
+
 char *tcpl_fmt_stream_id(char *buf, size_t n, const tcpl_lifecycle *lc)
 {
     if (lc->successor)

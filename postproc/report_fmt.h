@@ -72,6 +72,24 @@ static inline const char *tcpl_lc_tunnel(const tcpl_lifecycle *lc, char *buf)
     return buf;
 }
 
+/* Zeek's verdict on a lifecycle (core/zeek.c): what conn.log would say.
+ * Zeek's originator is the client (tcpl_client_of). */
+typedef struct tcpl_lc_zeek {
+    char state[8];
+    char history[TCPL_ZEEK_HISTORY];
+    tcpl_zeek_counts n;
+} tcpl_lc_zeek;
+
+static inline void tcpl_lc_zeek_of(const tcpl_lifecycle *lc, tcpl_lc_zeek *z)
+{
+    tcpl_zeek_verdict(&lc->conn, z->state, sizeof z->state, z->history,
+                      sizeof z->history);
+    tcpl_zeek_counts_of(&lc->conn, &z->n);
+}
+
+/* Endpoint e's address alone ("10.0.0.1", "::1"), as Zeek writes it. */
+char *tcpl_fmt_addr(char *buf, size_t n, const tcpl_tuple *t, int e);
+
 /* How the roles were settled: "seen", "guessed" or "unknown". */
 static inline const char *tcpl_roles_word(const tcpl_conn *c)
 {

@@ -146,6 +146,24 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_u64(b, tcpl_lc_missed(lc));
     sb_puts(b, ",\"tunnel\":");
     sb_json_str(b, tcpl_lc_tunnel(lc, tunnel));
+    /* Zeek's view under conn.log's names (Zeek's missed_bytes is
+     * zeek_missed_bytes: ours has the plain name). */
+    tcpl_lc_zeek z;
+    tcpl_lc_zeek_of(lc, &z);
+    sb_puts(b, ",\"conn_state\":\"");
+    sb_puts(b, z.state);
+    sb_puts(b, "\",\"history\":\"");
+    sb_puts(b, z.history);
+    sb_puts(b, "\",\"orig_pkts\":");
+    sb_u64(b, z.n.orig_pkts);
+    sb_puts(b, ",\"resp_pkts\":");
+    sb_u64(b, z.n.resp_pkts);
+    sb_puts(b, ",\"orig_bytes\":");
+    sb_u64(b, z.n.orig_bytes);
+    sb_puts(b, ",\"resp_bytes\":");
+    sb_u64(b, z.n.resp_bytes);
+    sb_puts(b, ",\"zeek_missed_bytes\":");
+    sb_u64(b, z.n.missed_bytes);
     sb_puts(b, "}\n");
     if (!sb_flush(b, f))
         ctx->failed = true;

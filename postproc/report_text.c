@@ -105,6 +105,15 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     fprintf(f, "  final    %s %s, %s %s\n", tcpl_role_name(c, ci),
             tcpl_state_name(c->ep[ci].state), tcpl_role_name(c, !ci),
             tcpl_state_name(c->ep[!ci].state));
+    tcpl_lc_zeek z;
+    tcpl_lc_zeek_of(lc, &z);
+    fprintf(f, "  zeek     %-6s %s, orig %" PRIu64 " pkts %" PRIu64
+               " bytes, resp %" PRIu64 " pkts %" PRIu64 " bytes",
+            z.state, z.history[0] ? z.history : "-", z.n.orig_pkts,
+            z.n.orig_bytes, z.n.resp_pkts, z.n.resp_bytes);
+    if (z.n.missed_bytes)
+        fprintf(f, ", %" PRIu64 " missed", z.n.missed_bytes);
+    fputc('\n', f);
     if (tcpl_lc_gaps(lc) || tcpl_lc_missed(lc))
         fprintf(f, "  capture  %" PRIu64 " gap%s, %" PRIu64 " bytes missed\n",
                 tcpl_lc_gaps(lc), tcpl_lc_gaps(lc) == 1 ? "" : "s", tcpl_lc_missed(lc));

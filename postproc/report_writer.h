@@ -98,6 +98,8 @@ typedef struct tcpl_report_writer {
 extern const tcpl_report_writer tcpl_writer_text;
 extern const tcpl_report_writer tcpl_writer_csv;
 extern const tcpl_report_writer tcpl_writer_json;
+extern const tcpl_report_writer tcpl_writer_zeek;
+extern const tcpl_report_writer tcpl_writer_zeek_json;
 
 /*
  * --jobs (jobs.c): a file section made in another process must come out

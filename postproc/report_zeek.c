@@ -1,0 +1,387 @@
+/*
+ * report_zeek.c - the report as Zeek's conn.log: `--format zeek` in Zeek's
+ * tab-separated log format (the #separator ... #types header, `-` for an
+ * unset field, `(empty)` for an empty set, #close at the end), and
+ * `--format zeek-json` in Zeek's JSON log style (one object per line,
+ * dotted field names, unset fields left out).  Zeek's columns come first
+ * and mean what they mean in conn.log; ours follow, prefixed `tcpl_`.
+ *
+ * Each row is one of our lifecycles, with the verdict core/zeek.c gives
+ * it.  Zeek may cut one lifecycle into several rows of its own (its attempt
+ * and close timers, see docs/zeek.md and the man page); we do not imitate
+ * that, so a row here covers the whole lifecycle.
+ *
+ * The header's #open and #close are the capture's first and last packet
+ * times, not the wall clock Zeek uses, so the same capture always gives the
+ * same bytes (goldens, --jobs).  A file section is a log of its own: Zeek's
+ * readers (zeek-cut) take a new #fields line wherever it comes.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "report_writer.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+/* conn.log's fields, then ours; #types in the same order. */
+static const char *const zeek_fields[][2] = {
+    {"ts", "time"},
+    {"uid", "string"},
+    {"id.orig_h", "addr"},
+    {"id.orig_p", "port"},
+    {"id.resp_h", "addr"},
+    {"id.resp_p", "port"},
+    {"proto", "enum"},
+    {"service", "string"},
+    {"duration", "interval"},
+    {"orig_bytes", "count"},
+    {"resp_bytes", "count"},
+    {"conn_state", "string"},
+    {"local_orig", "bool"},
+    {"local_resp", "bool"},
+    {"missed_bytes", "count"},
+    {"history", "string"},
+    {"orig_pkts", "count"},
+    {"orig_ip_bytes", "count"},
+    {"resp_pkts", "count"},
+    {"resp_ip_bytes", "count"},
+    {"tunnel_parents", "set[string]"},
+    {"tcpl_stream", "string"},
+    {"tcpl_client_final", "string"},
+    {"tcpl_server_final", "string"},
+    {"tcpl_first_closer", "string"},
+    {"tcpl_first_close", "string"},
+    {"tcpl_anomalies", "set[string]"},
+    {"tcpl_tunnel", "string"},
+    {"tcpl_duration", "interval"},
+    {"tcpl_end_reason", "string"},
+};
+#define NFIELDS (sizeof zeek_fields / sizeof zeek_fields[0])
+
+/* A connection id in Zeek's style: 'C' and 17 base-62 digits, here a
+ * hash of what identifies the lifecycle in this report (file, tuple,
+ * start, stream and successor), so the same input always gives the same
+ * uid and two lifecycles of one report do not share one. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static void zeek_uid(char out[19], const char *file, const tcpl_lifecycle *lc)
+{
+    static const char digits[] =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    for (int k = 0; k < 2; k++) {
+        h[k] = fnv(h[k], file, strlen(file));
+        h[k] = fnv(h[k], &lc->tuple.family, 1);
+        h[k] = fnv(h[k], lc->tuple.src, sizeof lc->tuple.src);
+        h[k] = fnv(h[k], lc->tuple.dst, sizeof lc->tuple.dst);
+        h[k] = fnv(h[k], &lc->tuple.sport, sizeof lc->tuple.sport);
+        h[k] = fnv(h[k], &lc->tuple.dport, sizeof lc->tuple.dport);
+        h[k] = fnv(h[k], &lc->conn.first_ns, sizeof lc->conn.first_ns);
+        h[k] = fnv(h[k], &lc->stream, sizeof lc->stream);
+        h[k] = fnv(h[k], &lc->successor, sizeof lc->successor);
+    }
+    out[0] = 'C';
+    for (int i = 1; i <= 11; i++, h[0] /= 62)
+        out[i] = digits[h[0] % 62];
+    for (int i = 12; i <= 17; i++, h[1] /= 62)
+        out[i] = digits[h[1] % 62];
+    out[18] = '\0';
+}
+
+/* Seconds with 6 decimals, as Zeek prints times and intervals, rounded
+ * half away from zero. */
+static void sb_secs6(tcpl_sbuf *b, int64_t ns)
+{
+    char t[40];
+    sb_puts(b, tcpl_fmt_secs6(t, sizeof t, ns));
+}
+
+/* One value of the TSV: Zeek escapes its separator and anything not
+ * printable as \xHH, so a row always has its number of fields. */
+static void sb_tsv_str(tcpl_sbuf *b, const char *s)
+{
+    if (!*s) {
+        sb_puts(b, "(empty)");
+        return;
+    }
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f || c == '\\') {
+            char x[8];
+            snprintf(x, sizeof x, "\\x%02x", c);
+            sb_puts(b, x);
+        } else {
+            sb_putc(b, (char)c);
+        }
+    }
+}
+
+static void sb_json_str(tcpl_sbuf *b, const char *s)
+{
+    sb_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)c);
+        } else if (c < 0x20) {
+            char u[8];
+            snprintf(u, sizeof u, "\\u%04x", c);
+            sb_puts(b, u);
+        } else {
+            sb_putc(b, (char)c);
+        }
+    }
+    sb_putc(b, '"');
+}
+
+static const char *end_reason(const tcpl_lifecycle *lc)
+{
+    return lc->end == TCPL_LC_END_IDLE        ? "idle"
+           : lc->end == TCPL_LC_END_SUCCESSOR ? "successor"
+           : lc->end == TCPL_LC_END_EVICTED   ? "evicted"
+                                              : "input";
+}
+
+/* ---- TSV */
+
+typedef struct zeek_state {
+    FILE *body; /* this file's rows, spooled until #open is known */
+} zeek_state;
+
+static void write_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
+{
+    tcpl_sbuf *b = &ctx->sb;
+    const tcpl_conn *c = &lc->conn;
+    int ci = tcpl_client_of(c);
+    char uid[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
+    tcpl_lc_zeek z;
+    tcpl_lc_zeek_of(lc, &z);
+    zeek_uid(uid, ctx->name, lc);
+    sb_secs6(b, c->first_ns);
+    sb_putc(b, '\t');
+    sb_puts(b, uid);
+    for (int side = 0; side < 2; side++) {
+        int e = side == 0 ? ci : !ci;
+        sb_putc(b, '\t');
+        sb_puts(b, tcpl_fmt_addr(addr, sizeof addr, &lc->tuple, e));
+        sb_putc(b, '\t');
+        sb_u64(b, e == 0 ? lc->tuple.sport : lc->tuple.dport);
+    }
+    sb_puts(b, "\ttcp\t-\t");
+    /* Zeek logs duration and bytes only when the duration is above zero. */
+    if (z.n.bytes_logged) {
+        sb_secs6(b, z.n.duration_ns);
+        sb_putc(b, '\t');
+        sb_u64(b, z.n.orig_bytes);
+        sb_putc(b, '\t');
+        sb_u64(b, z.n.resp_bytes);
+    } else {
+        sb_puts(b, "-\t-\t-");
+    }
+    sb_putc(b, '\t');
+    sb_puts(b, z.state);
+    sb_puts(b, "\t-\t-\t");
+    sb_u64(b, z.n.missed_bytes);
+    sb_putc(b, '\t');
+    sb_puts(b, z.history[0] ? z.history : "-");
+    sb_putc(b, '\t');
+    sb_u64(b, z.n.orig_pkts);
+    sb_puts(b, "\t-\t");
+    sb_u64(b, z.n.resp_pkts);
+    /* IP bytes are not kept per lifecycle; tunnel_parents are Zeek's uids
+     * of tunnel connections, which we do not log (tcpl_tunnel says what
+     * the encapsulation was). */
+    sb_puts(b, "\t-\t-\t");
+    sb_puts(b, tcpl_fmt_stream_id(id, sizeof id, lc));
+    sb_putc(b, '\t');
+    sb_puts(b, tcpl_state_name(c->ep[ci].state));
+    sb_putc(b, '\t');
+    sb_puts(b, tcpl_state_name(c->ep[!ci].state));
+    sb_putc(b, '\t');
+    if (c->first_closer >= 0) {
+        sb_puts(b, tcpl_role_name(c, c->first_closer));
+        sb_putc(b, '\t');
+        sb_puts(b, c->first_close_rst ? "RST" : "FIN");
+    } else {
+        sb_puts(b, "-\t-");
+    }
+    sb_putc(b, '\t');
+    if (c->anomalies)
+        tcpl_sb_anomalies(b, c->anomalies, ',', false);
+    else
+        sb_puts(b, "(empty)");
+    sb_putc(b, '\t');
+    if (lc->tuple.encap.n > 0)
+        sb_tsv_str(b, tcpl_lc_tunnel(lc, tunnel));
+    else
+        sb_putc(b, '-');
+    sb_putc(b, '\t');
+    sb_secs6(b, c->last_ns - c->first_ns);
+    sb_putc(b, '\t');
+    sb_puts(b, end_reason(lc));
+    sb_putc(b, '\n');
+    if (!sb_flush(b, f))
+        ctx->failed = true;
+}
+
+/* Zeek's #open/#close stamp, "2026-12-01-23-05-00", in UTC. */
+static void stamp(char *buf, size_t n, int64_t ns)
+{
+    time_t t = (time_t)(ns >= 0 ? ns / 1000000000 : 0);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%d-%H-%M-%S", &tm))
+        snprintf(buf, n, "1970-01-01-00-00-00");
+}
+
+static int zeek_begin_file(tcpl_writer_ctx *ctx)
+{
+    zeek_state *s = ctx->state;
+    s->body = tmpfile();
+    ctx->records = s->body;
+    return s->body ? 0 : -1;
+}
+
+static void zeek_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
+                          const tcpl_file_info *info)
+{
+    zeek_state *s = ctx->state;
+    FILE *f = ctx->out;
+    char open_s[32], close_s[32];
+    (void)info;
+    ctx->records = NULL;
+    if (!s->body) {
+        ctx->failed = true;
+        return;
+    }
+    stamp(open_s, sizeof open_s, t->packets ? t->first_ns : 0);
+    stamp(close_s, sizeof close_s, t->packets ? t->last_ns : 0);
+    fprintf(f, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n"
+               "#unset_field\t-\n#path\tconn\n#open\t%s\n#fields",
+            open_s);
+    for (size_t k = 0; k < NFIELDS; k++)
+        fprintf(f, "\t%s", zeek_fields[k][0]);
+    fputs("\n#types", f);
+    for (size_t k = 0; k < NFIELDS; k++)
+        fprintf(f, "\t%s", zeek_fields[k][1]);
+    fputc('\n', f);
+    if (ferror(s->body))
+        ctx->failed = true;
+    rewind(s->body);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, s->body)) > 0)
+        fwrite(buf, 1, n, f);
+    if (ferror(s->body))
+        ctx->failed = true;
+    fclose(s->body);
+    s->body = NULL;
+    fprintf(f, "#close\t%s\n", close_s);
+}
+
+static void zeek_end_report(tcpl_writer_ctx *ctx)
+{
+    zeek_state *s = ctx->state;
+    if (s->body)
+        fclose(s->body);
+    s->body = NULL;
+}
+
+const tcpl_report_writer tcpl_writer_zeek = {
+    .name = "zeek",
+    .state_size = sizeof(zeek_state),
+    .spools = true,
+    .begin_file = zeek_begin_file,
+    .lifecycle = write_row,
+    .end_file = zeek_end_file,
+    .end_report = zeek_end_report,
+};
+
+/* ---- JSON: Zeek's JSON logs leave unset fields out and write sets as
+ * arrays, times and intervals as seconds. */
+
+static void write_json_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
+{
+    tcpl_sbuf *b = &ctx->sb;
+    const tcpl_conn *c = &lc->conn;
+    int ci = tcpl_client_of(c);
+    char uid[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
+    tcpl_lc_zeek z;
+    tcpl_lc_zeek_of(lc, &z);
+    zeek_uid(uid, ctx->name, lc);
+    sb_puts(b, "{\"ts\":");
+    sb_secs6(b, c->first_ns);
+    sb_puts(b, ",\"uid\":\"");
+    sb_puts(b, uid);
+    sb_puts(b, "\",\"id.orig_h\":\"");
+    sb_puts(b, tcpl_fmt_addr(addr, sizeof addr, &lc->tuple, ci));
+    sb_puts(b, "\",\"id.orig_p\":");
+    sb_u64(b, ci == 0 ? lc->tuple.sport : lc->tuple.dport);
+    sb_puts(b, ",\"id.resp_h\":\"");
+    sb_puts(b, tcpl_fmt_addr(addr, sizeof addr, &lc->tuple, !ci));
+    sb_puts(b, "\",\"id.resp_p\":");
+    sb_u64(b, ci == 0 ? lc->tuple.dport : lc->tuple.sport);
+    sb_puts(b, ",\"proto\":\"tcp\"");
+    if (z.n.bytes_logged) {
+        sb_puts(b, ",\"duration\":");
+        sb_secs6(b, z.n.duration_ns);
+        sb_puts(b, ",\"orig_bytes\":");
+        sb_u64(b, z.n.orig_bytes);
+        sb_puts(b, ",\"resp_bytes\":");
+        sb_u64(b, z.n.resp_bytes);
+    }
+    sb_puts(b, ",\"conn_state\":\"");
+    sb_puts(b, z.state);
+    sb_puts(b, "\",\"missed_bytes\":");
+    sb_u64(b, z.n.missed_bytes);
+    if (z.history[0]) {
+        sb_puts(b, ",\"history\":\"");
+        sb_puts(b, z.history);
+        sb_putc(b, '"');
+    }
+    sb_puts(b, ",\"orig_pkts\":");
+    sb_u64(b, z.n.orig_pkts);
+    sb_puts(b, ",\"resp_pkts\":");
+    sb_u64(b, z.n.resp_pkts);
+    sb_puts(b, ",\"tcpl_stream\":\"");
+    sb_puts(b, tcpl_fmt_stream_id(id, sizeof id, lc));
+    sb_puts(b, "\",\"tcpl_client_final\":\"");
+    sb_puts(b, tcpl_state_name(c->ep[ci].state));
+    sb_puts(b, "\",\"tcpl_server_final\":\"");
+    sb_puts(b, tcpl_state_name(c->ep[!ci].state));
+    sb_putc(b, '"');
+    if (c->first_closer >= 0) {
+        sb_puts(b, ",\"tcpl_first_closer\":\"");
+        sb_puts(b, tcpl_role_name(c, c->first_closer));
+        sb_puts(b, "\",\"tcpl_first_close\":\"");
+        sb_puts(b, c->first_close_rst ? "RST" : "FIN");
+        sb_putc(b, '"');
+    }
+    sb_puts(b, ",\"tcpl_anomalies\":[");
+    tcpl_sb_anomalies(b, c->anomalies, ',', true);
+    sb_putc(b, ']');
+    if (lc->tuple.encap.n > 0) {
+        sb_puts(b, ",\"tcpl_tunnel\":");
+        sb_json_str(b, tcpl_lc_tunnel(lc, tunnel));
+    }
+    sb_puts(b, ",\"tcpl_duration\":");
+    sb_secs6(b, c->last_ns - c->first_ns);
+    sb_puts(b, ",\"tcpl_end_reason\":\"");
+    sb_puts(b, end_reason(lc));
+    sb_puts(b, "\"}\n");
+    if (!sb_flush(b, f))
+        ctx->failed = true;
+}
+
+const tcpl_report_writer tcpl_writer_zeek_json = {
+    .name = "zeek-json",
+    .lifecycle = write_json_row,
+};
