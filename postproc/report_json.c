@@ -187,7 +187,9 @@ static void json_totals(tcpl_writer_ctx *ctx, const char *file,
         fputs("null", f);
     if (interim)
         fputs(",\"interim\":true", f);
-    fputs(",\"totals\":{", f);
+    /* The schema these records follow (postproc/schema/), so a reader can
+     * tell which version of the format it holds. */
+    fputs(",\"totals\":{\"schema\":\"" TCPL_REPORT_SCHEMA "\",", f);
     if (kind)
         fprintf(f, "\"kind\":\"%s\",", kind);
     else

@@ -24,6 +24,11 @@
 #include "report.h"
 #include "report_fmt.h"
 
+/* The id of the JSON Lines report's schema, in the totals objects'
+ * "schema" field: postproc/schema/report-<version>.schema.json.  Bump it
+ * when a field changes meaning or goes away; new fields do not. */
+#define TCPL_REPORT_SCHEMA "tcp-lifecycle-report-1"
+
 /* Counters of one file section, or of all of them. */
 typedef struct tcpl_report_totals {
     uint64_t files;
