@@ -14,7 +14,8 @@
  * The header's #open and #close are the capture's first and last packet
  * times, not the wall clock Zeek uses, so the same capture always gives the
  * same bytes (goldens, --jobs).  A file section is a log of its own: Zeek's
- * readers (zeek-cut) take a new #fields line wherever it comes.
+ * readers (zeek-cut) take a new #fields line wherever it comes.  A section
+ * whose input stopped on an error has no #close (see zeek_end_file).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "report_writer.h"
@@ -256,7 +257,6 @@ static void zeek_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
     zeek_state *s = ctx->state;
     FILE *f = ctx->out;
     char open_s[32], close_s[32];
-    (void)info;
     ctx->records = NULL;
     if (!s->body) {
         ctx->failed = true;
@@ -284,7 +284,10 @@ static void zeek_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
         ctx->failed = true;
     fclose(s->body);
     s->body = NULL;
-    fprintf(f, "#close\t%s\n", close_s);
+    /* A log whose reading stopped on an error ends without #close, as a
+     * Zeek log does when Zeek did not finish it: readers tell it apart. */
+    if (!info->error)
+        fprintf(f, "#close\t%s\n", close_s);
 }
 
 static void zeek_end_report(tcpl_writer_ctx *ctx)

@@ -44,7 +44,7 @@ $(diff "$work/e1" "$work/e" | head -n 4)"
     echo "$me: $label: identical (exit $rc1, $(wc -c <"$work/o1") bytes)"
 }
 
-for fmt in text csv json; do
+for fmt in text csv json zeek zeek-json; do
     # shellcheck disable=SC2086
     compare "every capture, $fmt" --pcap --format "$fmt" $all
     # shellcheck disable=SC2086

@@ -29,7 +29,7 @@ check_cut() { # LABEL FILE
     cut_frame=$((n + 1))
     for how in file pipe; do
         if [ $how = file ]; then name=$f; else name='<stdin>'; fi
-        for fmt in text csv json json-streaming; do
+        for fmt in text csv json json-streaming zeek; do
             set -- --format "$fmt"
             [ "$fmt" = json-streaming ] && set -- --format json --streaming
             rc=0
@@ -51,6 +51,13 @@ check_cut() { # LABEL FILE
                 rows=$(($(wc -l <"$work/out") - 1))
                 [ "$n" -lt 4 ] || [ "$rows" -ge 1 ] ||
                     fail "$what: no row for the $n frames before the cut"
+                ;;
+            zeek)
+                # Zeek's mark of a log it did not finish: no #close.
+                grep -q '^#fields' "$work/out" ||
+                    fail "$what: no conn.log header"
+                ! grep -q '^#close' "$work/out" ||
+                    fail "$what: #close as if the log were complete"
                 ;;
             json*)
                 tail -n 1 "$work/out" |
