@@ -187,9 +187,7 @@ static void json_totals(tcpl_writer_ctx *ctx, const char *file,
         fputs("null", f);
     if (interim)
         fputs(",\"interim\":true", f);
-    /* The schema these records follow (postproc/schema/), so a reader can
-     * tell which version of the format it holds. */
-    fputs(",\"totals\":{\"schema\":\"" TCPL_REPORT_SCHEMA "\",", f);
+    fputs(",\"totals\":{", f);
     if (kind)
         fprintf(f, "\"kind\":\"%s\",", kind);
     else
@@ -244,7 +242,10 @@ static void json_totals(tcpl_writer_ctx *ctx, const char *file,
         fprintf(f, "\"%" PRIu64 " files could not be read to the end\"", t->errors);
     else
         fputs("null", f);
-    fprintf(f, ",\"capture_gaps\":%" PRIu64 ",\"missed_bytes\":%" PRIu64 "}}\n",
+    /* Last, so the keys before it stay where readers found them: the
+     * schema these records follow (postproc/schema/). */
+    fprintf(f, ",\"capture_gaps\":%" PRIu64 ",\"missed_bytes\":%" PRIu64
+               ",\"schema\":\"" TCPL_REPORT_SCHEMA "\"}}\n",
             t->gaps, t->missed);
 }
 

@@ -71,7 +71,7 @@ grep -q '"anomalies":\["capture_gap"\]' "$work/r.json" ||
     fail "json: anomalies are not just capture_gap: $(grep -o '"anomalies":[^]]*]' "$work/r.json" | head -n 1)"
 grep -q '"dropped":0,"capture_gaps":1,"missed_bytes":0,' "$work/r.json" ||
     fail "json: the stream's capture_gaps/missed_bytes"
-tail -n 1 "$work/r.json" | grep -q '"capture_gaps":1,"missed_bytes":0}}$' ||
+tail -n 1 "$work/r.json" | grep -q '"capture_gaps":1,"missed_bytes":0,"schema":"[^"]*"}}$' ||
     fail "json: the totals' capture_gaps/missed_bytes: $(tail -n 1 "$work/r.json")"
 
 # ---- report, CSV: the capture columns, found by name
