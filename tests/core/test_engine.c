@@ -1167,7 +1167,7 @@ TEST(describe_truncates_safely)
 {
     fx f;
     fx_fin_wait_2(&f);
-    tcpl_event e = {TCPL_A_CLOSE_WAIT_STALL, S, 3000 * MS, 0};
+    tcpl_event e = {.anomaly = TCPL_A_CLOSE_WAIT_STALL, .endpoint = S, .duration_ns = 3000 * MS};
     char small[12];
     size_t want = tcpl_describe(&f.c, &e, small, sizeof small);
     CHECK(strlen(small) == sizeof small - 1);
