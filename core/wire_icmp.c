@@ -89,7 +89,6 @@ int wire_icmp4(const uint8_t *p, size_t cap, size_t ip_len, tcpl_wire_tcp *out)
     default:
         return TCPL_WIRE_NOT_TCP; /* echo, timestamps...: no quote */
     }
-    out->icmp = 4;
     out->icmp_type = p[0];
     out->icmp_code = p[1];
     out->icmp_mtu = p[0] == ICMP4_UNREACH && p[1] == ICMP4_FRAG_NEEDED
@@ -115,6 +114,7 @@ int wire_icmp4(const uint8_t *p, size_t cap, size_t ip_len, tcpl_wire_tcp *out)
     memcpy(out->dst, q + 16, 4);
     avail = (cap < ip_len ? cap : ip_len) - 8 - ihl;
     seg_len = be16(q + 2) >= ihl ? be16(q + 2) - ihl : 0;
+    out->icmp = 4; /* only now: icmp stays 0 unless the result is ICMP */
     return quoted_tcp(q + ihl, avail, seg_len, out);
 }
 
@@ -136,7 +136,6 @@ int wire_icmp6(const uint8_t *p, size_t cap, size_t ip_len, tcpl_wire_tcp *out)
     default:
         return TCPL_WIRE_NOT_TCP; /* informational (128 and up), NDP */
     }
-    out->icmp = 6;
     out->icmp_type = p[0];
     out->icmp_code = p[1];
     mtu = p[0] == ICMP6_PACKET_TOO_BIG ? be32(p + 4) : 0;
@@ -157,5 +156,6 @@ int wire_icmp6(const uint8_t *p, size_t cap, size_t ip_len, tcpl_wire_tcp *out)
     memcpy(out->src, q + 8, 16);
     memcpy(out->dst, q + 24, 16);
     avail = (cap < ip_len ? cap : ip_len) - 8 - 40;
+    out->icmp = 6;
     return quoted_tcp(q + 40, avail, be16(q + 4), out);
 }

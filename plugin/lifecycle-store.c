@@ -190,6 +190,14 @@ static void copy_events(frame_event *dst, const tcpl_result *r, int of_prev)
         dst[i].endpoint = r->events[i].endpoint;
         dst[i].of_prev = (uint8_t)of_prev;
         dst[i].duration_ns = r->events[i].duration_ns;
+        dst[i].bytes = r->events[i].bytes;
+        dst[i].icmp = r->events[i].icmp;
+        dst[i].icmp_type = r->events[i].icmp_type;
+        dst[i].icmp_code = r->events[i].icmp_code;
+        dst[i].icmp_from_peer = r->events[i].icmp_from_peer;
+        dst[i].ttl = r->events[i].ttl;
+        dst[i].ttl_lo = r->events[i].ttl_lo;
+        dst[i].ttl_hi = r->events[i].ttl_hi;
     }
 }
 
@@ -234,14 +242,18 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     caplen = tvb_captured_length(tvb);
     if (linktype < 0 || caplen == 0)
         return NULL;
-    if (tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w) !=
-        TCPL_WIRE_TCP)
+    rc = tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w);
+    if (rc != TCPL_WIRE_TCP && rc != TCPL_WIRE_ICMP)
         return NULL;
 
     if (flows == NULL)
         flows = wmem_map_new(wmem_file_scope(), flow_hash, flow_equal);
+    /* An ICMP error's addresses and ports are those of the segment it
+     * quotes: it joins that connection, and never starts one. */
     side = make_key(&w, &key);
     f = (flow *)wmem_map_lookup(flows, &key);
+    if (f == NULL && rc == TCPL_WIRE_ICMP)
+        return NULL;
     if (f == NULL) {
         f = wmem_new(wmem_file_scope(), flow);
         f->key = key;

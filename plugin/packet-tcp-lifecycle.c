@@ -185,6 +185,14 @@ static void add_expert(packet_info *pinfo, proto_item *it,
     ev.anomaly = (tcpl_anomaly)e->anomaly;
     ev.endpoint = e->endpoint;
     ev.duration_ns = e->duration_ns;
+    ev.bytes = e->bytes;
+    ev.icmp = e->icmp;
+    ev.icmp_type = e->icmp_type;
+    ev.icmp_code = e->icmp_code;
+    ev.icmp_from_peer = e->icmp_from_peer;
+    ev.ttl = e->ttl;
+    ev.ttl_lo = e->ttl_lo;
+    ev.ttl_hi = e->ttl_hi;
     tcpl_describe(c, &ev, text, sizeof text);
     expert_add_info_format(pinfo, it, &ei_anomaly[e->anomaly], "%s", text);
 }

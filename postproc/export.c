@@ -29,7 +29,8 @@ static const char *const col_names[TCPL_COL_COUNT] = {
 const char *const tcpl_export_fields[] = {
     "frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src",
     "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream", "tcp.flags",
-    "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value", NULL};
+    "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value",
+    "ip.ttl", "ipv6.hlim", NULL};
 
 int tcpl_export_open(tcpl_export *x, const char *name, FILE *f,
                      const char *mem, size_t len)
@@ -569,7 +570,7 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
         TCPL_COL_IP_SRC, TCPL_COL_IP_DST, TCPL_COL_IP6_SRC, TCPL_COL_IP6_DST,
         TCPL_COL_SPORT,  TCPL_COL_DPORT,  TCPL_COL_STREAM,  TCPL_COL_FLAGS,
         TCPL_COL_SEQ_RAW, TCPL_COL_ACK_RAW, TCPL_COL_SEQ,   TCPL_COL_ACK,
-        TCPL_COL_LEN,    TCPL_COL_WINDOW};
+        TCPL_COL_LEN,    TCPL_COL_WINDOW, TCPL_COL_TTL,    TCPL_COL_HLIM};
     for (size_t k = 0; k < sizeof single / sizeof single[0]; k++)
         if (multi(x, single[k]))
             return skip(x, TCPL_SKIP_MULTI, p->frame);
@@ -612,6 +613,18 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
             return TCPL_EXPORT_ERROR;
         p->seg.window = (uint32_t)v;
     }
+    /* TTL / hop limit: optional, silently (0 = unknown: no RST is then
+     * compared with its sender's other packets). */
+    p->seg.ttl = 0;
+    tcpl_col ttlc = v4 ? TCPL_COL_TTL : TCPL_COL_HLIM;
+    if (!empty(x, ttlc)) {
+        if (num(x, ttlc, 255, "0..255", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.ttl = (uint8_t)v;
+    }
+    p->seg.icmp = p->seg.icmp_type = p->seg.icmp_code = 0;
+    p->seg.icmp_from_peer = 0;
+    p->seg.icmp_mtu = 0;
     p->seg.from = 0;
     p->seg.sport = t->sport;
     p->seg.dport = t->dport;

@@ -377,6 +377,9 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     size_t i = find_slot(tr, &k, h);
     node *n = tr->slots[i];
     bool fresh = false;
+    /* An ICMP error joins the connection it quotes, never starts one. */
+    if (!n && s->icmp)
+        return 1;
     if (!n) {
         n = node_new(tr, t, &k, h, frame, stream_hint);
         if (!n)
