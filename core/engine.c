@@ -56,6 +56,8 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     },
     [TCPL_CLOSED] = {
         [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
+        [EV_SYN_AGAIN] = TCPL_SYN_SENT,       /* Linux tcp_v4_err: an ICMP error meeting a socket its application holds
+                                                 (connect() still running) is only sk_err_soft: the attempt went on */
         [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.2 LISTEN, SYN arrives: send SYN-ACK, enter SYN-RECEIVED */
         [EV_SYNACK_UNSEEN] = TCPL_SYN_RECEIVED, /* 3.10.7.2 as above: the SYN-ACK the client acknowledged was sent from LISTEN */
     },
@@ -594,8 +596,21 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         if (again) {
             if (synack)
                 ex->bits |= TCPL_EP_RESENT;
-            /* The SYN retransmitted: no SYN-ACK came back in time. */
-            if (!synack && !(ex->bits & TCPL_EP_SYN_LATE)) {
+            /* The same SYN again: the ICMP error did not end it after all. */
+            if (!synack && ex->state == TCPL_CLOSED &&
+                (ex->bits & TCPL_EP_ICMP_ENDED)) {
+                ex->bits &= ~(uint32_t)TCPL_EP_ICMP_ENDED;
+                ex->bits |= TCPL_EP_ICMP_SOFT;
+                eng_apply(c, r, x, EV_SYN_AGAIN, now);
+            }
+            /* Linux resends the SYN at once after rejecting a SYN-ACK
+             * (tcp_rcv_synsent_state_process): that one answers the bad
+             * SYN-ACK, and the wait for a good one starts over. */
+            if (!synack && (ex->bits & TCPL_EP_REJECTED)) {
+                ex->bits &= ~(uint32_t)TCPL_EP_REJECTED;
+                ex->syn_ns = now;
+            } else if (!synack && !(ex->bits & TCPL_EP_SYN_LATE)) {
+                /* The SYN retransmitted: no SYN-ACK came back in time. */
                 ex->bits |= TCPL_EP_SYN_LATE;
                 eng_raise(c, r, TCPL_A_SYN_UNANSWERED, x,
                             elapsed(ex->syn_ns, now));
@@ -696,10 +711,18 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (s->icmp) {
         /* Evidence about a segment, not a segment: it never starts a
          * connection nor answers probes. */
-        if (c->segments > 0) {
+        if (c->segments == 0 && tcpl_icmp_quotes_syn(s)) {
+            /* The quoted SYN, as a segment the capture missed. */
+            bootstrap(c, &(tcpl_segment){.ts_ns = now, .from = s->from,
+                                         .flags = TCPL_SYN, .seq = s->seq},
+                      r);
+            eng_unseen_syn(c, r, x, s->seq, now);
+            c->segments++;
+        } else if (c->segments > 0) {
             check_timers(c, r, now, NULL);
-            eng_on_icmp(c, s, r);
         }
+        if (c->segments > 0)
+            eng_on_icmp(c, s, r);
         result_done(c, r);
         return TCPL_OK;
     }

@@ -41,6 +41,8 @@ typedef enum event {
     EV_ICMP_HARD,   /* an ICMP error about a segment it sent reached it,
                        one its stack ends the connection attempt on */
     EV_SYNACK_REJECT, /* it answered an unacceptable SYN-ACK with a RST */
+    EV_SYN_AGAIN,   /* it retransmitted the SYN of an attempt an ICMP error
+                       was taken to have ended */
     /* Evidence of segments the capture missed (capture loss, a one-way
      * tap).  Transitions they cause are reported as inferred. */
     EV_SYNACK_UNSEEN, /* the peer's plain ACK or data shows it got a SYN-ACK from it */
@@ -71,6 +73,9 @@ void eng_sent_fin(tcpl_conn *c, tcpl_result *r, int x, uint32_t fseq,
 
 /* path.c: what the path between the endpoints shows. */
 void eng_on_icmp(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
+/* Endpoint x sent a SYN at seq that only an ICMP error's quote shows. */
+void eng_unseen_syn(tcpl_conn *c, tcpl_result *r, int x, uint32_t seq,
+                    int64_t now);
 /* A SYN-ACK whose ACK its SYN_SENT receiver cannot accept: recorded, and
  * true, so that its ACK field proves nothing. */
 bool eng_bad_synack(tcpl_conn *c, const tcpl_segment *s);

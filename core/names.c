@@ -85,6 +85,9 @@ tcpl_close tcpl_close_kind(const tcpl_conn *c)
 {
     if (c->anomalies & TCPL_BIT(TCPL_A_REFUSED))
         return TCPL_CLOSE_REFUSED;
+    /* An ICMP error that ended the attempt refused it as well. */
+    if ((c->anomalies & TCPL_BIT(TCPL_A_UNREACHABLE)) && c->first_closer < 0)
+        return TCPL_CLOSE_REFUSED;
     if (c->first_closer < 0)
         return TCPL_CLOSE_OPEN;
     if (c->first_close_rst)

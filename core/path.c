@@ -102,6 +102,8 @@ static bool quote_in_window(const tcpl_conn *c, const tcpl_segment *s)
     const tcpl_endpoint *ex = &c->ep[s->from], *ey = &c->ep[!s->from];
     uint32_t lo;
 
+    if (s->icmp_seq_unknown)
+        return true;
     if ((ex->bits & TCPL_EP_NXT) && seq_lt(ex->snd_nxt, s->seq))
         return false;
     if (eng_synchronized(ex->state) && (ey->bits & TCPL_EP_ACKED))
@@ -127,6 +129,17 @@ static void raise_icmp(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a,
         if (a == TCPL_A_PACKET_TOO_BIG)
             e->bytes = s->icmp_mtu;
     }
+}
+
+void eng_unseen_syn(tcpl_conn *c, tcpl_result *r, int x, uint32_t seq,
+                    int64_t now)
+{
+    tcpl_endpoint *ex = &c->ep[x];
+    ex->isn = seq;
+    ex->snd_nxt = seq + 1;
+    ex->syn_ns = now;
+    ex->bits |= TCPL_EP_SYN | TCPL_EP_NXT | TCPL_EP_SYN_UNSEEN;
+    eng_apply_as(c, r, x, EV_SEND_SYN, now, true);
 }
 
 void eng_on_icmp(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
@@ -155,6 +168,8 @@ void eng_on_icmp(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         ends = full || in->drops_request;
     }
     if (ends) {
+        if (ex->state == TCPL_SYN_SENT)
+            c->ep[x].bits |= TCPL_EP_ICMP_ENDED;
         raise_icmp(c, r, TCPL_A_UNREACHABLE, s);
         eng_apply(c, r, x, EV_ICMP_HARD, s->ts_ns);
     } else {
@@ -188,10 +203,19 @@ bool eng_synack_rejected(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     tcpl_endpoint *ey = &c->ep[y];
 
     /* 3.10.7.3: the answer to an unacceptable ACK is <SEQ=SEG.ACK><CTL=RST>. */
-    if (c->ep[x].state != TCPL_SYN_SENT || !(ey->bits & TCPL_EP_BAD_SYNACK) ||
-        (s->flags & TCPL_ACK) || s->seq != ey->synack_ack)
+    if (c->ep[x].state != TCPL_SYN_SENT || (s->flags & TCPL_ACK))
         return false;
+    if (!(ey->bits & TCPL_EP_BAD_SYNACK) || s->seq != ey->synack_ack) {
+        /* A SYN-SENT socket never aborts with a RST (Linux sends none on
+         * close() during connect), so a bare RST not at its own next
+         * sequence number answers a segment of the peer: with no SYN-ACK
+         * of the peer seen, one the capture missed, rejected. */
+        if ((ey->bits & TCPL_EP_SYNACK) || eng_holds(ey->state) ||
+            ((c->ep[x].bits & TCPL_EP_NXT) && s->seq == c->ep[x].snd_nxt))
+            return false;
+    }
     ey->bits &= ~(uint32_t)TCPL_EP_BAD_SYNACK;
+    c->ep[x].bits |= TCPL_EP_REJECTED;
     eng_raise(c, r, TCPL_A_SYNACK_REJECTED, x, -1);
     eng_apply(c, r, x, EV_SYNACK_REJECT, s->ts_ns);
     eng_apply(c, r, y, EV_RECV_RST, s->ts_ns);

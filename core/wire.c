@@ -329,5 +329,6 @@ void tcpl_wire_segment(const tcpl_wire_tcp *w, int64_t ts_ns, uint8_t from,
     s->icmp_type = w->icmp ? w->icmp_type : 0;
     s->icmp_code = w->icmp ? w->icmp_code : 0;
     s->icmp_mtu = w->icmp ? w->icmp_mtu : 0;
+    s->icmp_seq_unknown = 0;
     s->icmp_from_peer = w->icmp && memcmp(w->icmp_src, w->dst, 16) == 0;
 }

@@ -249,10 +249,12 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     if (flows == NULL)
         flows = wmem_map_new(wmem_file_scope(), flow_hash, flow_equal);
     /* An ICMP error's addresses and ports are those of the segment it
-     * quotes: it joins that connection, and never starts one. */
+     * quotes: it joins that connection, and starts one only when it
+     * quotes a SYN (tcpl_icmp_quotes_syn). */
     side = make_key(&w, &key);
     f = (flow *)wmem_map_lookup(flows, &key);
-    if (f == NULL && rc == TCPL_WIRE_ICMP)
+    if (f == NULL && rc == TCPL_WIRE_ICMP &&
+        (w.flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) != TCPL_SYN)
         return NULL;
     if (f == NULL) {
         f = wmem_new(wmem_file_scope(), flow);

@@ -378,7 +378,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     node *n = tr->slots[i];
     bool fresh = false;
     /* An ICMP error joins the connection it quotes, never starts one. */
-    if (!n && s->icmp)
+    if (!n && s->icmp && !tcpl_icmp_quotes_syn(s))
         return 1;
     if (!n) {
         n = node_new(tr, t, &k, h, frame, stream_hint);

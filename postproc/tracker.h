@@ -149,7 +149,8 @@ typedef struct tcpl_packet_info {
  * May call the emit callback (successor, idle eviction) before returning.
  * out may be NULL.  Returns 0, or -1 when out of memory (nothing changed),
  * or 1 when s is an ICMP error (s->icmp) quoting a 4-tuple that has no
- * lifecycle: nothing changed, out not filled.
+ * lifecycle, other than one quoting a SYN: nothing changed, out not
+ * filled.
  */
 int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
                         const tcpl_segment *s, uint64_t frame,

@@ -205,6 +205,10 @@ typedef struct tcpl_segment {
                                destination (the peer's own host), not a
                                router on the path */
     uint16_t icmp_mtu;      /* next-hop MTU of a packet too big, else 0 */
+    uint8_t icmp_seq_unknown; /* the input does not give the quoted sequence
+                                 number (a tshark export): the error cannot
+                                 be checked against the window, and is
+                                 taken as matching */
 } tcpl_segment;
 
 /* --------------------------------------------------------- ICMP errors */
@@ -229,6 +233,14 @@ typedef struct tcpl_icmp_info {
     bool drops_request;  /* Linux also drops a listener's pending connection
                             (a SYN-ACK sent, no socket yet) on it */
 } tcpl_icmp_info;
+
+/* An ICMP error quoting a SYN proves that SYN even when the capture
+ * missed it (a one-way capture of the other direction): adapters let it
+ * start a lifecycle.  No other error does. */
+static inline bool tcpl_icmp_quotes_syn(const tcpl_segment *s)
+{
+    return s->icmp && (s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) == TCPL_SYN;
+}
 
 /* family 4 (ICMP) or 6 (ICMPv6); never NULL (unknown: TCPL_ICMP_IGNORED). */
 const tcpl_icmp_info *tcpl_icmp_lookup(uint8_t family, uint8_t type,
@@ -306,8 +318,13 @@ enum {
                                    may hide in them */
     TCPL_EP_RESENT = 0x100000,  /* it sent its SYN-ACK or FIN again: that
                                    one was not acknowledged in time */
-    TCPL_EP_BAD_SYNACK = 0x200000 /* its SYN-ACK acknowledged what the peer
-                                     never sent (synack_ack holds it) */
+    TCPL_EP_BAD_SYNACK = 0x200000, /* its SYN-ACK acknowledged what the peer
+                                      never sent (synack_ack holds it) */
+    TCPL_EP_ICMP_ENDED = 0x400000, /* an ICMP error ended its SYN_SENT */
+    TCPL_EP_REJECTED = 0x800000,   /* it rejected a SYN-ACK: its next SYN
+                                      answers that, not a silence */
+    TCPL_EP_ICMP_SOFT = 0x1000000  /* it went on after an ICMP error (its
+                                      SYN again), since since_ns */
 };
 
 /* A RST whose TTL lies more than this many hops outside the range of TTLs
@@ -410,8 +427,9 @@ enum {
  * on the first segment of this connection that shows the delay passed.
  *
  * An ICMP error (s->icmp != 0) is evidence about the segment it quotes:
- * it can end a connection attempt, or is noted.  It never opens a
- * lifecycle: on a connection with no segment yet it changes nothing.
+ * it can end a connection attempt, or is noted.  On a connection with no
+ * segment yet it changes nothing, unless it quotes a SYN
+ * (tcpl_icmp_quotes_syn): that SYN, unseen, then opens the lifecycle.
  */
 int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
 
@@ -442,7 +460,8 @@ int tcpl_anomaly_from_name(const char *name, size_t len);
  */
 typedef enum tcpl_close {
     TCPL_CLOSE_OPEN,        /* nothing closed it (yet) */
-    TCPL_CLOSE_REFUSED,     /* a RST answered its SYN */
+    TCPL_CLOSE_REFUSED,     /* a RST or an ICMP error (unreachable) ended
+                               the attempt before it opened */
     TCPL_CLOSE_FIN,
     TCPL_CLOSE_RST,
     TCPL_CLOSE_FIN_THEN_RST,

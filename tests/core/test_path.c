@@ -209,7 +209,7 @@ TEST(icmp_before_any_segment_changes_nothing)
 {
     fx f;
     fx_init(&f, 1000, 5000);
-    CHECK(icmp_err(&f, C, 4, 3, 3, 1000, SYN, 1) == TCPL_OK);
+    CHECK(icmp_err(&f, C, 4, 3, 3, 1000, A | PSH, 1) == TCPL_OK);
     CHECK(f.c.segments == 0);
     CHECK_STATE(&f, C, TCPL_UNKNOWN);
     CHECK(f.all == 0);
@@ -235,9 +235,16 @@ TEST(syn_sent_bad_synack_rejected)
     CHECK(strstr(text_of(&f, TCPL_A_SYNACK_REJECTED),
                  "server's SYN-ACK acknowledges a sequence number client "
                  "never sent") != NULL);
-    /* The client retransmits its SYN, same ISN: the same attempt. */
+    /* The client resends its SYN at once, same ISN: the same attempt,
+     * and an answer to the bad SYN-ACK rather than to a silence. */
     CHECK(raw(&f, C, SYN, 1000, 0, 0, 65535) == TCPL_OK);
     CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK(f.r.anomalies == 0);
+    /* The next one, a second later, is about a silence. */
+    wait_ms(&f, 1000);
+    raw(&f, C, SYN, 1000, 0, 0, 65535);
+    CHECK(f.r.anomalies == BIT(SYN_UNANSWERED));
+    CHECK(f.r.events[0].duration_ns == 1010 * MS);
     CHECK(!(f.all & (BIT(REFUSED) | BIT(RESET) | BIT(CAPTURE_GAP))));
     CHECK(tcpl_close_kind(&f.c) == TCPL_CLOSE_OPEN);
 }
@@ -348,4 +355,70 @@ TEST(injected_rst_out_of_window)
     CHECK(f.r.anomalies == (BIT(RST_INJECTED) | BIT(RST_OUT_OF_WINDOW)));
     CHECK_STATE(&f, C, TCPL_ESTABLISHED);
     CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+}
+
+/* Linux takes an error that meets a socket its application holds locked
+ * as soft: the SYN retransmitted with the same ISN shows the attempt went
+ * on, and the next error ends it (loopback plays this every time). */
+TEST(syn_retransmitted_after_icmp_reopens)
+{
+    fx f;
+    fx_syn_sent(&f);
+    icmp_err(&f, C, 4, 3, 3, 1000, SYN, 1);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    wait_ms(&f, 1000);
+    CHECK(raw(&f, C, SYN, 1000, 0, 0, 65535) == TCPL_OK);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK(moved(&f, C, TCPL_SYN_SENT, 0));
+    icmp_err(&f, C, 4, 3, 3, 1000, SYN, 1);
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(UNREACHABLE));
+    /* A SYN with a new ISN is a new attempt, as after any close. */
+    CHECK(raw(&f, C, SYN, 9000, 0, 0, 65535) == TCPL_NEW_LIFECYCLE);
+}
+
+/* A one-way capture of the server's side: the ICMP error quoting the
+ * client's SYN is all there is, and proves that SYN. */
+TEST(icmp_quoting_syn_opens_lifecycle)
+{
+    fx f;
+    fx_init(&f, 1000, 5000);
+    CHECK(icmp_err(&f, C, 4, 3, 3, 1000, SYN, 1) == TCPL_OK);
+    CHECK(f.c.segments == 1);
+    CHECK(f.c.client == C);
+    CHECK(moved(&f, C, TCPL_SYN_SENT, 1));
+    CHECK_STATE(&f, C, TCPL_CLOSED);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(UNREACHABLE));
+    /* An error quoting anything else opens nothing. */
+    fx_init(&f, 1000, 5000);
+    icmp_err(&f, C, 4, 3, 3, 1000, A, 1);
+    CHECK(f.c.segments == 0 && f.all == 0);
+}
+
+/* The bad SYN-ACK missed by the capture: the client's bare RST at a
+ * sequence number not its own still tells the story. */
+TEST(synack_rejected_synack_unseen)
+{
+    fx f;
+    fx_syn_sent(&f);
+    raw(&f, C, RST, 777777, 0, 0, 0);
+    CHECK_STATE(&f, C, TCPL_SYN_SENT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+    CHECK(f.r.anomalies == BIT(SYNACK_REJECTED));
+}
+
+/* The capture ends just after the SYN sent again after an ICMP error: the
+ * error that would end it may be just after the end. */
+TEST(syn_again_after_icmp_at_capture_end_undecided)
+{
+    fx f;
+    fx_syn_sent(&f);
+    icmp_err(&f, C, 4, 3, 1, 1000, SYN, 0);
+    wait_ms(&f, 1000);
+    raw(&f, C, SYN, 1000, 0, 0, 65535);
+    wait_ms(&f, 10);
+    fin(&f);
+    CHECK_STATE(&f, C, TCPL_UNKNOWN);
+    CHECK(f.r.anomalies & BIT(UNDECIDED));
 }
