@@ -293,6 +293,7 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     r->state[0] = (uint8_t)res.state[0];
     r->state[1] = (uint8_t)res.state[1];
     r->from = (uint8_t)from;
+    r->icmp = seg.icmp != 0;
     r->ntrans = res.ntransitions;
     r->nevents = (uint8_t)(fin.nevents + res.nevents);
     r->extra = NULL;

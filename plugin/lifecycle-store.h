@@ -61,6 +61,7 @@ typedef struct frame_rec {
     uint8_t from;             /* engine endpoint that sent the frame */
     uint8_t ntrans;
     uint8_t nevents;
+    uint8_t icmp;             /* an ICMP error about the lifecycle */
 } frame_rec;
 
 #define EXTRA_EVENTS_AT(ntrans)                                                \
