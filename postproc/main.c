@@ -73,6 +73,21 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
+/* The formats --format knows, from the report's table: "text, csv or
+ * json" with last = " or ". */
+static char *format_names(char *buf, size_t n, const char *last)
+{
+    size_t len = 0, count = 0;
+    buf[0] = '\0';
+    while (tcpl_format_name((tcpl_format)count))
+        count++;
+    for (size_t k = 0; k < count && len < n; k++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s",
+                                k == 0 ? "" : k + 1 == count ? last : ", ",
+                                tcpl_format_name((tcpl_format)k));
+    return buf;
+}
+
 static bool parse_u32(const char *s, const char *end, int64_t *out)
 {
     int64_t v = 0;
@@ -168,16 +183,16 @@ static int cmd_report(int argc, char **argv)
             return fputs(usage_text, stdout) == EOF;
         } else if ((v = opt_value(argc, argv, &i, "--format", &missing)) ||
                    missing) {
-            if (missing)
-                rc = usage_error("%s needs a value: text, csv or json", a);
-            else if (strcmp(v, "text") == 0)
-                o.format = TCPL_FMT_TEXT;
-            else if (strcmp(v, "csv") == 0)
-                o.format = TCPL_FMT_CSV;
-            else if (strcmp(v, "json") == 0)
-                o.format = TCPL_FMT_JSON;
-            else
-                rc = usage_error("--format: '%s' is not one of text, csv, json", v);
+            char msg[200], names[120];
+            if (missing) {
+                snprintf(msg, sizeof msg, "%s needs a value: %s", a,
+                         format_names(names, sizeof names, " or "));
+                rc = usage_error("%s", msg);
+            } else if (!tcpl_format_from_name(v, &o.format)) {
+                snprintf(msg, sizeof msg, "--format: '%%s' is not one of %s",
+                         format_names(names, sizeof names, ", "));
+                rc = usage_error(msg, v);
+            }
         } else if ((v = opt_value(argc, argv, &i, "--stream", &missing)) ||
                    missing) {
             if (missing || !parse_stream(v, &o.stream, &o.successor))

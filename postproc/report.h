@@ -1,6 +1,7 @@
 /*
- * report.h - the text, CSV and JSON Lines writers of `tcp-lifecycle report`,
- * and the export-reading loop that feeds them.
+ * report.h - `tcp-lifecycle report`: the report (report.c), its formats
+ * (one writer file each, see report_writer.h) and the export-reading loop
+ * that feeds it (report_export.c).
  *
  * A report is a sequence of file sections.  Any input (a tshark export
  * here, a pcap file in the annotate engineer's reader) runs the same way:
@@ -23,7 +24,15 @@
 extern "C" {
 #endif
 
+/* A new format: a value here, a writer file (listed in CMakeLists.txt) and
+ * a row in report.c's table. */
 typedef enum tcpl_format { TCPL_FMT_TEXT, TCPL_FMT_CSV, TCPL_FMT_JSON } tcpl_format;
+
+/* The format called name by --format; false when there is none. */
+bool tcpl_format_from_name(const char *name, tcpl_format *f);
+
+/* --format's name of f ("text", "csv" ...), or NULL. */
+const char *tcpl_format_name(tcpl_format f);
 
 typedef struct tcpl_report_opts {
     tcpl_format format;
@@ -93,7 +102,7 @@ int tcpl_report_pcap(tcpl_report *r, const tcpl_report_opts *o,
                      const char *path);
 
 /* Threshold option value: seconds with up to 9 decimals, 0..86400, to
- * nanoseconds (report.c).  False when it is not such a number. */
+ * nanoseconds (report_export.c).  False when it is not such a number. */
 bool tcpl_parse_seconds(const char *s, int64_t *ns);
 
 #ifdef __cplusplus

@@ -1,0 +1,286 @@
+/*
+ * report_text.c - the text format of `tcp-lifecycle report`, for people:
+ * per file a header with the totals, then one section per stream with its
+ * states, how long each lasted, and its anomalies explained.
+ *
+ * The header comes first but is only known at the end of the file, so the
+ * stream sections are spooled to a temporary file and copied out after it;
+ * memory stays bounded however many streams there are.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "report_writer.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define WRAP 99 /* text lines stay within a 100-column terminal */
+
+typedef struct text_state {
+    FILE *body; /* this file's stream sections, spooled */
+} text_state;
+
+/* Write text at column `indent`, wrapped at word boundaries within WRAP
+ * columns; the first line continues the current one at column `col`. */
+static void wrap(FILE *f, int col, int indent, const char *text)
+{
+    const char *s = text;
+    while (*s) {
+        const char *w = s;
+        while (*w && *w != ' ')
+            w++;
+        int wl = (int)(w - s);
+        if (col > indent && col + 1 + wl > WRAP) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(s, 1, (size_t)wl, f);
+        col += wl;
+        s = w;
+        while (*s == ' ')
+            s++;
+    }
+    fputc('\n', f);
+}
+
+static bool is_last(const tcpl_lifecycle *lc, size_t i)
+{
+    for (size_t k = i + 1; k < lc->ntimeline; k++)
+        if (lc->timeline[k].endpoint == lc->timeline[i].endpoint)
+            return false;
+    return true;
+}
+
+static const char *end_words(const tcpl_lifecycle *lc)
+{
+    switch (lc->end) {
+    case TCPL_LC_END_IDLE: return "until dropped as idle";
+    case TCPL_LC_END_SUCCESSOR: return "until the next SYN";
+    default: return "until the end";
+    }
+}
+
+static void frame_words(char *buf, size_t n, const tcpl_lifecycle *lc,
+                        uint64_t frame)
+{
+    if (frame)
+        snprintf(buf, n, "frame %" PRIu64, frame);
+    else
+        snprintf(buf, n, "%s", lc->end == TCPL_LC_END_IDLE ? "when idle"
+                                                            : "at the end");
+}
+
+static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
+{
+    const tcpl_conn *c = &lc->conn;
+    char a[80], b[80], t1[40], t2[40], t3[40], id[48];
+    int ci = tcpl_client_of(c);
+
+    char head[400];
+    int hl = snprintf(head, sizeof head, "stream %-6s %s %s ->",
+                      tcpl_fmt_stream_id(id, sizeof id, lc), tcpl_role_name(c, ci),
+                      tcpl_fmt_endpoint(a, sizeof a, &lc->tuple, ci));
+    int tl = snprintf(NULL, 0, "%s %s%s", tcpl_role_name(c, !ci),
+                      tcpl_fmt_endpoint(b, sizeof b, &lc->tuple, !ci),
+                      c->role_guessed ? "  (roles guessed)" : "");
+    /* Long IPv6 addresses: the peer goes on a line of its own. */
+    fprintf(f, "%s%s%s %s%s\n", head, hl + 1 + tl > WRAP ? "\n          " : " ",
+            tcpl_role_name(c, !ci), b, c->role_guessed ? "  (roles guessed)" : "");
+    fprintf(f, "  time     +%s .. +%s s, %s s, frames %" PRIu64 "..%" PRIu64
+               ", %" PRIu64 " packets\n",
+            tcpl_fmt_secs6(t1, sizeof t1, c->first_ns - ctx->t0),
+            tcpl_fmt_secs6(t2, sizeof t2, c->last_ns - ctx->t0),
+            tcpl_fmt_secs6(t3, sizeof t3, c->last_ns - c->first_ns), lc->first_frame,
+            lc->last_frame, lc->packets);
+    if (c->first_closer >= 0)
+        fprintf(f, "  closed   first by the %s, with a %s\n",
+                tcpl_role_name(c, c->first_closer),
+                c->first_close_rst ? "RST" : "FIN");
+    else
+        fputs("  closed   by neither endpoint\n", f);
+    fprintf(f, "  final    %s %s, %s %s\n", tcpl_role_name(c, ci),
+            tcpl_state_name(c->ep[ci].state), tcpl_role_name(c, !ci),
+            tcpl_state_name(c->ep[!ci].state));
+    if (tcpl_lc_gaps(lc) || tcpl_lc_missed(lc))
+        fprintf(f, "  capture  %" PRIu64 " gap%s, %" PRIu64 " bytes missed\n",
+                tcpl_lc_gaps(lc), tcpl_lc_gaps(lc) == 1 ? "" : "s", tcpl_lc_missed(lc));
+
+    for (int side = 0; side < 2; side++) {
+        int e = side == 0 ? ci : !ci;
+        bool first = true;
+        for (size_t i = 0; i < lc->ntimeline; i++) {
+            const tcpl_tl_entry *te = &lc->timeline[i];
+            if (te->endpoint != e)
+                continue;
+            char fr[32], st[40], left[80];
+            frame_words(fr, sizeof fr, lc, te->frame);
+            /* A state deduced from later ACKs or sequence numbers says so;
+             * the frame column absorbs the longer name where it can. */
+            snprintf(st, sizeof st, "%s%s", tcpl_state_name(te->state),
+                     te->inferred ? " (inferred)" : "");
+            snprintf(left, sizeof left, "%-13s %s", st, fr);
+            int over = (int)strlen(left) > 27 ? (int)strlen(left) - 27 : 0;
+            fprintf(f, "  %-8s %-27s +%s s", first ? tcpl_role_name(c, e) : "",
+                    left, tcpl_fmt_secs6(t1, sizeof t1, te->ts_ns - ctx->t0));
+            if (is_last(lc, i) && te->state == TCPL_CLOSED)
+                fputc('\n', f);
+            else
+                fprintf(f, "%*sfor %s s%s%s\n",
+                        12 - (int)strlen(t1) - over > 1 ? 12 - (int)strlen(t1) - over : 1, "",
+                        tcpl_fmt_secs6(t2, sizeof t2, tcpl_fmt_time_in(lc, i)),
+                        is_last(lc, i) ? ", " : "",
+                        is_last(lc, i) ? end_words(lc) : "");
+            first = false;
+        }
+        if (first)
+            fprintf(f, "  %-8s no state seen\n", tcpl_role_name(c, e));
+    }
+    if (lc->timeline_dropped)
+        fprintf(f, "  (%" PRIu64 " more state changes not kept)\n",
+                lc->timeline_dropped);
+    for (size_t i = 0; i < lc->nevents; i++) {
+        const tcpl_tl_event *ev = &lc->events[i];
+        char fr[32], line[512], what[700];
+        frame_words(fr, sizeof fr, lc, ev->frame);
+        tcpl_describe(c, &ev->ev, line, sizeof line);
+        snprintf(what, sizeof what, "%s, %s (+%s s): %s",
+                 tcpl_anomaly_name(ev->ev.anomaly), fr,
+                 tcpl_fmt_secs6(t1, sizeof t1, ev->ts_ns - ctx->t0), line);
+        fputs(i == 0 ? "  anomaly  " : "           ", f);
+        wrap(f, 11, 11, what);
+    }
+    if (lc->events_dropped)
+        fprintf(f, "  (%" PRIu64 " more anomaly events not kept)\n",
+                lc->events_dropped);
+    fputc('\n', f);
+}
+
+static void text_header(FILE *f, const tcpl_report_totals *t, const char *title,
+                        const char *kind, const char *error)
+{
+    char t1[64], t2[64], t3[40];
+    fprintf(f, "tcp-lifecycle report: %s", title);
+    if (kind)
+        fprintf(f, " (%s)", kind);
+    fputc('\n', f);
+    if (t->packets)
+        fprintf(f, "  capture  %s .. %s, %s s\n", tcpl_fmt_utc(t1, sizeof t1, t->first_ns),
+                tcpl_fmt_utc(t2, sizeof t2, t->last_ns),
+                tcpl_fmt_secs6(t3, sizeof t3, t->last_ns - t->first_ns));
+    else
+        fputs("  capture  no TCP packets\n", f);
+    fprintf(f, "  packets  %" PRIu64 " TCP packets in %" PRIu64 " lines; skipped: %"
+               PRIu64 " not TCP, %" PRIu64 " with several headers, %" PRIu64
+               " incomplete\n",
+            t->packets, t->lines, t->skipped[0], t->skipped[1], t->skipped[2]);
+    fprintf(f, "  streams  %" PRIu64 " connections, %" PRIu64
+               " shown; at most %" PRIu64 " open at a time",
+            t->lifecycles, t->shown, t->peak_open);
+    if (t->evicted)
+        fprintf(f, "; %" PRIu64 " reported early (closed and idle)", t->evicted);
+    fputc('\n', f);
+    /* The capture's own loss, as the engine estimates it: segments the
+     * peer's ACK or the sender's next sequence number prove were sent. */
+    if (t->gaps || t->missed)
+        fprintf(f, "  loss     %" PRIu64 " capture gap%s, %" PRIu64
+                   " data bytes missed (estimated)\n",
+                t->gaps, t->gaps == 1 ? "" : "s", t->missed);
+    else if (t->lifecycles)
+        fputs("  loss     no capture gaps seen\n", f);
+    if (t->plugin_checked || t->plugin_disagreements)
+        fprintf(f, "  plugin   tcp.lifecycle columns of %" PRIu64
+                   " packets checked: %" PRIu64 " disagree with the engine\n",
+                t->plugin_checked, t->plugin_disagreements);
+    if (error) {
+        fputs("  ERROR    reading stopped; this report covers the input up to:\n"
+              "           ", f);
+        wrap(f, 11, 11, error);
+    } else if (t->errors)
+        fprintf(f, "  ERROR    %" PRIu64 " files could not be read to the end\n",
+                t->errors);
+    if (t->lifecycles) {
+        fputs("  final state      client  server\n", f);
+        for (int s = 0; s < TCPL_STATE_COUNT; s++)
+            if (t->final[0][s] || t->final[1][s])
+                fprintf(f, "    %-13s %9" PRIu64 " %7" PRIu64 "\n",
+                        tcpl_state_name((tcpl_state)s), t->final[0][s],
+                        t->final[1][s]);
+        fputs("  closed first     connections\n", f);
+        for (int k = 0; k < TCPL_CLOSER_KINDS; k++)
+            if (t->closer[k])
+                fprintf(f, "    %-13s %9" PRIu64 "\n", tcpl_closer_names[k],
+                        t->closer[k]);
+        bool any = false;
+        for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
+            any |= t->anomaly[a] != 0;
+        if (!any) {
+            fputs("  anomalies        none\n", f);
+        } else {
+            fputs("  anomaly          connections\n", f);
+            for (int a = 0; a < TCPL_ANOMALY_COUNT; a++)
+                if (t->anomaly[a])
+                    fprintf(f, "    %-18s %4" PRIu64 "\n",
+                            tcpl_anomaly_name((tcpl_anomaly)a), t->anomaly[a]);
+        }
+    }
+    fputc('\n', f);
+}
+
+static int text_begin_file(tcpl_writer_ctx *ctx)
+{
+    text_state *s = ctx->state;
+    s->body = tmpfile();
+    ctx->records = s->body;
+    return s->body ? 0 : -1;
+}
+
+static void text_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
+                          const tcpl_file_info *info)
+{
+    text_state *s = ctx->state;
+    ctx->records = NULL;
+    if (!s->body) {
+        ctx->failed = true; /* begin_file failed: nothing to copy */
+        return;
+    }
+    if (ctx->all->files > 1)
+        fputc('\n', ctx->out);
+    text_header(ctx->out, t, ctx->name, info->kind, info->error);
+    if (ferror(s->body))
+        ctx->failed = true;
+    rewind(s->body);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, s->body)) > 0)
+        fwrite(buf, 1, n, ctx->out);
+    if (ferror(s->body))
+        ctx->failed = true;
+    fclose(s->body);
+    s->body = NULL;
+}
+
+static void text_end_report(tcpl_writer_ctx *ctx)
+{
+    text_state *s = ctx->state;
+    if (ctx->all->files > 1) {
+        char title[64];
+        snprintf(title, sizeof title, "all %" PRIu64 " files", ctx->all->files);
+        fputc('\n', ctx->out);
+        text_header(ctx->out, ctx->all, title, NULL, NULL);
+    }
+    if (s->body)
+        fclose(s->body);
+    s->body = NULL;
+}
+
+const tcpl_report_writer tcpl_writer_text = {
+    .name = "text",
+    .state_size = sizeof(text_state),
+    .spools = true,
+    .begin_file = text_begin_file,
+    .lifecycle = write_text,
+    .end_file = text_end_file,
+    .end_report = text_end_report,
+};

@@ -1,0 +1,95 @@
+/*
+ * report_writer.h - what a format of `tcp-lifecycle report` provides, and
+ * what it is shown of the report.
+ *
+ * The report (report.c) decides which lifecycles are shown, counts them,
+ * puts them back in the order they started and keeps the file sections;
+ * a writer only draws.  One format is one file (report_text.c,
+ * report_csv.c, report_json.c ...) defining one tcpl_report_writer, and one
+ * row in report.c's table from tcpl_format to writer.
+ *
+ * Calls, in order: begin_report before the first file section; per file
+ * begin_file, lifecycle for each shown one, end_file; end_report at close,
+ * when begin_report was called.  Every callback but lifecycle may be NULL
+ * (nothing to do then).  A writer reports an output error by setting
+ * ctx->failed; it never stops the report.
+ */
+#ifndef TCPL_POSTPROC_REPORT_WRITER_H
+#define TCPL_POSTPROC_REPORT_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "report.h"
+#include "report_fmt.h"
+
+/* Counters of one file section, or of all of them. */
+typedef struct tcpl_report_totals {
+    uint64_t files;
+    uint64_t lines;
+    uint64_t packets;
+    uint64_t skipped[3]; /* not TCP, several headers, incomplete */
+    uint64_t lifecycles;
+    uint64_t shown;
+    uint64_t peak_open;
+    uint64_t evicted;
+    uint64_t plugin_checked;
+    uint64_t plugin_disagreements;
+    uint64_t errors;
+    int64_t first_ns;
+    int64_t last_ns;
+    uint64_t final[2][TCPL_STATE_COUNT]; /* [0] client, [1] server */
+    uint64_t closer[TCPL_CLOSER_KINDS];  /* see tcpl_closer_names */
+    uint64_t anomaly[TCPL_ANOMALY_COUNT];
+    uint64_t gaps;   /* capture gaps, over every lifecycle and endpoint */
+    uint64_t missed; /* data bytes the capture missed, likewise */
+} tcpl_report_totals;
+
+/* The report as a writer sees it.  Writers read all of it and write only
+ * records, failed and their own state. */
+typedef struct tcpl_writer_ctx {
+    const tcpl_report_opts *o;
+    FILE *out;        /* where the report goes */
+    /* Where lifecycle records go in the current file section: out, unless
+     * begin_file points it elsewhere (the text spool); NULL makes records
+     * fail the report. */
+    FILE *records;
+    const char *name; /* the current file */
+    int64_t t0;       /* its first packet; text times are relative to it */
+    const tcpl_report_totals *all; /* every file section ended so far */
+    tcpl_sbuf sb;     /* scratch for building a record */
+    bool failed;      /* an output error happened */
+    void *state;      /* the writer's own: state_size bytes, zeroed */
+} tcpl_writer_ctx;
+
+typedef struct tcpl_report_writer {
+    const char *name;  /* the value of --format */
+    size_t state_size; /* bytes of ctx->state the writer wants (0: none) */
+    /* Records are held back until the file section ends, so the report
+     * may share a terminal with progress messages. */
+    bool spools;
+    void (*begin_report)(tcpl_writer_ctx *ctx);
+    /* Returns 0, or -1 when the section cannot be written at all. */
+    int (*begin_file)(tcpl_writer_ctx *ctx);
+    /* One shown lifecycle, onto f: ctx->records, or a memory stream when
+     * the record has to wait for its turn.  Called for every record of a
+     * large report, so it should stay cheap (see tcpl_sbuf). */
+    void (*lifecycle)(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc);
+    /* t: this section's totals (already added to ctx->all); info: what
+     * the input loop said about it. */
+    void (*end_file)(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
+                     const tcpl_file_info *info);
+    /* Overall totals where the format has them; releases ctx->state's
+     * resources (the state itself is freed by the report). */
+    void (*end_report)(tcpl_writer_ctx *ctx);
+} tcpl_report_writer;
+
+extern const tcpl_report_writer tcpl_writer_text;
+extern const tcpl_report_writer tcpl_writer_csv;
+extern const tcpl_report_writer tcpl_writer_json;
+
+/* The writer of a format (report.c's table); NULL for no such format. */
+const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f);
+
+#endif /* TCPL_POSTPROC_REPORT_WRITER_H */
