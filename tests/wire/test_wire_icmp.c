@@ -1,6 +1,7 @@
 /*
  * test_wire_icmp.c - unit tests of the ICMP error reader (core/wire_icmp.c)
- * and of the TTL the decoder passes on.
+ * and of the TTL the decoder passes on.  Run with --write-seeds DIR to
+ * dump every frame that decodes as a libFuzzer seed.
  *
  * Each error is built as a host or router would send it: an outer IP
  * header addressed to the quoted segment's sender, the ICMP header, then
@@ -9,17 +10,16 @@
  * report the quoted segment's addresses, ports and sequence number, never
  * read past the capture, and tell short captures from short quotes.
  */
-#include "wirecheck.h"
+#include "wire_test.h"
 
+#include <stdio.h>
 #include <string.h>
-
-void run_icmp_tests(void);
 
 static const uint8_t router4[4] = {192, 0, 2, 9};
 
 /* Outer IPv4 header with the given source, to 10.0.0.1, TTL ttl. */
-static void outer4(frame *f, unsigned total_len, const uint8_t src[4],
-                   unsigned ttl)
+static void icmp_outer4(frame *f, unsigned total_len, const uint8_t src[4],
+                        unsigned ttl)
 {
     put8(f, 0x45);
     put8(f, 0);
@@ -50,7 +50,7 @@ static void unreach4(frame *f, const uint8_t src[4], unsigned code,
 {
     frame t = {0};
     tcp(&t, 40000, 80, 1000, 0, 5, TCPL_SYN, 64240);
-    outer4(f, (unsigned)(20 + 8 + 20 + tcp_bytes), src, 61);
+    icmp_outer4(f, (unsigned)(20 + 8 + 20 + tcp_bytes), src, 61);
     icmp_hdr(f, 3, code, rest);
     ipv4(f, 5, 40, 0, 6);
     for (size_t i = 0; i < tcp_bytes; i++)
@@ -138,7 +138,7 @@ static void test_icmp4_quotes(void)
 
     current = "icmp4_time_exceeded";
     memset(&f, 0, sizeof f);
-    outer4(&f, 20 + 8 + 20 + 8, router4, 250);
+    icmp_outer4(&f, 20 + 8 + 20 + 8, router4, 250);
     icmp_hdr(&f, 11, 0, 0);
     ipv4(&f, 5, 40, 0, 6);
     put16(&f, 40000);
@@ -155,14 +155,14 @@ static void test_icmp4_not_about_tcp(void)
     tcpl_wire_tcp w;
 
     current = "icmp4_echo";
-    outer4(&f, 20 + 8 + 32, router4, 64);
+    icmp_outer4(&f, 20 + 8 + 32, router4, 64);
     icmp_hdr(&f, 8, 0, 0x00010001);
     fill(&f, 0x61, 32);
     CHECK_EQ(decode(TCPL_LINK_RAW, &f, f.n, &w), TCPL_WIRE_NOT_TCP);
 
     current = "icmp4_quotes_udp";
     memset(&f, 0, sizeof f);
-    outer4(&f, 20 + 8 + 20 + 8, router4, 64);
+    icmp_outer4(&f, 20 + 8 + 20 + 8, router4, 64);
     icmp_hdr(&f, 3, 3, 0);
     ipv4(&f, 5, 28, 0, 17);
     put16(&f, 53);
@@ -172,7 +172,7 @@ static void test_icmp4_not_about_tcp(void)
 
     current = "icmp4_quotes_non_first_fragment";
     memset(&f, 0, sizeof f);
-    outer4(&f, 20 + 8 + 20 + 8, router4, 64);
+    icmp_outer4(&f, 20 + 8 + 20 + 8, router4, 64);
     icmp_hdr(&f, 11, 1, 0);
     ipv4(&f, 5, 40, 185, 6);
     fill(&f, 0, 8);
@@ -180,7 +180,7 @@ static void test_icmp4_not_about_tcp(void)
 
     current = "icmp4_quote_not_ipv4";
     memset(&f, 0, sizeof f);
-    outer4(&f, 20 + 8 + 20 + 8, router4, 64);
+    icmp_outer4(&f, 20 + 8 + 20 + 8, router4, 64);
     icmp_hdr(&f, 3, 1, 0);
     fill(&f, 0x65, 28);
     CHECK_EQ(decode(TCPL_LINK_RAW, &f, f.n, &w), TCPL_WIRE_MALFORMED);
@@ -281,11 +281,25 @@ static void test_ttl(void)
     CHECK_EQ(w.ttl, 3);
 }
 
-void run_icmp_tests(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0)
+        seed_dir = argv[2];
+    else if (argc != 1) {
+        fprintf(stderr, "usage: test_wire_icmp [--write-seeds DIR]\n");
+        return 2;
+    }
     test_icmp4_port_unreachable();
     test_icmp4_quotes();
     test_icmp4_not_about_tcp();
     test_icmp6();
     test_ttl();
+    if (failures) {
+        fprintf(stderr, "test_wire_icmp: %d of %d checks failed\n", failures,
+                checks);
+        return 1;
+    }
+    printf("test_wire_icmp: %d checks passed%s\n", checks,
+           seed_dir ? " (seeds written)" : "");
+    return 0;
 }

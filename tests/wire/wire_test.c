@@ -1,9 +1,10 @@
 /*
- * wirecheck.c - what the decoder's unit tests share: counters, frames
- * built byte by byte from field values, libFuzzer seeds, and checks on
- * prefixes of a frame (see wirecheck.h).
+ * wire_test.c - what the frame decoder's unit tests share (wire_test.h):
+ * the check counters, the byte-by-byte frame builders, the decode wrapper
+ * that hands the decoder a heap copy of exactly caplen bytes (so ASan sees
+ * any over-read) and writes every frame that decodes as a libFuzzer seed.
  */
-#include "wirecheck.h"
+#include "wire_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,20 +124,24 @@ void tcp(frame *f, unsigned sport, unsigned dport, uint32_t seq,
 /* ---------------------------------------------------------- seeds */
 
 const char *seed_dir;
-static int seed_count;
 
 /* Same table as fuzz_wire.c: the seed's first byte indexes it. */
 static const int fuzz_links[] = {
     TCPL_LINK_NULL,      TCPL_LINK_ETHERNET, TCPL_LINK_RAW,
     TCPL_LINK_LOOP,      TCPL_LINK_LINUX_SLL, TCPL_LINK_IPV4,
-    TCPL_LINK_IPV6,      TCPL_LINK_LINUX_SLL2,
+    TCPL_LINK_IPV6,      TCPL_LINK_LINUX_SLL2, TCPL_LINK_FDDI,
+    TCPL_LINK_PPP,       TCPL_LINK_PPP_HDLC, TCPL_LINK_PPP_ETHER,
+    TCPL_LINK_C_HDLC,    TCPL_LINK_MPLS,
 };
 
+/* Seeds are named by their content, so that several test programs can
+ * write into one folder and a frame written twice is one seed. */
 static void seed(int link, const frame *f)
 {
     char path[4096];
     FILE *fp;
     uint8_t idx = 0;
+    uint32_t h = 2166136261u;
     size_t i;
 
     if (!seed_dir)
@@ -144,7 +149,11 @@ static void seed(int link, const frame *f)
     for (i = 0; i < sizeof fuzz_links / sizeof fuzz_links[0]; i++)
         if (fuzz_links[i] == link)
             idx = (uint8_t)i;
-    snprintf(path, sizeof path, "%s/seed-%03d", seed_dir, seed_count++);
+    h = (h ^ idx) * 16777619u;
+    for (i = 0; i < f->n; i++)
+        h = (h ^ f->b[i]) * 16777619u;
+    snprintf(path, sizeof path, "%s/seed-%08x-%zu", seed_dir, (unsigned)h,
+             f->n);
     fp = fopen(path, "wb");
     if (!fp || fwrite(&idx, 1, 1, fp) != 1 ||
         fwrite(f->b, 1, f->n, fp) != f->n || fclose(fp) != 0) {
@@ -153,7 +162,6 @@ static void seed(int link, const frame *f)
     }
 }
 
-/* Decode; every frame that decodes is also a fuzz seed. */
 int decode(int link, const frame *f, size_t caplen, tcpl_wire_tcp *w)
 {
     int rc;
@@ -219,5 +227,101 @@ void check_prefixes(int link, const frame *f, size_t hdr_end)
             CHECK_EQ(w.len, whole.len);
             CHECK_EQ(w.seq, whole.seq);
         }
+    }
+}
+
+/* ------------------------------------------------ encapsulation tests */
+
+/* IPv4 carrier 192.0.2.1 -> 192.0.2.2 of total_len bytes; frag as in the
+ * header (flags and offset). */
+void outer4(frame *f, unsigned total_len, unsigned frag, unsigned proto)
+{
+    put8(f, 0x45);
+    put8(f, 0);
+    put16(f, total_len);
+    put16(f, 0x4321);
+    put16(f, frag);
+    put8(f, 64);
+    put8(f, proto);
+    put16(f, 0);
+    put32(f, 0xC0000201);
+    put32(f, 0xC0000202);
+}
+
+/* IPv6 carrier 2001:db8:ffff::1 -> 2001:db8:ffff::2 */
+void outer6(frame *f, unsigned payload_len, unsigned next)
+{
+    put32(f, 0x60000000);
+    put16(f, payload_len);
+    put8(f, next);
+    put8(f, 64);
+    for (unsigned k = 1; k <= 2; k++) {
+        put32(f, 0x20010DB8);
+        put32(f, 0xFFFF0000);
+        put32(f, 0);
+        put32(f, k);
+    }
+}
+
+void udp(frame *f, unsigned sport, unsigned dport, unsigned len)
+{
+    put16(f, sport);
+    put16(f, dport);
+    put16(f, len);
+    put16(f, 0);
+}
+
+/* The inner segment: IPv4 + 20-byte TCP header + 5 payload bytes. */
+void inner4(frame *f)
+{
+    ipv4(f, 5, INNER4_LEN, 0, 6);
+    tcp(f, 40000, 80, 1000, 2000, 5, TCPL_ACK | TCPL_PSH, 512);
+    fill(f, 0x61, 5);
+}
+
+/* ... or IPv6 + 20-byte TCP header + 3 payload bytes. */
+void inner6(frame *f)
+{
+    ipv6(f, 20 + 3, 6);
+    tcp(f, 40001, 443, 3000, 4000, 5, TCPL_ACK, 1024);
+    fill(f, 0x62, 3);
+}
+
+/* Inner Ethernet + inner4: 14 + INNER4_LEN bytes. */
+void inner_eth4(frame *f)
+{
+    eth(f, 0x0800);
+    inner4(f);
+}
+
+void check_inner4(const tcpl_wire_tcp *w)
+{
+    check_v4_addrs(w);
+    CHECK_EQ(w->sport, 40000);
+    CHECK_EQ(w->dport, 80);
+    CHECK_EQ(w->seq, 1000);
+    CHECK_EQ(w->len, 5);
+}
+
+void check_inner6(const tcpl_wire_tcp *w)
+{
+    check_v6_addrs(w);
+    CHECK_EQ(w->sport, 40001);
+    CHECK_EQ(w->seq, 3000);
+    CHECK_EQ(w->len, 3);
+}
+
+/* The encapsulation as its string, which names every layer and the
+ * endpoints: one comparison checks both. */
+void check_encap(const tcpl_wire_tcp *w, const char *want)
+{
+    char s[TCPL_WIRE_ENCAP_STRLEN];
+
+    tcpl_wire_encap_str(&w->encap, s, sizeof s);
+    checks++;
+    if (strcmp(s, want) != 0) {
+        failures++;
+        fprintf(stderr, "%s: encapsulation \"%s\", expected \"%s\"\n",
+                current, s, want);
     }
 }
