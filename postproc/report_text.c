@@ -105,6 +105,13 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     fprintf(f, "  final    %s %s, %s %s\n", tcpl_role_name(c, ci),
             tcpl_state_name(c->ep[ci].state), tcpl_role_name(c, !ci),
             tcpl_state_name(c->ep[!ci].state));
+    /* What each application most likely saw last (Linux semantics). */
+    for (int side = 0; side < 2; side++) {
+        int e = side == 0 ? ci : !ci;
+        char err[64];
+        if (tcpl_app_error_text(c->ep[e].app, err, sizeof err) > 0)
+            fprintf(f, "  errno    %s %s\n", tcpl_role_name(c, e), err);
+    }
     if (tcpl_lc_gaps(lc) || tcpl_lc_missed(lc))
         fprintf(f, "  capture  %" PRIu64 " gap%s, %" PRIu64 " bytes missed\n",
                 tcpl_lc_gaps(lc), tcpl_lc_gaps(lc) == 1 ? "" : "s", tcpl_lc_missed(lc));
