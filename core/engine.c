@@ -184,6 +184,37 @@ static void enter(tcpl_conn *c, tcpl_result *r, int i, tcpl_state to,
         e->bits |= TCPL_EP_SYNCED;
 }
 
+void eng_app_error(tcpl_conn *c, tcpl_result *r, int i, tcpl_call call,
+                   int err)
+{
+    tcpl_app_error a = {(uint8_t)call, (uint8_t)err};
+    c->ep[i].app = a;
+    r->app[i] = a;
+}
+
+/*
+ * What endpoint i's application sees when ev moves it out of `from`, as
+ * Linux reports it: tcp_reset() sets ECONNREFUSED in SYN-SENT, EPIPE in
+ * CLOSE-WAIT and ECONNRESET otherwise; tcp_fin() makes read() return 0.
+ * Only where the application surely still holds the socket: in FIN-WAIT
+ * and later it may have closed it, and a listener's pending connection
+ * (SYN-RECEIVED) has no socket yet.
+ */
+static void app_sees(tcpl_conn *c, tcpl_result *r, int i, event ev,
+                     tcpl_state from)
+{
+    if (ev == EV_RECV_RST) {
+        if (from == TCPL_SYN_SENT)
+            eng_app_error(c, r, i, TCPL_CALL_CONNECT, 111); /* ECONNREFUSED */
+        else if (from == TCPL_ESTABLISHED)
+            eng_app_error(c, r, i, TCPL_CALL_READ, 104);    /* ECONNRESET */
+        else if (from == TCPL_CLOSE_WAIT)
+            eng_app_error(c, r, i, TCPL_CALL_WRITE, 32);    /* EPIPE */
+    } else if (ev == EV_RECV_FIN && from == TCPL_ESTABLISHED) {
+        eng_app_error(c, r, i, TCPL_CALL_READ, 0);
+    }
+}
+
 /* Apply one event to endpoint i through the table; true if it moved.
  * `inferred`: the evidence is a segment the capture missed. */
 bool eng_apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
@@ -192,6 +223,7 @@ bool eng_apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
     uint8_t to = fsm[c->ep[i].state][ev];
     if (to == 0)
         return false;
+    app_sees(c, r, i, ev, c->ep[i].state);
     enter(c, r, i, to == DOUBT ? TCPL_UNKNOWN : (tcpl_state)to, now,
           inferred || ev >= EV_SYNACK_UNSEEN);
     return true;

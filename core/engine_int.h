@@ -63,6 +63,9 @@ void eng_raise(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a, int endpoint,
 bool eng_apply_as(tcpl_conn *c, tcpl_result *r, int i, event ev,
                   int64_t now, bool inferred);
 bool eng_apply(tcpl_conn *c, tcpl_result *r, int i, event ev, int64_t now);
+/* Endpoint i's application saw err from call (tcpl_app_error). */
+void eng_app_error(tcpl_conn *c, tcpl_result *r, int i, tcpl_call call,
+                   int err);
 bool eng_can(tcpl_state s, event ev); /* the table has a cell for it */
 bool eng_fin_acked(const tcpl_conn *c, int i);
 /* Move both endpoints as far as the ACKs known so far prove. */

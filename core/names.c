@@ -116,6 +116,49 @@ const char *tcpl_role_name(const tcpl_conn *c, int endpoint)
     return endpoint == c->client ? "client" : "server";
 }
 
+/* The errnos the engine can name, with Linux's numbers (asm-generic,
+ * shared by x86 and arm): the application sees the number, reports and
+ * fields show both. */
+static const struct {
+    const char *name;
+    uint8_t value;
+} errnos[] = {
+    {"EPIPE", 32},        {"EACCES", 13},       {"ENONET", 64},
+    {"EPROTO", 71},       {"EMSGSIZE", 90},     {"ENOPROTOOPT", 92},
+    {"EOPNOTSUPP", 95},   {"ENETUNREACH", 101}, {"ECONNRESET", 104},
+    {"ECONNREFUSED", 111}, {"EHOSTDOWN", 112},  {"EHOSTUNREACH", 113},
+};
+
+int tcpl_errno_value(const char *name)
+{
+    for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+        if (strcmp(errnos[i].name, name) == 0)
+            return errnos[i].value;
+    return 0;
+}
+
+size_t tcpl_app_error_text(tcpl_app_error a, char *buf, size_t n)
+{
+    static const char *const calls[] = {"", "connect", "read", "write"};
+    const char *name = "?";
+    int len;
+
+    if (a.call == TCPL_CALL_NONE || a.call > TCPL_CALL_WRITE) {
+        if (n > 0)
+            buf[0] = '\0';
+        return 0;
+    }
+    if (a.err == 0)
+        len = snprintf(buf, n, "%s: 0 (end of stream)", calls[a.call]);
+    else {
+        for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+            if (errnos[i].value == a.err)
+                name = errnos[i].name;
+        len = snprintf(buf, n, "%s: %s (%u)", calls[a.call], name, a.err);
+    }
+    return len < 0 ? 0 : (size_t)len;
+}
+
 /* "ICMP port unreachable (type 3, code 3) from the server's own address,
  * Linux: ECONNREFUSED" */
 static void describe_icmp(const tcpl_conn *c, const tcpl_event *e, char *buf,

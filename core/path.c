@@ -168,6 +168,15 @@ void eng_on_icmp(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         ends = full || in->drops_request;
     }
     if (ends) {
+        /* connect() is still waiting in SYN_SENT, or in a simultaneous
+         * open's SYN_RECEIVED; a listener's request has no socket. */
+        bool connecting = ex->state == TCPL_SYN_SENT ||
+                          (ex->state == TCPL_SYN_RECEIVED &&
+                           (c->client == x ||
+                            (c->anomalies & TCPL_BIT(TCPL_A_SIMULTANEOUS_OPEN))));
+        if (connecting && tcpl_errno_value(in->err))
+            eng_app_error(c, r, x, TCPL_CALL_CONNECT,
+                          tcpl_errno_value(in->err));
         if (ex->state == TCPL_SYN_SENT)
             c->ep[x].bits |= TCPL_EP_ICMP_ENDED;
         raise_icmp(c, r, TCPL_A_UNREACHABLE, s);

@@ -329,15 +329,16 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     r->ntrans = res.ntransitions;
     r->nevents = (uint8_t)(fin.nevents + res.nevents);
     r->extra = NULL;
-    if (r->ntrans || r->nevents) {
+    if (r->ntrans || r->nevents || res.app[0].call || res.app[1].call) {
         size_t at = EXTRA_EVENTS_AT(r->ntrans);
-        char *x = wmem_alloc(wmem_file_scope(),
-                             at + r->nevents * sizeof(frame_event));
+        size_t app_at = at + r->nevents * sizeof(frame_event);
+        char *x = wmem_alloc(wmem_file_scope(), app_at + sizeof res.app);
         frame_event *ev = (frame_event *)(x + at);
 
         memcpy(x, res.transitions, r->ntrans * sizeof(tcpl_transition));
         copy_events(ev, &fin, 1);
         copy_events(ev + fin.nevents, &res, 0);
+        memcpy(x + app_at, res.app, sizeof res.app);
         r->extra = x;
     }
     return r;

@@ -51,8 +51,8 @@ typedef struct lifecycle {
 
 /* What one frame did, stored on the first pass and drawn on every pass:
  * 32 bytes.  Transitions and events are rare, so they live in a separate
- * block (transitions, then events at an 8-byte boundary) that most frames
- * do not have. */
+ * block (transitions, then events at an 8-byte boundary, then the
+ * application errors, tcpl_app_error[2]) that most frames do not have. */
 typedef struct frame_rec {
     lifecycle *lc;            /* NULL: the frame was not stepped */
     int64_t in_state_ns;      /* sender's time in its state before the frame */
@@ -77,6 +77,17 @@ static inline const frame_event *rec_events(const frame_rec *r)
 {
     return (const frame_event *)((const char *)r->extra +
                                  EXTRA_EVENTS_AT(r->ntrans));
+}
+
+/* What the frame made each endpoint's application see, after the events
+ * in the same block; NULL when the frame has no block (it caused
+ * nothing: every error comes with a transition). */
+static inline const tcpl_app_error *rec_app(const frame_rec *r)
+{
+    if (r->extra == NULL)
+        return NULL;
+    return (const tcpl_app_error *)((const char *)rec_events(r) +
+                                    r->nevents * sizeof(frame_event));
 }
 
 /* What one dissection of a frame shows: its record, its lifecycle so far

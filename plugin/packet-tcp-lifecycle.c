@@ -56,6 +56,7 @@ static int hf_role_guessed = -1;
 static int hf_transition = -1;
 static int hf_inferred = -1;
 static int hf_anomaly = -1;
+static int hf_errno = -1;
 static int hf_time_in_state = -1;
 static int hf_tunnel = -1;
 static int hf_stream = -1;
@@ -346,6 +347,20 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         add_expert(pinfo, it, about, e);
     }
 
+    /* What the applications most likely saw because of this packet. */
+    if (rec_app(r) != NULL) {
+        for (int i = 0; i < 2; i++) {
+            const tcpl_app_error *a = &rec_app(r)[i];
+            char s[64];
+
+            if (a->call == TCPL_CALL_NONE)
+                continue;
+            tcpl_app_error_text(*a, s, sizeof s);
+            proto_item_append_text(add_str(t, hf_errno, tvb, s), " (%s)",
+                                   tcpl_role_name(c, i));
+        }
+    }
+
     draw_stream(t, tvb, pinfo, v);
 }
 
@@ -355,7 +370,8 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 static int *const all_hf[] = {
     &hf_lifecycle, &hf_state, &hf_src_state, &hf_dst_state,
     &hf_client_state, &hf_server_state, &hf_role, &hf_role_guessed,
-    &hf_transition, &hf_inferred, &hf_anomaly, &hf_time_in_state, &hf_tunnel,
+    &hf_transition, &hf_inferred, &hf_anomaly, &hf_errno, &hf_time_in_state,
+    &hf_tunnel,
     &hf_stream,
     &hf_stream_client_state, &hf_stream_server_state, &hf_stream_anomaly,
     &hf_stream_first_closer, &hf_stream_close_type, &hf_stream_duration,
@@ -511,6 +527,12 @@ void proto_register_tcp_lifecycle(void)
         {&hf_anomaly,
          {"Anomaly", "tcp.lifecycle.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
           "Lifecycle anomaly this segment revealed", HFILL}},
+        {&hf_errno,
+         {"Application error", "tcp.lifecycle.errno", FT_STRING, BASE_NONE,
+          NULL, 0x0,
+          "What this segment most likely made an application's socket call "
+          "return, as Linux reports it: \"connect: ECONNREFUSED (111)\", "
+          "\"read: 0 (end of stream)\"; the item names the endpoint", HFILL}},
         {&hf_time_in_state,
          {"Time in state", "tcp.lifecycle.time_in_state", FT_RELATIVE_TIME,
           BASE_NONE, NULL, 0x0,

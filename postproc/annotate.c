@@ -261,6 +261,10 @@ static void draw_packet(annotate_ctx *cx, const tcpl_packet_info *pi,
         short_text(c, e, text, sizeof text);
         sb_add(cm, " | anomaly: %s (%s)", tcpl_anomaly_name(e->anomaly), text);
     }
+    for (int k = 0; k < 2; k++) {
+        if (tcpl_app_error_text(r->app[order[k]], text, sizeof text) > 0)
+            sb_add(cm, " | errno: %s %s", tcpl_role_name(c, order[k]), text);
+    }
     for (size_t i = 0; i < nnotes; i++)
         sb_add(cm, " | at end: anomaly: %s (%s)",
                tcpl_anomaly_name(notes[i].anomaly), notes[i].text);

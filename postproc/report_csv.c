@@ -10,7 +10,7 @@ static const char *const csv_columns =
     "first_frame,last_frame,client_final,server_final,first_closer,"
     "first_close,anomalies,client_states,server_states,capture_gaps,"
     "missed_bytes,tunnel,conn_state,history,orig_pkts,resp_pkts,orig_bytes,"
-    "resp_bytes,zeek_missed_bytes\n";
+    "resp_bytes,zeek_missed_bytes,client_errno,server_errno\n";
 
 /* Quoted only when it has to be (RFC 4180). */
 static void sb_csv_str(tcpl_sbuf *b, const char *s)
@@ -106,6 +106,12 @@ static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_u64(b, z.n.resp_bytes);
     sb_putc(b, ',');
     sb_u64(b, z.n.missed_bytes);
+    for (int side = 0; side < 2; side++) {
+        char err[64];
+        tcpl_app_error_text(c->ep[side == 0 ? ci : !ci].app, err, sizeof err);
+        sb_putc(b, ',');
+        sb_puts(b, err); /* never a comma or a quote */
+    }
     sb_putc(b, '\n');
     if (!sb_flush(b, f))
         ctx->failed = true;

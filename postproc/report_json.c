@@ -164,6 +164,15 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_u64(b, z.n.resp_bytes);
     sb_puts(b, ",\"zeek_missed_bytes\":");
     sb_u64(b, z.n.missed_bytes);
+    for (int side = 0; side < 2; side++) {
+        char err[64];
+        sb_puts(b, side == 0 ? ",\"client_errno\":" : ",\"server_errno\":");
+        if (tcpl_app_error_text(c->ep[side == 0 ? ci : !ci].app, err,
+                                sizeof err) > 0)
+            sb_json_str(b, err);
+        else
+            sb_puts(b, "null");
+    }
     sb_puts(b, "}\n");
     if (!sb_flush(b, f))
         ctx->failed = true;

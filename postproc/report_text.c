@@ -114,6 +114,13 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     if (z.n.missed_bytes)
         fprintf(f, ", %" PRIu64 " missed", z.n.missed_bytes);
     fputc('\n', f);
+    /* What each application most likely saw last (Linux semantics). */
+    for (int side = 0; side < 2; side++) {
+        int e = side == 0 ? ci : !ci;
+        char err[64];
+        if (tcpl_app_error_text(c->ep[e].app, err, sizeof err) > 0)
+            fprintf(f, "  errno    %s %s\n", tcpl_role_name(c, e), err);
+    }
     if (tcpl_lc_gaps(lc) || tcpl_lc_missed(lc))
         fprintf(f, "  capture  %" PRIu64 " gap%s, %" PRIu64 " bytes missed\n",
                 tcpl_lc_gaps(lc), tcpl_lc_gaps(lc) == 1 ? "" : "s", tcpl_lc_missed(lc));

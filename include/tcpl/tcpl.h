@@ -261,6 +261,32 @@ typedef struct tcpl_config {
  * (TCP_TIMEWAIT_LEN), so final states match what ss shows. */
 void tcpl_config_init(tcpl_config *cfg);
 
+/* ------------------------------------------------- what the application saw */
+
+/*
+ * The error a Linux application most likely got from its socket, and from
+ * which call.  Only what the wire proves: a RST answering a SYN (connect:
+ * ECONNREFUSED); an ICMP error ending a connection attempt (connect: the
+ * errno of icmp_err_convert / icmpv6_err_convert); the peer's FIN reaching
+ * an ESTABLISHED endpoint (read returns 0); a RST reaching an ESTABLISHED
+ * endpoint (read: ECONNRESET) or a CLOSE_WAIT one (write: EPIPE, as
+ * Linux's tcp_reset sets it there).  Nothing for endpoints that may have
+ * closed their socket already (FIN_WAIT_*, CLOSING, LAST_ACK, TIME_WAIT),
+ * for a listener's pending connection (no socket yet), nor ETIMEDOUT: the
+ * wire cannot show that connect()'s SYN retries ran out.
+ */
+typedef enum tcpl_call {
+    TCPL_CALL_NONE,
+    TCPL_CALL_CONNECT,
+    TCPL_CALL_READ,
+    TCPL_CALL_WRITE
+} tcpl_call;
+
+typedef struct tcpl_app_error {
+    uint8_t call; /* tcpl_call; TCPL_CALL_NONE: nothing */
+    uint8_t err;  /* Linux errno value; 0 with TCPL_CALL_READ: end of stream */
+} tcpl_app_error;
+
 /* ------------------------------------------------------------ connection */
 
 /*
@@ -293,6 +319,7 @@ typedef struct tcpl_endpoint {
     uint8_t ttl_hi;        /* it sent, RSTs left out (valid with ttl_n > 0) */
     uint32_t ttl_n;        /* how many of them had a known TTL */
     uint32_t bits;         /* TCPL_EP_* */
+    tcpl_app_error app;    /* the latest error its application saw */
 } tcpl_endpoint;
 
 enum {
@@ -410,6 +437,8 @@ typedef struct tcpl_result {
     uint8_t nevents;
     tcpl_transition transitions[TCPL_MAX_TRANSITIONS];
     tcpl_event events[TCPL_MAX_EVENTS];
+    tcpl_app_error app[2];     /* what this segment made each endpoint's
+                                  application see (call NONE: nothing) */
 } tcpl_result;
 
 enum {
@@ -478,6 +507,12 @@ const char *tcpl_close_name(tcpl_close k);
 /* "client", "server" for endpoint i of c (also when guessed); "endpoint A"
  * / "endpoint B" while no role is known. */
 const char *tcpl_role_name(const tcpl_conn *c, int endpoint);
+
+/* Linux's number for an errno name ("ECONNREFUSED" -> 111); 0 if unknown. */
+int tcpl_errno_value(const char *name);
+/* "connect: ECONNREFUSED (111)", "read: 0 (end of stream)"; "" for
+ * nothing.  Returns the length it wanted, as snprintf. */
+size_t tcpl_app_error_text(tcpl_app_error a, char *buf, size_t n);
 
 /*
  * One-line plain-words explanation of an event into buf (always

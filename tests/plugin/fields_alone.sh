@@ -23,7 +23,7 @@ nf=$(echo "$fields" | wc -l)
 plain="tcp.lifecycle.state tcp.lifecycle.src_state tcp.lifecycle.dst_state
  tcp.lifecycle.client_state tcp.lifecycle.server_state tcp.lifecycle.role
  tcp.lifecycle.role_guessed tcp.lifecycle.transition tcp.lifecycle.inferred
- tcp.lifecycle.anomaly tcp.lifecycle.tunnel
+ tcp.lifecycle.anomaly tcp.lifecycle.errno tcp.lifecycle.tunnel
  tcp.lifecycle.time_in_state tcp.lifecycle.stream.client_state
  tcp.lifecycle.stream.server_state tcp.lifecycle.stream.anomaly
  tcp.lifecycle.stream.first_closer tcp.lifecycle.stream.close_type
