@@ -318,6 +318,10 @@ static int cmd_report(int argc, char **argv)
 #endif
     /* Streaming writes as lifecycles end, across files in one stream of
      * records: it stays in one process. */
+    /* One capture: its connections over --jobs engine threads (several
+     * files already keep --jobs processes busy). */
+    if (jobs > 1 && nfiles == 1 && pcap)
+        o.workers = (int)jobs;
     if (jobs > 1 && nfiles > 1 && !o.streaming) {
         int s = tcpl_report_jobs(&o, files, nfiles, pcap, (int)jobs, stdout);
         free(files);
