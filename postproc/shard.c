@@ -410,7 +410,8 @@ static void merge_epoch(shard *sh, slot *s)
             }
         }
     }
-    qsort(sh->refs, nrefs, sizeof *sh->refs, by_order);
+    if (nrefs)
+        qsort(sh->refs, nrefs, sizeof *sh->refs, by_order);
     /* Open lifecycles after each packet: ends at a frame come before the
      * start at it (a successor replaces its predecessor). */
     for (size_t i = 0, j = 0; j < nstarts; j++) {

@@ -24,7 +24,7 @@ for c in "$capdir"/*.pcap; do
 done
 [ $# -gt 1 ] || die "fewer than two captures in $capdir"
 mergecap -F pcap -w "$work/merged.pcap" "$@" || die "mergecap failed"
-"$gencap" -c 20000 -k 300 -s 3 "$work/syn.pcap" 2>/dev/null || die "gencap failed"
+"$gencap" -c 12000 -k 300 -s 3 "$work/syn.pcap" 2>/dev/null || die "gencap failed"
 size=$(wc -c <"$work/syn.pcap")
 head -c $((size - 7)) "$work/syn.pcap" >"$work/cut.pcap"
 
