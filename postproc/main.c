@@ -30,6 +30,7 @@
 
 /* Provided by postproc/annotate.c when it is built in. */
 int tcpl_cmd_annotate(int argc, char **argv);
+int tcpl_cmd_merge(int argc, char **argv); /* merge.c */
 #pragma weak tcpl_cmd_annotate
 #pragma weak tcpl_report_pcap
 #pragma weak tcpl_report_live
@@ -38,6 +39,7 @@ static const char usage_text[] =
     "usage: " PROG " fields [--plugin]\n"
     "       " PROG " report [OPTIONS] FILE...\n"
     "       " PROG " report --live IFACE [--filter BPF] [OPTIONS]\n"
+    "       " PROG " merge PART.json...   (see " PROG " merge --help)\n"
     "       " PROG " annotate ...   (see " PROG " annotate --help)\n"
     "       " PROG " --help | --version\n"
     "\n"
@@ -353,7 +355,7 @@ static int cmd_report(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("%s", "missing command: fields, report or annotate");
+        return usage_error("%s", "missing command: fields, report, merge or annotate");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0)
@@ -364,11 +366,13 @@ int main(int argc, char **argv)
         return cmd_fields(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return tcpl_cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "annotate") == 0) {
         /* The annotate engineer's subcommand (postproc/annotate.c). */
         if (!tcpl_cmd_annotate)
             return usage_error("%s is not built into this program", "annotate");
         return tcpl_cmd_annotate(argc - 1, argv + 1);
     }
-    return usage_error("unknown command '%s': fields, report or annotate", cmd);
+    return usage_error("unknown command '%s': fields, report, merge or annotate", cmd);
 }
