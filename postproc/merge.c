@@ -282,8 +282,8 @@ static int usage(FILE *f)
           "per capture, see scripts/cluster-report), in the order given, into\n"
           "the report of one run over all of them: their sections, then the\n"
           "overall totals.  Exit status: 0 ok, 1 a part is not a whole JSON\n"
-          "report or one of its files was cut short (its error is in the\n"
-          "totals, as in the run over all), 2 usage.\n", f);
+          "report, or a section says its input was cut short or disagreed\n"
+          "with the plugin's columns (as the run over all exits 1), 2 usage.\n", f);
     return ferror(f) ? 1 : 0;
 }
 
@@ -337,7 +337,8 @@ static int read_part(const char *path, FILE *out, tcpl_report_totals **ts,
                 *cap = nc;
             }
             (*ts)[(*nts)++] = t;
-            if (t.errors)
+            /* What makes `report` exit 1 after writing the section. */
+            if (t.errors || t.plugin_disagreements)
                 *errors = true;
         }
     }
