@@ -39,6 +39,7 @@ int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
 {
     tcpl_tuple t;
     tcpl_segment s;
+    int rc;
 
     if (tcpl_feed_decode(linktype, p, w, &t, &s, st) == 0)
         return 0;

@@ -76,7 +76,8 @@ typedef struct slot {
     int64_t *nows;
     size_t ntcp;
     int64_t end_now;
-    bool last;
+    int64_t finish_ns; /* last: where the capture's tracked packets end */
+    bool last;         /* no packets: finish the lifecycles still open */
     int done; /* workers finished with it */
 } slot;
 
@@ -91,6 +92,7 @@ typedef struct worker {
     uint64_t cur_frame;
     bool oom;
     uint64_t oom_frame;
+    uint64_t untracked; /* ICMP errors quoting no connection */
 } worker;
 
 typedef struct idmap { /* (worker, its lifecycle id) -> report's id */
@@ -274,11 +276,14 @@ static void work_epoch(worker *w, slot *s)
         w->cur_frame = p->frame;
         tcpl_tracker_get_stats(w->tr, &st);
         uint64_t before = st.lifecycles;
-        if (tcpl_tracker_packet(w->tr, &p->t, &p->s, p->frame, -1, NULL) != 0) {
+        int rc = tcpl_tracker_packet(w->tr, &p->t, &p->s, p->frame, -1, NULL);
+        if (rc < 0) {
             w->oom = true;
             w->oom_frame = p->frame;
             break;
         }
+        if (rc > 0)
+            w->untracked++;
         tcpl_tracker_get_stats(w->tr, &st);
         if (st.lifecycles != before)
             ws->made[ws->nmade++] = p->frame; /* room: made is as long as in */
@@ -286,7 +291,7 @@ static void work_epoch(worker *w, slot *s)
     w->cur_frame = 0;
     if (!w->oom)
         tcpl_tracker_advance(w->tr, s->end_now);
-    if (!w->oom && s->last && tcpl_tracker_finish_at(w->tr, s->end_now) != 0)
+    if (!w->oom && s->last && tcpl_tracker_finish_at(w->tr, s->finish_ns) != 0)
         w->oom = true;
 }
 
@@ -514,6 +519,7 @@ static void stop_workers(shard *sh)
     slot *s = &sh->s[sh->published % SLOTS];
     s->last = true;
     s->end_now = INT64_MIN;
+    s->finish_ns = INT64_MIN;
     publish(sh);
 }
 
@@ -590,7 +596,8 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
             nframes++;
             if (tcpl_feed_decode(lt, &p, &w, &k.t, &k.s, st) == 0)
                 continue;
-            tcpl_report_origin(r, p.ts_ns);
+            if (!k.s.icmp) /* as run_capture: the first TCP packet */
+                tcpl_report_origin(r, p.ts_ns);
             if (p.ts_ns > now)
                 now = p.ts_ns;
             k.frame = p.frame;
@@ -608,11 +615,27 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
         if (sh->stop || sh->oom)
             end = true;
         s->end_now = now;
-        s->last = end;
+        s->last = false;
         publish(sh);
     }
     for (uint64_t e = sh->merged; e < sh->published; e++)
         retire(sh, e);
+    /* One tracker ends what is still open at its last tracked packet
+     * (ICMP errors that quote no connection move the clock, not that):
+     * the workers are all waiting now, their totals can be read. */
+    int64_t last_ns = INT64_MIN;
+    for (int i = 0; i < sh->nw; i++) {
+        tcpl_tracker_stats ws;
+        tcpl_tracker_get_stats(sh->w[i].tr, &ws);
+        if (ws.last_ns > last_ns)
+            last_ns = ws.last_ns;
+    }
+    slot *fin = &sh->s[sh->published % SLOTS];
+    fin->end_now = now;
+    fin->finish_ns = last_ns;
+    fin->last = true;
+    publish(sh);
+    retire(sh, sh->published - 1);
     for (int i = 0; i < sh->nw; i++) {
         tcpl_tracker_stats ws;
         tcpl_tracker_get_stats(sh->w[i].tr, &ws);
@@ -625,6 +648,7 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
             ts->first_ns = ws.first_ns;
         if (ws.last_ns > ts->last_ns)
             ts->last_ns = ws.last_ns;
+        st->non_tcp += sh->w[i].untracked;
         if (sh->w[i].oom && status == 0) {
             if (sh->w[i].oom_frame)
                 snprintf(err, errlen, "%s:frame %" PRIu64 ": out of memory",
