@@ -30,6 +30,7 @@
 
 /* Provided by postproc/annotate.c when it is built in. */
 int tcpl_cmd_annotate(int argc, char **argv);
+int tcpl_cmd_merge(int argc, char **argv); /* merge.c */
 #pragma weak tcpl_cmd_annotate
 #pragma weak tcpl_report_pcap
 #pragma weak tcpl_report_live
@@ -38,6 +39,7 @@ static const char usage_text[] =
     "usage: " PROG " fields [--plugin]\n"
     "       " PROG " report [OPTIONS] FILE...\n"
     "       " PROG " report --live IFACE [--filter BPF] [OPTIONS]\n"
+    "       " PROG " merge PART.json...   (see " PROG " merge --help)\n"
     "       " PROG " annotate ...   (see " PROG " annotate --help)\n"
     "       " PROG " --help | --version\n"
     "\n"
@@ -81,9 +83,10 @@ static const char usage_text[] =
     "                           detected, with stream and frame\n"
     "  --stats-interval S       streaming: running totals every S seconds\n"
     "                           (JSON objects; CSV: on standard error)\n"
-    "  --jobs N                 read N files at a time, in N processes\n"
-    "                           (default: the number of CPUs); the output is\n"
-    "                           the same as with --jobs 1\n"
+    "  --jobs N                 read N files at a time, in N processes, or\n"
+    "                           one capture with N engine threads (default:\n"
+    "                           the number of CPUs); the output is the same\n"
+    "                           as with --jobs 1\n"
     "  --max-connections N      at most N connections open: past it, the\n"
     "                           least recently active is ended, written\n"
     "                           (end_reason evicted) and counted\n"
@@ -321,6 +324,10 @@ static int cmd_report(int argc, char **argv)
 #endif
     /* Streaming writes as lifecycles end, across files in one stream of
      * records: it stays in one process. */
+    /* One capture: its connections over --jobs engine threads (several
+     * files already keep --jobs processes busy). */
+    if (jobs > 1 && nfiles == 1 && pcap)
+        o.workers = (int)jobs;
     if (jobs > 1 && nfiles > 1 && !o.streaming) {
         int s = tcpl_report_jobs(&o, files, nfiles, pcap, (int)jobs, stdout);
         free(files);
@@ -352,7 +359,7 @@ static int cmd_report(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("%s", "missing command: fields, report or annotate");
+        return usage_error("%s", "missing command: fields, report, merge or annotate");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0)
@@ -363,11 +370,13 @@ int main(int argc, char **argv)
         return cmd_fields(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return tcpl_cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "annotate") == 0) {
         /* The annotate engineer's subcommand (postproc/annotate.c). */
         if (!tcpl_cmd_annotate)
             return usage_error("%s is not built into this program", "annotate");
         return tcpl_cmd_annotate(argc - 1, argv + 1);
     }
-    return usage_error("unknown command '%s': fields, report or annotate", cmd);
+    return usage_error("unknown command '%s': fields, report, merge or annotate", cmd);
 }

@@ -11,11 +11,10 @@
 
 #define PROG "tcp-lifecycle"
 
-int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
-              tcpl_wire_tcp *w, tcpl_packet_info *pi, tcpl_feed_stats *st)
+int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
+                     tcpl_wire_tcp *w, tcpl_tuple *t, tcpl_segment *s,
+                     tcpl_feed_stats *st)
 {
-    tcpl_tuple t;
-    tcpl_segment s;
     int rc;
 
     st->records++;
@@ -31,7 +30,19 @@ int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
         }
         return 0;
     }
-    tcpl_tracker_from_wire(w, p->ts_ns, &t, &s);
+    tcpl_tracker_from_wire(w, p->ts_ns, t, s);
+    return 1;
+}
+
+int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
+              tcpl_wire_tcp *w, tcpl_packet_info *pi, tcpl_feed_stats *st)
+{
+    tcpl_tuple t;
+    tcpl_segment s;
+    int rc;
+
+    if (tcpl_feed_decode(linktype, p, w, &t, &s, st) == 0)
+        return 0;
     /* No stream hint: the tracker numbers lifecycles in the order they
      * start, which is how Wireshark numbers tcp.stream (a port-reuse SYN
      * starts a new one in both). */

@@ -32,6 +32,12 @@ typedef struct tcpl_feed_stats {
 int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
               tcpl_wire_tcp *w, tcpl_packet_info *pi, tcpl_feed_stats *st);
 
+/* The decoding and counting half of tcpl_feed(): 1 with t and s filled
+ * when p is a TCP packet to track, else 0 (counted). */
+int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
+                     tcpl_wire_tcp *w, tcpl_tuple *t, tcpl_segment *s,
+                     tcpl_feed_stats *st);
+
 /* The note on standard error about frames with a cut or malformed TCP/IP
  * header, when there were any. */
 void tcpl_feed_note(const char *name, const tcpl_feed_stats *st);

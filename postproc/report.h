@@ -52,6 +52,9 @@ typedef struct tcpl_report_opts {
     bool events;           /* streaming: also each anomaly as it is raised */
     int64_t stats_interval_ns; /* streaming: running totals this often (0: never) */
     tcpl_tracker_opts tracker; /* thresholds and linger; emit/user unused */
+    /* report --pcap: engine threads per capture (shard.c), when more than
+     * one and neither streaming nor capped (tracker.max_open) */
+    int workers;
 } tcpl_report_opts;
 
 void tcpl_report_opts_init(tcpl_report_opts *o);

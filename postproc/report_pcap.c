@@ -29,6 +29,7 @@
 #include "pcap_feed.h"
 #include "pcap_in.h"
 #include "report.h"
+#include "shard.h"
 #include "tracker.h"
 
 #define PROG "tcp-lifecycle"
@@ -76,13 +77,15 @@ static int64_t clock_ns(clockid_t id)
 /* What the loop knows so far, as the report's totals want it. */
 static void current_info(tcpl_file_info *info, const char *kind,
                          tcpl_tracker *tr, const tcpl_feed_stats *st,
-                         tcpl_pcap_in *in)
+                         tcpl_pcap_in *in, const tcpl_tracker_stats *shards)
 {
     info->kind = kind;
     info->lines = st->records;
     info->skipped_non_tcp = st->non_tcp;
     info->skipped_incomplete = st->incomplete;
-    if (tr) {
+    if (shards) {
+        info->stats = *shards;
+    } else if (tr) {
         tcpl_tracker_get_stats(tr, &info->stats);
     } else {
         info->stats.first_ns = INT64_MAX;
@@ -125,6 +128,11 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
     tcpl_feed_stats st;
     struct sigaction old[2];
     bool stream = o->streaming;
+    /* One file in several engine threads: not live or streaming (records
+     * go out as lifecycles end, in no order to reproduce) nor with a cap
+     * on open lifecycles (one table's property). */
+    bool sharded = o->workers > 1 && !live && !stream && o->tracker.max_open == 0;
+    tcpl_tracker_stats shard_stats;
     int64_t next_stats = 0;
     int status = 0, lt = tcpl_pcap_linktype(in);
 
@@ -135,6 +143,11 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
         fprintf(stderr, PROG ": %s: cannot create a temporary file\n", name);
         tcpl_pcap_close(in);
         return 1;
+    }
+    if (sharded) {
+        tcpl_shard_capture(r, o, in, name, o->workers, &st, &shard_stats, err,
+                           sizeof err);
+        goto done;
     }
     to = o->tracker;
     to.emit = tcpl_report_lifecycle;
@@ -173,7 +186,7 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
         }
         if (next_stats && clock_ns(CLOCK_MONOTONIC) >= next_stats) {
             next_stats += o->stats_interval_ns;
-            current_info(&info, kind, tr, &st, live ? in : NULL);
+            current_info(&info, kind, tr, &st, live ? in : NULL, NULL);
             int s = tcpl_report_interim(r, &info);
             if (s > 0)
                 stats_line(name, &info, "so far");
@@ -185,7 +198,9 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
         release_stop_signals(old);
     if (tr && tcpl_tracker_finish(tr) != 0 && !err[0])
         snprintf(err, sizeof err, "%s: out of memory", name);
-    current_info(&info, kind, tr, &st, live ? in : NULL);
+done:
+    current_info(&info, kind, tr, &st, live ? in : NULL,
+                 sharded ? &shard_stats : NULL);
     tcpl_tracker_free(tr);
     tcpl_pcap_close(in);
     tcpl_feed_note(name, &st);

@@ -533,6 +533,11 @@ static int by_id(const void *a, const void *b)
 
 int tcpl_tracker_finish(tcpl_tracker *tr)
 {
+    return tcpl_tracker_finish_at(tr, tr->st.last_ns);
+}
+
+int tcpl_tracker_finish_at(tcpl_tracker *tr, int64_t end_ns)
+{
     if (tr->count == 0)
         return 0;
     node **all = malloc(tr->count * sizeof *all);
@@ -549,7 +554,7 @@ int tcpl_tracker_finish(tcpl_tracker *tr)
     tr->st.open = 0;
     tr->idle_head = tr->idle_tail = NULL;
     qsort(all, m, sizeof *all, by_id);
-    int64_t end = tr->st.last_ns;
+    int64_t end = end_ns;
     for (size_t i = 0; i < m; i++) {
         all[i]->idle = false;
         finish_emit(tr, all[i], end, 0, TCPL_LC_END_INPUT, NULL);

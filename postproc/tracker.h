@@ -196,6 +196,11 @@ void tcpl_tracker_advance(tcpl_tracker *tr, int64_t now_ns);
  */
 int tcpl_tracker_finish(tcpl_tracker *tr);
 
+/* The same with the end dated end_ns: a tracker that saw only a share of
+ * the capture (report --pcap's engine workers, shard.c) ends its
+ * lifecycles where the whole capture ends, as one tracker would. */
+int tcpl_tracker_finish_at(tcpl_tracker *tr, int64_t end_ns);
+
 typedef struct tcpl_tracker_stats {
     uint64_t packets;    /* packets stepped */
     uint64_t lifecycles; /* lifecycles created */

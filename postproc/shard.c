@@ -1,0 +1,668 @@
+/*
+ * shard.c - one capture, one reader, N engine workers (see shard.h).
+ *
+ * The reader decodes frames and hands each TCP packet to the worker that
+ * owns its connection (a hash of the two endpoints that is the same in
+ * both directions).  Frames go out in epochs of EPOCH frames; a worker
+ * steps its share of an epoch through its own tracker and keeps what
+ * happened: the frames that started a lifecycle and copies of the
+ * lifecycles it ended.  The reader then merges each finished epoch, in
+ * epoch order, into exactly what one tracker would have done:
+ *
+ *   - one tracker numbers lifecycles in the order they start, and one
+ *     packet starts at most one, so a lifecycle's number is the rank of
+ *     the frame that started it among all such frames;
+ *   - one tracker ends lifecycles at a packet: the idle ones first (in
+ *     the order they went idle, i.e. by their last frame), then the one a
+ *     port-reuse SYN replaces; at the end of input the rest, by number.
+ *     A worker only sees its own packets, so it is given the capture's
+ *     clock with each of them and at the end of each epoch (its idle
+ *     lifecycles then end in the same epoch as they would in one
+ *     tracker), and the reader finds the frame at which the capture's
+ *     clock passed an idle lifecycle's end;
+ *   - the most lifecycles open at once is counted over the merged
+ *     sequence of starts and ends.
+ * The report then sees the same lifecycles, numbered alike, in the same
+ * order, and writes the same bytes.  A cap on open lifecycles
+ * (--max-connections) is one table's property and is not split: main.c
+ * keeps such runs, and streaming ones, on one tracker.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "shard.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Frames per epoch, and epochs in flight: enough to keep workers busy
+ * while the reader merges, small enough to hold few packets at a time. */
+#define EPOCH 8192
+#define SLOTS 4
+
+typedef struct pkt {
+    tcpl_tuple t;
+    tcpl_segment s;
+    uint64_t frame;
+    int64_t now; /* the capture's clock at this frame */
+} pkt;
+
+/* A lifecycle a worker ended, in its arena, followed by its timeline and
+ * events (the arena may move while it grows: offsets, not pointers). */
+typedef struct emitted {
+    tcpl_lifecycle lc;
+    uint64_t frame; /* the packet being stepped when it ended; 0: none */
+    size_t size;    /* bytes of this record with its arrays */
+} emitted;
+
+#define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+typedef struct wslot { /* one worker's share of one epoch */
+    pkt *in;
+    size_t nin, incap;
+    uint64_t *made; /* frames that started a lifecycle, in order */
+    size_t nmade, madecap;
+    unsigned char *arena;
+    size_t alen, acap;
+} wslot;
+
+typedef struct slot {
+    wslot w[TCPL_SHARD_MAX];
+    uint64_t *frames; /* the epoch's TCP frames and the clock at each */
+    int64_t *nows;
+    size_t ntcp;
+    int64_t end_now;
+    int64_t finish_ns; /* last: where the capture's tracked packets end */
+    bool last;         /* no packets: finish the lifecycles still open */
+    int done; /* workers finished with it */
+} slot;
+
+struct shard;
+
+typedef struct worker {
+    struct shard *sh;
+    int k;
+    tcpl_tracker *tr;
+    pthread_t th;
+    wslot *cur;
+    uint64_t cur_frame;
+    bool oom;
+    uint64_t oom_frame;
+    uint64_t untracked; /* ICMP errors quoting no connection */
+} worker;
+
+typedef struct idmap { /* (worker, its lifecycle id) -> report's id */
+    uint64_t *key; /* 0: empty */
+    uint64_t *val;
+    size_t cap, n;
+} idmap;
+
+typedef struct ref { /* an ended lifecycle, placed in the one-tracker order */
+    uint64_t frame; /* packet it ended at; UINT64_MAX: end of input */
+    uint64_t sub;   /* idle: its last frame; end of input: its number */
+    int kind;       /* 0 idle, 1 successor, 2 end of input */
+    uint64_t gid;
+    emitted *e;
+} ref;
+
+typedef struct shard {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    uint64_t published; /* epochs handed to the workers */
+    uint64_t merged;    /* epochs merged into the report */
+    int nw;
+    worker w[TCPL_SHARD_MAX];
+    slot s[SLOTS];
+    tcpl_report *r;
+    uint64_t next_gid;
+    uint64_t next_local[TCPL_SHARD_MAX];
+    idmap map;
+    uint64_t open, peak;
+    ref *refs;
+    size_t refcap;
+    uint64_t *starts;
+    size_t startcap;
+    bool oom;   /* the merge itself ran out of memory */
+    bool wfail; /* a worker ran out of memory (under mu) */
+    bool stop;  /* the reader saw wfail */
+} shard;
+
+/* ------------------------------------------------------------ id map */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    return x;
+}
+
+static int map_put(idmap *m, uint64_t k, uint64_t v)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 1024;
+        uint64_t *nk = calloc(nc, sizeof *nk), *nv = malloc(nc * sizeof *nv);
+        if (!nk || !nv) {
+            free(nk);
+            free(nv);
+            return -1;
+        }
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->key[i])
+                continue;
+            size_t j = (size_t)mix64(m->key[i]) & (nc - 1);
+            while (nk[j])
+                j = (j + 1) & (nc - 1);
+            nk[j] = m->key[i];
+            nv[j] = m->val[i];
+        }
+        free(m->key);
+        free(m->val);
+        m->key = nk;
+        m->val = nv;
+        m->cap = nc;
+    }
+    size_t j = (size_t)mix64(k) & (m->cap - 1);
+    while (m->key[j])
+        j = (j + 1) & (m->cap - 1);
+    m->key[j] = k;
+    m->val[j] = v;
+    m->n++;
+    return 0;
+}
+
+/* Look k up and remove it (backward-shift deletion, no tombstones). */
+static bool map_take(idmap *m, uint64_t k, uint64_t *v)
+{
+    if (!m->cap)
+        return false;
+    size_t mask = m->cap - 1, i = (size_t)mix64(k) & mask;
+    while (m->key[i] && m->key[i] != k)
+        i = (i + 1) & mask;
+    if (!m->key[i])
+        return false;
+    *v = m->val[i];
+    m->key[i] = 0;
+    m->n--;
+    for (size_t j = (i + 1) & mask; m->key[j]; j = (j + 1) & mask) {
+        size_t home = (size_t)mix64(m->key[j]) & mask;
+        /* Move j back to the hole unless its home lies in (i, j]. */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            m->key[i] = m->key[j];
+            m->val[i] = m->val[j];
+            m->key[j] = 0;
+            i = j;
+        }
+    }
+    return true;
+}
+
+static uint64_t local_key(int k, uint64_t local_id)
+{
+    return local_id * TCPL_SHARD_MAX + (uint64_t)k + 1;
+}
+
+/* ------------------------------------------------------------ workers */
+
+/* Which worker owns a connection: the same for both directions. */
+static int owner(const tcpl_tuple *t, int nw)
+{
+    uint64_t a = 0, b = 0, w;
+    for (int i = 0; i < 16; i += 8) {
+        memcpy(&w, t->src + i, 8);
+        a = mix64(a ^ w);
+        memcpy(&w, t->dst + i, 8);
+        b = mix64(b ^ w);
+    }
+    a = mix64(a ^ t->sport);
+    b = mix64(b ^ t->dport);
+    return (int)(mix64(a + b + t->family) % (uint64_t)nw);
+}
+
+static void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(p, nc * elem);
+    if (np)
+        *cap = nc;
+    return np;
+}
+
+/* The tracker's emit callback in a worker: a copy into the epoch. */
+static void worker_emit(void *user, const tcpl_lifecycle *lc)
+{
+    worker *w = user;
+    wslot *ws = w->cur;
+    size_t tl = lc->ntimeline * sizeof *lc->timeline;
+    size_t ev = lc->nevents * sizeof *lc->events;
+    size_t size = ALIGN_UP(sizeof(emitted)) + ALIGN_UP(tl) + ALIGN_UP(ev);
+    unsigned char *a = grow_array(ws->arena, &ws->acap, ws->alen + size, 1);
+    if (!a) {
+        /* Lost: say so rather than write a report short of it. */
+        if (!w->oom)
+            w->oom_frame = w->cur_frame;
+        w->oom = true;
+        return;
+    }
+    ws->arena = a;
+    emitted *e = (emitted *)(a + ws->alen);
+    e->lc = *lc;
+    e->frame = w->cur_frame;
+    e->size = size;
+    unsigned char *p = a + ws->alen + ALIGN_UP(sizeof(emitted));
+    if (tl)
+        memcpy(p, lc->timeline, tl);
+    if (ev)
+        memcpy(p + ALIGN_UP(tl), lc->events, ev);
+    ws->alen += size;
+}
+
+static void work_epoch(worker *w, slot *s)
+{
+    wslot *ws = &s->w[w->k];
+    tcpl_tracker_stats st;
+    w->cur = ws;
+    for (size_t i = 0; i < ws->nin && !w->oom; i++) {
+        const pkt *p = &ws->in[i];
+        tcpl_tracker_advance(w->tr, p->now);
+        w->cur_frame = p->frame;
+        tcpl_tracker_get_stats(w->tr, &st);
+        uint64_t before = st.lifecycles;
+        int rc = tcpl_tracker_packet(w->tr, &p->t, &p->s, p->frame, -1, NULL);
+        if (rc < 0) {
+            w->oom = true;
+            w->oom_frame = p->frame;
+            break;
+        }
+        if (rc > 0)
+            w->untracked++;
+        tcpl_tracker_get_stats(w->tr, &st);
+        if (st.lifecycles != before)
+            ws->made[ws->nmade++] = p->frame; /* room: made is as long as in */
+    }
+    w->cur_frame = 0;
+    if (!w->oom)
+        tcpl_tracker_advance(w->tr, s->end_now);
+    if (!w->oom && s->last && tcpl_tracker_finish_at(w->tr, s->finish_ns) != 0)
+        w->oom = true;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    shard *sh = w->sh;
+    for (uint64_t e = 0;; e++) {
+        pthread_mutex_lock(&sh->mu);
+        while (sh->published <= e)
+            pthread_cond_wait(&sh->work, &sh->mu);
+        pthread_mutex_unlock(&sh->mu);
+        slot *s = &sh->s[e % SLOTS];
+        bool last = s->last;
+        if (!w->oom)
+            work_epoch(w, s);
+        pthread_mutex_lock(&sh->mu);
+        if (w->oom)
+            sh->wfail = true;
+        if (++s->done == sh->nw)
+            pthread_cond_broadcast(&sh->done);
+        pthread_mutex_unlock(&sh->mu);
+        if (last)
+            return NULL;
+    }
+}
+
+/* ------------------------------------------------------------ merging */
+
+static int by_order(const void *a, const void *b)
+{
+    const ref *x = a, *y = b;
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return (x->sub > y->sub) - (x->sub < y->sub);
+}
+
+/* The first frame of the epoch at which the capture's clock reached t. */
+static uint64_t frame_at(const slot *s, int64_t t)
+{
+    size_t lo = 0, hi = s->ntcp;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->nows[mid] >= t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo < s->ntcp ? s->frames[lo] : (s->ntcp ? s->frames[s->ntcp - 1] : 0);
+}
+
+static void merge_epoch(shard *sh, slot *s)
+{
+    size_t nstarts = 0, nrefs = 0, total = 0, pos[TCPL_SHARD_MAX] = {0};
+
+    for (int k = 0; k < sh->nw; k++)
+        total += s->w[k].nmade;
+    uint64_t *starts = grow_array(sh->starts, &sh->startcap, total, sizeof *starts);
+    if (total && !starts) {
+        sh->oom = true;
+        return;
+    }
+    sh->starts = starts;
+    /* Starts in frame order: the report's numbers. */
+    for (;;) {
+        int best = -1;
+        for (int k = 0; k < sh->nw; k++)
+            if (pos[k] < s->w[k].nmade &&
+                (best < 0 || s->w[k].made[pos[k]] < s->w[best].made[pos[best]]))
+                best = k;
+        if (best < 0)
+            break;
+        starts[nstarts++] = s->w[best].made[pos[best]++];
+        if (map_put(&sh->map, local_key(best, sh->next_local[best]++),
+                    sh->next_gid++) != 0) {
+            sh->oom = true;
+            return;
+        }
+    }
+    /* Ends, placed where one tracker would have made them. */
+    for (int k = 0; k < sh->nw; k++) {
+        wslot *ws = &s->w[k];
+        for (size_t off = 0; off < ws->alen;) {
+            emitted *e = (emitted *)(ws->arena + off);
+            unsigned char *p = ws->arena + off + ALIGN_UP(sizeof(emitted));
+            off += e->size;
+            e->lc.timeline = (tcpl_tl_entry *)p;
+            e->lc.events = (tcpl_tl_event *)(p + ALIGN_UP(e->lc.ntimeline *
+                                                          sizeof *e->lc.timeline));
+            ref *rs = grow_array(sh->refs, &sh->refcap, nrefs + 1, sizeof *rs);
+            if (!rs) {
+                sh->oom = true;
+                return;
+            }
+            sh->refs = rs;
+            ref *x = &rs[nrefs++];
+            x->e = e;
+            if (!map_take(&sh->map, local_key(k, e->lc.id), &x->gid)) {
+                sh->oom = true; /* cannot happen: every end had a start */
+                return;
+            }
+            switch (e->lc.end) {
+            case TCPL_LC_END_IDLE:
+                x->kind = 0;
+                x->frame = frame_at(s, e->lc.end_ns);
+                x->sub = e->lc.last_frame;
+                break;
+            case TCPL_LC_END_SUCCESSOR:
+            case TCPL_LC_END_EVICTED:
+                x->kind = 1;
+                x->frame = e->frame;
+                x->sub = 0;
+                break;
+            default:
+                x->kind = 2;
+                x->frame = UINT64_MAX;
+                x->sub = x->gid;
+                break;
+            }
+        }
+    }
+    if (nrefs)
+        qsort(sh->refs, nrefs, sizeof *sh->refs, by_order);
+    /* Open lifecycles after each packet: ends at a frame come before the
+     * start at it (a successor replaces its predecessor). */
+    for (size_t i = 0, j = 0; j < nstarts; j++) {
+        while (i < nrefs && sh->refs[i].frame <= starts[j]) {
+            sh->open--;
+            i++;
+        }
+        if (++sh->open > sh->peak)
+            sh->peak = sh->open;
+        if (j + 1 == nstarts)
+            for (; i < nrefs && sh->refs[i].frame != UINT64_MAX; i++)
+                sh->open--;
+    }
+    if (!nstarts)
+        for (size_t i = 0; i < nrefs && sh->refs[i].frame != UINT64_MAX; i++)
+            sh->open--;
+    for (size_t i = 0; i < nrefs; i++) {
+        tcpl_lifecycle lc = sh->refs[i].e->lc;
+        lc.id = sh->refs[i].gid;
+        lc.stream = (int64_t)lc.id;
+        tcpl_report_lifecycle(sh->r, &lc);
+    }
+}
+
+/* Wait for epoch e's workers, merge it, and make its slot reusable. */
+static void retire(shard *sh, uint64_t e)
+{
+    slot *s = &sh->s[e % SLOTS];
+    pthread_mutex_lock(&sh->mu);
+    while (s->done < sh->nw)
+        pthread_cond_wait(&sh->done, &sh->mu);
+    sh->stop = sh->wfail;
+    pthread_mutex_unlock(&sh->mu);
+    if (!sh->oom)
+        merge_epoch(sh, s);
+    for (int k = 0; k < sh->nw; k++)
+        s->w[k].nin = s->w[k].nmade = s->w[k].alen = 0;
+    s->ntcp = 0;
+    s->done = 0;
+    s->last = false;
+    sh->merged = e + 1;
+}
+
+static void publish(shard *sh)
+{
+    pthread_mutex_lock(&sh->mu);
+    sh->published++;
+    pthread_cond_broadcast(&sh->work);
+    pthread_mutex_unlock(&sh->mu);
+}
+
+/* A packet into its worker's share of the slot; -1 when out of memory. */
+static int push(shard *sh, slot *s, const pkt *p)
+{
+    wslot *ws = &s->w[owner(&p->t, sh->nw)];
+    size_t madecap = ws->madecap;
+    pkt *in = grow_array(ws->in, &ws->incap, ws->nin + 1, sizeof *in);
+    if (!in)
+        return -1;
+    ws->in = in;
+    uint64_t *made = grow_array(ws->made, &madecap, ws->nin + 1, sizeof *made);
+    if (!made)
+        return -1;
+    ws->made = made;
+    ws->madecap = madecap;
+    ws->in[ws->nin++] = *p;
+    return 0;
+}
+
+static void shard_free(shard *sh, int started)
+{
+    for (int k = 0; k < started; k++)
+        pthread_join(sh->w[k].th, NULL);
+    for (int k = 0; k < sh->nw; k++)
+        tcpl_tracker_free(sh->w[k].tr);
+    for (int i = 0; i < SLOTS; i++) {
+        for (int k = 0; k < sh->nw; k++) {
+            free(sh->s[i].w[k].in);
+            free(sh->s[i].w[k].made);
+            free(sh->s[i].w[k].arena);
+        }
+        free(sh->s[i].frames);
+        free(sh->s[i].nows);
+    }
+    free(sh->map.key);
+    free(sh->map.val);
+    free(sh->refs);
+    free(sh->starts);
+    pthread_cond_destroy(&sh->work);
+    pthread_cond_destroy(&sh->done);
+    pthread_mutex_destroy(&sh->mu);
+    free(sh);
+}
+
+/* The last epoch, so that the workers finish and exit. */
+static void stop_workers(shard *sh)
+{
+    if (sh->published >= SLOTS)
+        retire(sh, sh->published - SLOTS);
+    slot *s = &sh->s[sh->published % SLOTS];
+    s->last = true;
+    s->end_now = INT64_MIN;
+    s->finish_ns = INT64_MIN;
+    publish(sh);
+}
+
+int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
+                       tcpl_pcap_in *in, const char *name, int workers,
+                       tcpl_feed_stats *st, tcpl_tracker_stats *ts,
+                       char *err, size_t errlen)
+{
+    shard *sh = calloc(1, sizeof *sh);
+    int lt = tcpl_pcap_linktype(in), started = 0, status = 0;
+    int64_t now = INT64_MIN;
+    bool end = false;
+    tcpl_pcap_packet p;
+    tcpl_wire_tcp w;
+    pkt k;
+
+    memset(ts, 0, sizeof *ts);
+    ts->first_ns = INT64_MAX;
+    ts->last_ns = INT64_MIN;
+    if (!sh) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
+    pthread_mutex_init(&sh->mu, NULL);
+    pthread_cond_init(&sh->work, NULL);
+    pthread_cond_init(&sh->done, NULL);
+    sh->r = r;
+    sh->nw = workers < 2 ? 2 : workers > TCPL_SHARD_MAX ? TCPL_SHARD_MAX : workers;
+    for (int i = 0; i < SLOTS; i++) {
+        sh->s[i].frames = malloc(EPOCH * sizeof *sh->s[i].frames);
+        sh->s[i].nows = malloc(EPOCH * sizeof *sh->s[i].nows);
+        if (!sh->s[i].frames || !sh->s[i].nows)
+            sh->oom = true;
+    }
+    for (int i = 0; i < sh->nw && !sh->oom; i++) {
+        tcpl_tracker_opts to = o->tracker;
+        to.emit = worker_emit;
+        to.on_event = NULL;
+        to.user = &sh->w[i];
+        to.max_open = 0;
+        sh->w[i].sh = sh;
+        sh->w[i].k = i;
+        if (!(sh->w[i].tr = tcpl_tracker_new(&to)))
+            sh->oom = true;
+    }
+    for (; started < sh->nw && !sh->oom; started++)
+        if (pthread_create(&sh->w[started].th, NULL, worker_main, &sh->w[started]) != 0)
+            break;
+    if (sh->oom || started < sh->nw) {
+        snprintf(err, errlen, "%s: %s", name, sh->oom ? "out of memory"
+                                                      : "cannot start a thread");
+        sh->nw = started; /* only those wait for epochs */
+        if (started)
+            stop_workers(sh);
+        shard_free(sh, started);
+        return -1;
+    }
+
+    memset(&k, 0, sizeof k);
+    while (!end) {
+        uint64_t e = sh->published;
+        if (e >= SLOTS)
+            retire(sh, e - SLOTS);
+        slot *s = &sh->s[e % SLOTS];
+        size_t nframes = 0;
+        while (nframes < EPOCH) {
+            int rc = tcpl_pcap_next(in, &p, err, errlen);
+            if (rc <= 0) {
+                if (rc < 0)
+                    status = -1;
+                end = true;
+                break;
+            }
+            nframes++;
+            if (tcpl_feed_decode(lt, &p, &w, &k.t, &k.s, st) == 0)
+                continue;
+            if (!k.s.icmp) /* as run_capture: the first TCP packet */
+                tcpl_report_origin(r, p.ts_ns);
+            if (p.ts_ns > now)
+                now = p.ts_ns;
+            k.frame = p.frame;
+            k.now = now;
+            if (push(sh, s, &k) != 0) {
+                snprintf(err, errlen, "%s:frame %" PRIu64 ": out of memory",
+                         name, p.frame);
+                status = -1;
+                end = true;
+                break;
+            }
+            s->frames[s->ntcp] = p.frame;
+            s->nows[s->ntcp++] = now;
+        }
+        if (sh->stop || sh->oom)
+            end = true;
+        s->end_now = now;
+        s->last = false;
+        publish(sh);
+    }
+    for (uint64_t e = sh->merged; e < sh->published; e++)
+        retire(sh, e);
+    /* One tracker ends what is still open at its last tracked packet
+     * (ICMP errors that quote no connection move the clock, not that):
+     * the workers are all waiting now, their totals can be read. */
+    int64_t last_ns = INT64_MIN;
+    for (int i = 0; i < sh->nw; i++) {
+        tcpl_tracker_stats ws;
+        tcpl_tracker_get_stats(sh->w[i].tr, &ws);
+        if (ws.last_ns > last_ns)
+            last_ns = ws.last_ns;
+    }
+    slot *fin = &sh->s[sh->published % SLOTS];
+    fin->end_now = now;
+    fin->finish_ns = last_ns;
+    fin->last = true;
+    publish(sh);
+    retire(sh, sh->published - 1);
+    for (int i = 0; i < sh->nw; i++) {
+        tcpl_tracker_stats ws;
+        tcpl_tracker_get_stats(sh->w[i].tr, &ws);
+        ts->packets += ws.packets;
+        ts->lifecycles += ws.lifecycles;
+        ts->open += ws.open;
+        ts->evicted += ws.evicted;
+        ts->capped += ws.capped;
+        if (ws.first_ns < ts->first_ns)
+            ts->first_ns = ws.first_ns;
+        if (ws.last_ns > ts->last_ns)
+            ts->last_ns = ws.last_ns;
+        st->non_tcp += sh->w[i].untracked;
+        if (sh->w[i].oom && status == 0) {
+            if (sh->w[i].oom_frame)
+                snprintf(err, errlen, "%s:frame %" PRIu64 ": out of memory",
+                         name, sh->w[i].oom_frame);
+            else
+                snprintf(err, errlen, "%s: out of memory", name);
+            status = -1;
+        }
+    }
+    ts->peak_open = sh->peak;
+    if (sh->oom && status == 0) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        status = -1;
+    }
+    shard_free(sh, sh->nw);
+    return status;
+}
