@@ -46,9 +46,13 @@ static const char usage_text[] =
     "          plugin, which report then checks against its own inference\n"
     "\n"
     "report    read exports (FILE '-' is standard input), one section each\n"
-    "  --format text|csv|json   text for people (default), CSV one row per\n"
+    "  --format text|csv|json|html|svg\n"
+    "                           text for people (default), CSV one row per\n"
     "                           stream, JSON Lines one object per stream and\n"
-    "                           a last object with the totals\n"
+    "                           a last object with the totals, html one\n"
+    "                           self-contained page with pictures of every\n"
+    "                           connection, svg the timeline and ladder of\n"
+    "                           the one connection --stream names\n"
     "  --stream N[.M]           only stream N (tcp.stream), or only its M-th\n"
     "                           port-reuse successor N.M\n"
     "  --anomalies-only         only connections with at least one anomaly\n"
@@ -225,6 +229,9 @@ static int cmd_report(int argc, char **argv)
     if (rc == 0 && nfiles == 0)
         rc = usage_error("report: no input%s: name a FILE, or - for standard input",
                          "");
+    if (rc == 0 && o.stream < 0 && tcpl_format_needs_stream(o.format))
+        rc = usage_error("--format %s draws one connection: name it with "
+                         "--stream N[.M]", tcpl_format_name(o.format));
     if (rc == 0 && pcap && !tcpl_report_pcap)
         rc = usage_error("report: %s is not built into this program", "--pcap");
     if (rc) {
@@ -250,10 +257,11 @@ static int cmd_report(int argc, char **argv)
         if (s)
             status = 1;
     }
-    if (tcpl_report_close(r) != 0) {
+    int closed = tcpl_report_close(r);
+    if (closed < 0)
         fprintf(stderr, PROG ": <stdout>: write error: %s\n", strerror(errno));
+    if (closed != 0)
         status = 1;
-    }
     free(files);
     return status;
 }

@@ -19,6 +19,8 @@ static const tcpl_report_writer *const writers[] = {
     [TCPL_FMT_TEXT] = &tcpl_writer_text,
     [TCPL_FMT_CSV] = &tcpl_writer_csv,
     [TCPL_FMT_JSON] = &tcpl_writer_json,
+    [TCPL_FMT_HTML] = &tcpl_writer_html,
+    [TCPL_FMT_SVG] = &tcpl_writer_svg,
 };
 
 const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f)
@@ -42,6 +44,12 @@ const char *tcpl_format_name(tcpl_format f)
 {
     const tcpl_report_writer *w = tcpl_report_writer_for(f);
     return w ? w->name : NULL;
+}
+
+bool tcpl_format_needs_stream(tcpl_format f)
+{
+    const tcpl_report_writer *w = tcpl_report_writer_for(f);
+    return w && w->one_stream;
 }
 
 typedef struct reorder_rec {
@@ -374,6 +382,9 @@ int tcpl_report_close(tcpl_report *r)
     if (fflush(r->ctx.out) != 0 || ferror(r->ctx.out))
         r->ctx.failed = true;
     bool failed = r->ctx.failed;
+    if (r->ctx.complaint && !failed)
+        fprintf(stderr, "tcp-lifecycle: %s\n", r->ctx.complaint);
+    int rc = failed ? -1 : r->ctx.complaint ? 1 : 0;
     free(r);
-    return failed ? -1 : 0;
+    return rc;
 }

@@ -26,13 +26,22 @@ extern "C" {
 
 /* A new format: a value here, a writer file (listed in CMakeLists.txt) and
  * a row in report.c's table. */
-typedef enum tcpl_format { TCPL_FMT_TEXT, TCPL_FMT_CSV, TCPL_FMT_JSON } tcpl_format;
+typedef enum tcpl_format {
+    TCPL_FMT_TEXT,
+    TCPL_FMT_CSV,
+    TCPL_FMT_JSON,
+    TCPL_FMT_HTML,
+    TCPL_FMT_SVG
+} tcpl_format;
 
 /* The format called name by --format; false when there is none. */
 bool tcpl_format_from_name(const char *name, tcpl_format *f);
 
 /* --format's name of f ("text", "csv" ...), or NULL. */
 const char *tcpl_format_name(tcpl_format f);
+
+/* The format draws one connection and needs --stream (svg). */
+bool tcpl_format_needs_stream(tcpl_format f);
 
 typedef struct tcpl_report_opts {
     tcpl_format format;
@@ -75,8 +84,10 @@ void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc);
 /* Close the file section.  Returns 0, or -1 on an output error. */
 int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info);
 
-/* Overall totals (JSON, text with several files); flush.  Returns 0, or -1
- * when writing failed at any point.  Frees r. */
+/* Overall totals (JSON, text with several files); flush.  Returns 0; -1
+ * when writing failed at any point; 1 when the format had nothing to
+ * write (svg: the stream is not in the input), said on stderr as
+ * "tcp-lifecycle: FILE: ...".  Frees r. */
 int tcpl_report_close(tcpl_report *r);
 
 /*

@@ -32,6 +32,7 @@ typedef struct node {
     bool idle;
     size_t tl_cap;
     size_t ev_cap;
+    size_t seg_cap;
 } node;
 
 struct tcpl_tracker {
@@ -75,6 +76,7 @@ static void node_free(node *n)
 {
     free(n->lc.timeline);
     free(n->lc.events);
+    free(n->lc.segments);
     free(n);
 }
 
@@ -284,6 +286,41 @@ static void add_event(node *n, uint64_t frame, int64_t ts, const tcpl_event *e)
     lc->events[lc->nevents++] = (tcpl_tl_event){frame, ts, *e};
 }
 
+/* The grow-or-drop of add_entry/add_event, for the segment list. */
+static void add_segment(node *n, const tcpl_segment *s, uint64_t frame,
+                        uint8_t window)
+{
+    tcpl_lifecycle *lc = &n->lc;
+    if (lc->nsegments == n->seg_cap) {
+        size_t nc = n->seg_cap ? n->seg_cap * 2 : 8;
+        if (nc > TCPL_TL_MAX)
+            nc = TCPL_TL_MAX;
+        void *p = nc > n->seg_cap ? realloc(lc->segments, nc * sizeof *lc->segments) : NULL;
+        if (!p) {
+            lc->segments_dropped++;
+            return;
+        }
+        lc->segments = p;
+        n->seg_cap = nc;
+    }
+    lc->segments[lc->nsegments++] = (tcpl_tl_segment){
+        frame, s->ts_ns, s->len, s->from, (uint8_t)s->flags, window};
+}
+
+/* Keep s for the ladder when the engine said it mattered; zero_before is
+ * the sender's TCPL_EP_ZERO before the step. */
+static void record_segment(node *n, const tcpl_segment *s, uint64_t frame,
+                           const tcpl_result *r, uint32_t zero_before)
+{
+    uint32_t zero_after = n->lc.conn.ep[s->from].bits & TCPL_EP_ZERO;
+    uint8_t window = zero_after == zero_before ? 0
+                     : zero_after              ? TCPL_SEG_WINDOW_ZERO
+                                               : TCPL_SEG_WINDOW_OPEN;
+    if (r->ntransitions || r->nevents || window ||
+        (s->flags & (TCPL_SYN | TCPL_FIN | TCPL_RST)))
+        add_segment(n, s, frame, window);
+}
+
 static void record(node *n, const tcpl_result *r, uint64_t frame, int64_t ts)
 {
     for (unsigned i = 0; i < r->ntransitions && i < TCPL_MAX_TRANSITIONS; i++)
@@ -395,6 +432,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
                    ? 0
                    : 1;
     tcpl_result r;
+    uint32_t zero_before = lc->conn.ep[seg.from].bits & TCPL_EP_ZERO;
     int rc = tcpl_step(&lc->conn, &seg, &r);
     if (out)
         out->new_lifecycle = false;
@@ -418,6 +456,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
         n = nn;
         lc = &n->lc;
         seg.from = 0;
+        zero_before = 0;
         rc = tcpl_step(&lc->conn, &seg, &r);
     }
     /* A fresh engine never asks for a successor; if it ever did, the
@@ -427,6 +466,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     lc->packets++;
     lc->last_frame = frame;
     record(n, &r, frame, s->ts_ns);
+    record_segment(n, &seg, frame, &r, zero_before);
     n->touch_ns = tr->now;
     idle_unlink(tr, n);
     if (may_idle(&lc->conn))
