@@ -132,6 +132,14 @@ static void num(tcpl_sbuf *b, int64_t v)
     sb_i64(b, v);
 }
 
+/* The first number of a list's i-th entry. */
+static void first(tcpl_sbuf *b, size_t i, int64_t v)
+{
+    if (i)
+        sb_putc(b, ',');
+    sb_i64(b, v);
+}
+
 /* Host (interned) and port of endpoint e. */
 static bool endpoint(tcpl_sbuf *b, html_state *st, const tcpl_tuple *t, int e)
 {
@@ -181,16 +189,41 @@ static int html_begin_file(tcpl_writer_ctx *ctx)
     return 0;
 }
 
+/* Events and segments are delta-coded, which halves their size: a frame
+ * is the distance from the list's previous frame (the lifecycle's first frame to begin
+ * with), or -1 for "at the end of the capture" (frame 0); a time is the
+ * distance in microseconds from the list's previous time (0 to begin
+ * with). */
+typedef struct deltas {
+    uint64_t frame;
+    int64_t us;
+} deltas;
+
+static void delta(tcpl_sbuf *b, deltas *d, uint64_t frame, int64_t us)
+{
+    if (frame) {
+        num(b, (int64_t)(frame - d->frame));
+        d->frame = frame;
+    } else {
+        num(b, -1);
+    }
+    num(b, us - d->us);
+    d->us = us;
+}
+
 /*
  * [file, stream, successor, roles (0 seen, 1 guessed, 2 unknown),
  *  client host, client port, server host, server port,
  *  start (us since the file's first packet), duration, end (tcpl_finish),
  *  client final, server final, closer (tcpl_closer_names), close kind
  *  (tcpl_close), anomaly mask, packets, first frame, last frame, dropped,
- *  [timeline: lane, state, frame, us, inferred]...,
- *  [events: anomaly, lane, frame, us, duration us or -1, text]...,
- *  [segments: frame, us, lane of the sender, flags, window, bytes]...]
- * Lane 0 is the client; times in the lists are since the first packet.
+ *  [timeline: state*8 + 4 + inferred*2 + lane, frame since the first (-1:
+ *   at the end), us; or state*8 + inferred*2 + lane, index of the segment
+ *   it was entered on]...,
+ *  [events: anomaly*2 + lane, frame, us, duration us or -1, text]...,
+ *  [segments: flags*8 + window*2 + lane of the sender, frame, us, bytes]...]
+ * Lane 0 is the client; times in the lists are since the first packet,
+ * frames and times delta-coded (see deltas).
  */
 static void html_lifecycle(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 {
@@ -220,43 +253,44 @@ static void html_lifecycle(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *
     num(b, (int64_t)lc->first_frame);
     num(b, (int64_t)lc->last_frame);
     num(b, (int64_t)(lc->timeline_dropped + lc->events_dropped + lc->segments_dropped));
+    /* Most states are entered on a segment the ladder keeps: such an
+     * entry names that segment instead of repeating frame and time. */
     sb_puts(b, ",[");
+    size_t j = 0;
     for (size_t i = 0; i < lc->ntimeline; i++) {
         const tcpl_tl_entry *te = &lc->timeline[i];
-        if (i)
-            sb_putc(b, ',');
-        sb_u64(b, te->endpoint == ci ? 0 : 1);
-        num(b, te->state);
-        num(b, (int64_t)te->frame);
-        num(b, tcpl_pic_us(te->ts_ns - t0));
-        num(b, te->inferred);
+        while (te->frame && j < lc->nsegments && lc->segments[j].frame < te->frame)
+            j++;
+        bool on_seg = te->frame && j < lc->nsegments && lc->segments[j].frame == te->frame &&
+                      lc->segments[j].ts_ns == te->ts_ns;
+        first(b, i, (int64_t)te->state * 8 + (on_seg ? 0 : 4) + te->inferred * 2 +
+                        (te->endpoint == ci ? 0 : 1));
+        if (on_seg) {
+            num(b, (int64_t)j);
+        } else {
+            num(b, te->frame ? (int64_t)(te->frame - lc->first_frame) : -1);
+            num(b, tcpl_pic_us(te->ts_ns - t0));
+        }
     }
+    deltas d = {lc->first_frame, 0};
     sb_puts(b, "],[");
     for (size_t i = 0; i < lc->nevents; i++) {
         const tcpl_tl_event *ev = &lc->events[i];
         char text[512];
         tcpl_describe(c, &ev->ev, text, sizeof text);
-        if (i)
-            sb_putc(b, ',');
-        sb_u64(b, ev->ev.anomaly);
-        num(b, ev->ev.endpoint == ci ? 0 : 1);
-        num(b, (int64_t)ev->frame);
-        num(b, tcpl_pic_us(ev->ts_ns - t0));
+        first(b, i, (int64_t)ev->ev.anomaly * 2 + (ev->ev.endpoint == ci ? 0 : 1));
+        delta(b, &d, ev->frame, tcpl_pic_us(ev->ts_ns - t0));
         num(b, ev->ev.duration_ns < 0 ? -1 : tcpl_pic_us(ev->ev.duration_ns));
         int64_t k = intern(st, text);
         ok &= k >= 0;
         num(b, k);
     }
+    d = (deltas){lc->first_frame, 0};
     sb_puts(b, "],[");
     for (size_t i = 0; i < lc->nsegments; i++) {
         const tcpl_tl_segment *s = &lc->segments[i];
-        if (i)
-            sb_putc(b, ',');
-        sb_u64(b, s->frame);
-        num(b, tcpl_pic_us(s->ts_ns - t0));
-        num(b, s->from == ci ? 0 : 1);
-        num(b, s->flags);
-        num(b, s->window);
+        first(b, i, (int64_t)s->flags * 8 + s->window * 2 + (s->from == ci ? 0 : 1));
+        delta(b, &d, s->frame, tcpl_pic_us(s->ts_ns - t0));
         num(b, s->len);
     }
     sb_puts(b, "]],\n");

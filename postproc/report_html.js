@@ -41,6 +41,45 @@
     SEG = 22;
   var FIN = 1, SYN = 2, RST = 4, ACK = 16;
 
+  /* A record's lists as the drawing reads them, decoded when first drawn
+   * (report_html.c's html_lifecycle has the coding): timeline [lane,
+   * state, frame, us, inferred]..., events [anomaly, lane, frame, us,
+   * duration, text]..., segments [frame, us, lane, flags, window, bytes]... */
+  function decode(r) {
+    if (r.decoded) return r;
+    function lists(src, width, unpack) {
+      var out = [], frame = r[FFRAME], us = 0;
+      for (var i = 0; i < src.length; i += width) {
+        var df = src[i + 1];
+        if (df >= 0) frame += df;
+        us += src[i + 2];
+        unpack(out, src, i, df >= 0 ? frame : 0, us);
+      }
+      return out;
+    }
+    r[EV] = lists(r[EV], 5, function (o, s, i, f, t) {
+      o.push(s[i] >> 1, s[i] & 1, f, t, s[i + 3], s[i + 4]);
+    });
+    r[SEG] = lists(r[SEG], 4, function (o, s, i, f, t) {
+      o.push(f, t, s[i] & 1, s[i] >> 3, (s[i] >> 1) & 3, s[i + 3]);
+    });
+    var tl = r[TL], out = [];
+    for (var i = 0; i < tl.length;) {
+      var c = tl[i];
+      if (c & 4) {
+        out.push(c & 1, c >> 3, tl[i + 1] >= 0 ? r[FFRAME] + tl[i + 1] : 0, tl[i + 2], (c >> 1) & 1);
+        i += 3;
+      } else {
+        var k = tl[i + 1] * 6;
+        out.push(c & 1, c >> 3, r[SEG][k], r[SEG][k + 1], (c >> 1) & 1);
+        i += 2;
+      }
+    }
+    r[TL] = out;
+    r.decoded = true;
+    return r;
+  }
+
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) {
       return c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;';
@@ -480,6 +519,7 @@
       detailEl.innerHTML = '<p class="err">no connection ' + esc(state.open) + ' in this report</p>';
       return;
     }
+    decode(r);
     var ev = r[EV], list = '';
     for (var e = 0; e < ev.length; e += 6)
       list += '<li><b>' + P.anomalies[ev[e]] + '</b> (' + where(ev[e + 2], ev[e + 3]) + '): ' +
