@@ -236,10 +236,11 @@ void tcpl_pic_legend(tcpl_sbuf *b)
     }
     static const char *const keys[] = {"anomaly", "capture note",
                                        "stall: how long it lasted",
-                                       "inferred (from ACK/sequence numbers)"};
+                                       "inferred (from ACK/sequence numbers)",
+                                       "receive window 0"};
     y += 20;
     x = 8;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         double cy = y + 6;
         if (k < 2)
             mark(b, x + 6, cy, k == 1);
@@ -247,10 +248,14 @@ void tcpl_pic_legend(tcpl_sbuf *b)
             tcpl_sb_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                               "stroke=\"%s\" stroke-width=\"2\"/>",
                            x, cy, x + 14, cy, ALERT);
-        else
+        else if (k == 3)
             tcpl_sb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"12\" "
                               "fill=\"#fff\" stroke=\"#333\" stroke-dasharray=\"3,2\"/>",
                            x, y);
+        else
+            tcpl_sb_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"%g\" "
+                              "fill=\"#222\"/>",
+                           x, y + 12 - PIC(ZW_H), PIC(ZW_H));
         tcpl_sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", x + 18, y + 10,
                        keys[k]);
         x += 18 + cw * (double)strlen(keys[k]) + 18;
@@ -260,7 +265,7 @@ void tcpl_pic_legend(tcpl_sbuf *b)
 
 /* ------------------------------------------------------------ the axis */
 
-#define MAXB (2 * TCPL_TL_MAX + 2)
+#define MAXB (3 * TCPL_TL_MAX + 2)
 
 typedef struct axis {
     size_t n;
@@ -289,6 +294,9 @@ static void axis_build(axis *a, const tcpl_lifecycle *lc)
         a->b[n++] = us_at(lc, lc->timeline[i].ts_ns);
     for (size_t i = 0; i < lc->nevents && n < MAXB; i++)
         a->b[n++] = us_at(lc, lc->events[i].ts_ns);
+    for (size_t i = 0; i < lc->nsegments && n < MAXB; i++)
+        if (lc->segments[i].window)
+            a->b[n++] = us_at(lc, lc->segments[i].ts_ns);
     qsort(a->b, n, sizeof a->b[0], cmp_double);
     size_t m = 1;
     for (size_t i = 1; i < n; i++)
@@ -426,6 +434,25 @@ static void bar(tcpl_sbuf *b, const tcpl_lifecycle *lc, const axis *a, size_t i)
     sb_puts(b, "</g>");
 }
 
+/* A receive window held at 0, from the segment that closed it to the one
+ * that reopened it (or the end), as a dark strip along its sender's lane. */
+static void zero_band(tcpl_sbuf *b, const tcpl_lifecycle *lc, const axis *a,
+                      const tcpl_tl_segment *from, double t1)
+{
+    int lane = lane_of(lc, from->from);
+    double t0 = us_at(lc, from->ts_ns), x0 = axis_x(a, t0), x1 = axis_x(a, t1);
+    char at[80], dur[40];
+    where(at, sizeof at, from->frame, t0);
+    tcpl_sb_printf(b,
+                   "<rect class=\"zw\" x=\"%.1f\" y=\"%g\" width=\"%.1f\" "
+                   "height=\"%g\" fill=\"#222\"><title>%s advertised a zero receive "
+                   "window from %s for %s</title></rect>",
+                   x0, lane_y(lane) + PIC(LANE_H) - PIC(ZW_H),
+                   x1 - x0 < PIC(MIN_BAR) ? PIC(MIN_BAR) : x1 - x0, PIC(ZW_H),
+                   tcpl_role_name(&lc->conn, from->from), at,
+                   tcpl_pic_fmt_us(dur, sizeof dur, t1 - t0));
+}
+
 void tcpl_pic_timeline(tcpl_sbuf *b, const tcpl_lifecycle *lc, double y)
 {
     axis *a = malloc(sizeof *a);
@@ -450,6 +477,19 @@ void tcpl_pic_timeline(tcpl_sbuf *b, const tcpl_lifecycle *lc, double y)
     }
     for (size_t i = 0; i < lc->ntimeline; i++)
         bar(b, lc, a, i);
+    const tcpl_tl_segment *closed[2] = {NULL, NULL}; /* per sender */
+    for (size_t i = 0; i < lc->nsegments; i++) {
+        const tcpl_tl_segment *s = &lc->segments[i];
+        if (s->window == TCPL_SEG_WINDOW_ZERO && !closed[s->from & 1])
+            closed[s->from & 1] = s;
+        if (s->window == TCPL_SEG_WINDOW_OPEN && closed[s->from & 1]) {
+            zero_band(b, lc, a, closed[s->from & 1], us_at(lc, s->ts_ns));
+            closed[s->from & 1] = NULL;
+        }
+    }
+    for (int e = 0; e < 2; e++)
+        if (closed[e])
+            zero_band(b, lc, a, closed[e], us_at(lc, lc->end_ns));
     for (size_t i = 0; i < lc->nevents; i++) {
         const tcpl_tl_event *ev = &lc->events[i];
         int lane = lane_of(lc, ev->ev.endpoint);

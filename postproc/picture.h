@@ -14,8 +14,8 @@
  *
  * Geometry rules (both implementations):
  *  - Times are microseconds since the lifecycle's first packet.
- *  - Axis: the boundaries are 0, the end, and every state entry and
- *    anomaly time.  When the whole span is at most TCPL_PIC_LOG_RATIO times
+ *  - Axis: the boundaries are 0, the end, and the times of every state
+ *    entry, anomaly and segment that closed or reopened a window.  When the whole span is at most TCPL_PIC_LOG_RATIO times
  *    the shortest stretch between two boundaries, the axis is linear;
  *    otherwise each stretch between boundaries is drawn
  *    log10(1 + length / TCPL_PIC_TAU_US) wide (a "log-stretch" axis), so a
@@ -24,6 +24,9 @@
  *  - Ticks: linear, every 1, 2 or 5 x 10^k us giving at most 7 ticks;
  *    log-stretch, one per boundary, labelled when TICK_GAP px from the last
  *    label.
+ *  - A receive window at 0 is a ZW_H strip at the bottom of its sender's
+ *    lane, from the segment that closed it to the one that reopened it, or
+ *    to the end.
  *  - Ladder: one row per recorded segment, in frame order; the arrow runs
  *    from the sender's lane at the row's top to the receiver's lane SLANT
  *    lower; a state is written beside its lane at the arrow's end on that
@@ -55,6 +58,7 @@
     X(CHAR_W, 7.2)       /* a character at FONT, at most */                   \
     X(FONT, 11)          /* text size */                                       \
     X(MARK, 5)           /* half size of an anomaly mark */                    \
+    X(ZW_H, 5)           /* height of a zero-window strip */                   \
     X(LD_TOP, 44)        /* ladder: first row's top (lane headings above) */   \
     X(LD_ROW, 30)        /* between two rows */                                \
     X(LD_SLANT, 16)      /* how much lower an arrow ends than it starts */     \

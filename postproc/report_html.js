@@ -122,6 +122,7 @@
     var b = [0, r[END]], tl = r[TL], ev = r[EV], i;
     for (i = 3; i < tl.length; i += 5) b.push(tl[i]);
     for (i = 3; i < ev.length; i += 6) b.push(ev[i]);
+    for (i = 0; i < r[SEG].length; i += 6) if (r[SEG][i + 4]) b.push(r[SEG][i + 1]);
     b.sort(function (x, y) { return x - y; });
     var u = [b[0]];
     for (i = 1; i < b.length; i++) if (b[i] !== u[u.length - 1]) u.push(b[i]);
@@ -211,6 +212,20 @@
         s += '<text class="halo" x="' + f1(x0 + 4) + '" y="' + (y + D.LANE_H / 2 + 4) + '">' + label + '</text>';
       s += '</g>';
     }
+    var seg = r[SEG], closed = [-1, -1];
+    function band(k, t1) {
+      var lane = seg[k + 2], ta = seg[k + 1], xa = axisX(a, ta), xb = axisX(a, t1);
+      s += '<rect class="zw" x="' + f1(xa) + '" y="' + (laneY(lane) + D.LANE_H - D.ZW_H) + '" width="' +
+        f1(xb - xa < D.MIN_BAR ? D.MIN_BAR : xb - xa) + '" height="' + D.ZW_H + '" fill="#222"><title>' +
+        role(r, lane) + ' advertised a zero receive window from ' + where(seg[k], ta) + ' for ' +
+        fmtUs(t1 - ta) + '</title></rect>';
+    }
+    for (i = 0; i < seg.length; i += 6) {
+      var from = seg[i + 2];
+      if (seg[i + 4] === 1 && closed[from] < 0) closed[from] = i;
+      if (seg[i + 4] === 2 && closed[from] >= 0) { band(closed[from], seg[i + 1]); closed[from] = -1; }
+    }
+    for (i = 0; i < 2; i++) if (closed[i] >= 0) band(closed[i], r[END]);
     for (i = 0; i < ev.length; i += 6) {
       var an = ev[i], el = ev[i + 1], note = P.capture_note[an], t = ev[i + 3];
       var x = axisX(a, t), yy = laneY(el);

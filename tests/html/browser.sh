@@ -79,10 +79,10 @@ dump "$work/page.html" "sort=duration&anomaly=refused" && {
 }
 
 # an opened connection: the page draws what the svg format draws
-geometry() { # bars, stall lines, marks, arrows, ladder states: coordinates, in order
+geometry() { # bars, stalls, zero windows, marks, arrows, ladder states: coordinates, in order
     sed -n 's/.*\(<svg class="timeline".*\)/\1/p' "$1" | sed 's/<\/svg>.*//' |
-        grep -o '<g class="bar"[^>]*><rect x="[-0-9.]*" y="[0-9.]*" width="[0-9.]*"\|<line class="stall" x1="[-0-9.]*" y1="[0-9.]*" x2="[-0-9.]*"\|<path class="mark" d="M[-0-9.]*,[-0-9.]*' |
-        sed 's/.*x="\([^"]*\)" y="\([^"]*\)" width="\([^"]*\)"/bar \1 \2 \3/; s/.*x1="\(.*\)" y1="\(.*\)" x2="\(.*\)"/stall \1 \2 \3/; s/.*d="M\(.*\),\(.*\)/mark \1 \2/'
+        grep -o '<g class="bar"[^>]*><rect x="[-0-9.]*" y="[0-9.]*" width="[0-9.]*"\|<line class="stall" x1="[-0-9.]*" y1="[0-9.]*" x2="[-0-9.]*"\|<rect class="zw" x="[-0-9.]*" y="[0-9.]*" width="[0-9.]*"\|<path class="mark" d="M[-0-9.]*,[-0-9.]*' |
+        sed 's/<rect class="zw" x="\([^"]*\)" y="\([^"]*\)" width="\([^"]*\)"/zw \1 \2 \3/; s/.*x="\([^"]*\)" y="\([^"]*\)" width="\([^"]*\)"/bar \1 \2 \3/; s/.*x1="\(.*\)" y1="\(.*\)" x2="\(.*\)"/stall \1 \2 \3/; s/.*d="M\(.*\),\(.*\)/mark \1 \2/'
     sed -n 's/.*\(<svg class="ladder".*\)/\1/p' "$1" | sed 's/<\/svg>.*//' |
         grep -o '<g class="arrow" data-frame="[0-9]*"><line x1="[0-9.]*" y1="[0-9.]*" x2="[0-9.]*" y2="[0-9.]*"\|<text class="state" data-lane="[01]" x="[0-9.]*" y="[0-9.]*"' |
         sed 's/.*data-frame="\([0-9]*\)"><line x1="\(.*\)" y1="\(.*\)" x2="\(.*\)" y2="\(.*\)"/arrow \1 \2 \3 \4 \5/; s/.*data-lane="\(.\)" x="\(.*\)" y="\(.*\)"/state \1 \2 \3/'
