@@ -222,7 +222,7 @@ void tcpl_pic_legend(tcpl_sbuf *b)
     double x = 8, y = 6;
     for (int s = 0; s < TCPL_STATE_COUNT; s++) {
         const char *name = tcpl_state_name((tcpl_state)s);
-        double item = 18 + cw * (double)strlen(name) + 10;
+        double item = 18 + cw * (double)strlen(name) + 14;
         if (x + item > w) {
             x = 8;
             y += 20;
