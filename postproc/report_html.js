@@ -597,11 +597,21 @@
   }
 
   window.addEventListener('hashchange', function () {
-    var s = readHash();
-    /* A summary bar sets one filter: the others make way for it. */
-    if (s.anomaly && s.anomaly !== state.anomaly && !s.pair) s.pair = '';
-    state = s;
+    state = readHash();
     update(true);
+  });
+  /* A summary bar replaces the filters but keeps the sort, and brings the
+   * table into view. */
+  document.getElementById('summary').addEventListener('click', function (e) {
+    var a = e.target.closest('a.barrow');
+    if (!a) return;
+    e.preventDefault();
+    var kv = a.getAttribute('href').slice(1).split('=');
+    state.anomaly = state.state = state.pair = state.q = state.open = '';
+    state[kv[0]] = decodeURIComponent(kv[1]);
+    update(true);
+    vp.scrollTop = 0;
+    tableEl.scrollIntoView();
   });
 
   state = readHash();
