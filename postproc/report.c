@@ -378,13 +378,14 @@ int tcpl_report_close(tcpl_report *r)
         fclose(r->mem);
     free(r->mem_buf);
     free(r->ctx.sb.p);
-    free(r->ctx.state);
     if (fflush(r->ctx.out) != 0 || ferror(r->ctx.out))
         r->ctx.failed = true;
     bool failed = r->ctx.failed;
+    /* The complaint lives in the writer's state: say it before freeing. */
     if (r->ctx.complaint && !failed)
         fprintf(stderr, "tcp-lifecycle: %s\n", r->ctx.complaint);
     int rc = failed ? -1 : r->ctx.complaint ? 1 : 0;
+    free(r->ctx.state);
     free(r);
     return rc;
 }
