@@ -447,7 +447,8 @@
     document.getElementById('summary').innerHTML =
       '<p class="totals">' + plural(pk, 'TCP packet') + ', ' + plural(conns, 'connection') +
       (files.length > 1 ? ' in ' + files.length + ' files' : '') + '; ' + recs.length +
-      ' in the table. Click a bar to list its connections, a row to draw it.</p>' +
+      ' in the table. Click a bar to list its connections, a row to draw it (keys: \u2191 \u2193 ' +
+      'next and previous, Esc close, / search).</p>' +
       bars('Anomalies (connections)', an, recs.length) +
       bars('Final states: client / server', pl, recs.length) +
       '<div class="chart"><h3>Capture gaps (estimate)</h3>' +
@@ -585,6 +586,7 @@
       e.preventDefault(); state.pair = ''; update(false);
     });
     body.setAttribute('data-visible', view.length);
+    body.setAttribute('data-hash', location.hash); /* for tests reading the DOM */
     painted = '';
     if (scrollToOpen && state.open) {
       var at = -1;
@@ -614,7 +616,25 @@
     tableEl.scrollIntoView();
   });
 
+  /* Keys: up and down open the previous or next row, Escape closes it,
+   * / goes to the search field. */
+  document.addEventListener('keydown', function (e) {
+    var tag = e.target.tagName;
+    if (tag === 'INPUT' || tag === 'SELECT' || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === '/') { e.preventDefault(); document.getElementById('q').focus(); return; }
+    if (e.key === 'Escape' && state.open) { state.open = ''; update(false); return; }
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' || !view.length) return;
+    e.preventDefault();
+    var at = -1;
+    for (var i = 0; i < view.length && at < 0; i++) if (rowKey(recs[view[i]]) === state.open) at = i;
+    at = at < 0 ? 0 : Math.max(0, Math.min(view.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)));
+    state.open = rowKey(recs[view[at]]);
+    update(true);
+  });
+
   state = readHash();
+  document.title = 'TCP lifecycles: ' + (files.length > 3 ? files.length + ' files' :
+    files.map(function (f) { return f.name.replace(/^.*\//, ''); }).join(', '));
   summary();
   controls();
   table();
