@@ -340,7 +340,7 @@
       show: function (r) { return P.states[r[SFIN]]; } },
     { key: 'close', title: 'first close', w: 110, get: function (r) { return P.closers[r[CLOSER]]; },
       show: function (r) { return r[CLOSE] === 1 ? 'refused' : P.closers[r[CLOSER]]; } },
-    { key: 'packets', title: 'packets', w: 60, get: function (r) { return r[PKTS]; },
+    { key: 'packets', title: 'packets', w: 72, get: function (r) { return r[PKTS]; },
       show: function (r) { return r[PKTS]; } },
     { key: 'anomalies', title: 'anomalies', w: 200, get: function (r) { return anomalyNames(r[MASK]).join(' '); },
       show: function (r) { return anomalyNames(r[MASK]).join(' '); } }
@@ -536,12 +536,12 @@
       return;
     }
     decode(r);
-    var ev = r[EV], list = '';
+    var ev = r[EV], list = '', file = files[r[FILE]] ? files[r[FILE]].name : '';
     for (var e = 0; e < ev.length; e += 6)
       list += '<li><b>' + P.anomalies[ev[e]] + '</b> (' + where(ev[e + 2], ev[e + 3]) + '): ' +
         esc(STR[ev[e + 5]]) + '</li>';
-    var file = files[r[FILE]] ? files[r[FILE]].name : '';
-    detailEl.innerHTML = '<div class="dhead"><b>stream ' + streamId(r) + '</b>: ' + role(r, 0) + ' ' +
+    detailEl.innerHTML = '<div class="dhead"><b>stream ' + streamId(r) + '</b>' +
+      (files.length > 1 ? ' of ' + esc(file) : '') + ': ' + role(r, 0) + ' ' +
       esc(ep(r, 0)) + ' \u2192 ' + role(r, 1) + ' ' + esc(ep(r, 1)) + ' \u00b7 ' + r[PKTS] +
       ' packets, frames ' + r[FFRAME] + '\u2013' + r[LFRAME] + ' \u00b7 ' + fmtUs(r[DUR]) +
       (r[ROLES] === 1 ? ' \u00b7 roles guessed from the ports' : '') +
