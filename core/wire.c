@@ -7,9 +7,12 @@
  * or IPv6 (options and extension headers skipped) -> TCP header.  Every read
  * is preceded by a bounds check against caplen; lengths are taken from the
  * IP header because a frame may be captured short of its real size (snaplen)
- * and the payload length must still be right.
+ * and the payload length must still be right.  What is not on that plain
+ * path (other ethertypes, IP protocols and link types) is handed to
+ * wire_encap.c through wire_int.h.
  */
 #include "tcpl/wire.h"
+#include "wire_int.h"
 
 #include <string.h>
 
@@ -74,10 +77,11 @@ static int decode_tcp(const uint8_t *p, size_t cap, size_t ip_len,
     return TCPL_WIRE_TCP;
 }
 
-static int decode_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
+int wire_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
 {
     size_t ihl, tot;
     uint8_t proto;
+    int more;
 
     if (cap < 20)
         return TCPL_WIRE_TRUNCATED;
@@ -98,6 +102,7 @@ static int decode_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
     /* A non-first fragment carries no TCP header. */
     if ((be16(p + 6) & 0x1FFF) != 0)
         return TCPL_WIRE_NOT_TCP;
+    more = (be16(p + 6) & 0x2000) != 0;
     proto = p[9];
     out->family = 4;
     memset(out->src, 0, sizeof out->src);
@@ -123,14 +128,15 @@ static int decode_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         tot -= ah;
     }
     if (proto != IPPROTO_TCP_)
-        return TCPL_WIRE_NOT_TCP;
+        return wire_encap_ip(proto, p, cap, tot, more, out);
     return decode_tcp(p, cap, tot, out);
 }
 
-static int decode_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
+int wire_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
 {
     size_t plen;
     uint8_t next;
+    int more = 0;
 
     if (cap < 40)
         return TCPL_WIRE_TRUNCATED;
@@ -171,6 +177,7 @@ static int decode_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
                 return TCPL_WIRE_MALFORMED;
             if ((be16(p + 2) & 0xFFF8) != 0)
                 return TCPL_WIRE_NOT_TCP;
+            more = be16(p + 2) & 1;
             ext = 8;
             break;
         case IPPROTO_AH_:
@@ -179,8 +186,8 @@ static int decode_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
             ext = ((size_t)p[1] + 2) * 4;
             break;
         default:
-            /* ESP, no-next-header, UDP, ICMPv6, unknown: not TCP. */
-            return TCPL_WIRE_NOT_TCP;
+            /* Tunnels; ESP, no-next-header, ICMPv6, unknown: not TCP. */
+            return wire_encap_ip(next, p, cap, plen, more, out);
         }
         if (ext > plen)
             return TCPL_WIRE_MALFORMED;
@@ -194,8 +201,8 @@ static int decode_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
 }
 
 /* Dispatch on an ethertype, skipping VLAN tags first. */
-static int decode_ethertype(uint16_t type, const uint8_t *p, size_t cap,
-                            tcpl_wire_tcp *out)
+int wire_ethertype(uint16_t type, const uint8_t *p, size_t cap,
+                   tcpl_wire_tcp *out)
 {
     int tags = 0;
 
@@ -211,11 +218,11 @@ static int decode_ethertype(uint16_t type, const uint8_t *p, size_t cap,
     }
     switch (type) {
     case ETHERTYPE_IPV4:
-        return decode_ipv4(p, cap, out);
+        return wire_ipv4(p, cap, out);
     case ETHERTYPE_IPV6:
-        return decode_ipv6(p, cap, out);
+        return wire_ipv6(p, cap, out);
     default:
-        return TCPL_WIRE_NOT_TCP;
+        return wire_encap_ethertype(type, p, cap, out);
     }
 }
 
@@ -226,9 +233,9 @@ static int decode_ip(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         return TCPL_WIRE_TRUNCATED;
     switch (p[0] >> 4) {
     case 4:
-        return decode_ipv4(p, cap, out);
+        return wire_ipv4(p, cap, out);
     case 6:
-        return decode_ipv6(p, cap, out);
+        return wire_ipv6(p, cap, out);
     default:
         return TCPL_WIRE_NOT_TCP;
     }
@@ -244,12 +251,12 @@ static int decode_family(uint32_t af, const uint8_t *p, size_t cap,
 {
     switch (af) {
     case 2:
-        return decode_ipv4(p, cap, out);
+        return wire_ipv4(p, cap, out);
     case 10:
     case 24:
     case 28:
     case 30:
-        return decode_ipv6(p, cap, out);
+        return wire_ipv6(p, cap, out);
     default:
         return TCPL_WIRE_NOT_TCP;
     }
@@ -262,6 +269,7 @@ int tcpl_wire_decode(int linktype, const uint8_t *frame, size_t caplen,
 
     if (frame == NULL)
         caplen = 0;
+    memset(&out->encap, 0, sizeof out->encap);
     switch (linktype) {
     case TCPL_LINK_NULL:
         if (caplen < 4)
@@ -279,27 +287,27 @@ int tcpl_wire_decode(int linktype, const uint8_t *frame, size_t caplen,
     case TCPL_LINK_ETHERNET:
         if (caplen < 14)
             return TCPL_WIRE_TRUNCATED;
-        return decode_ethertype(be16(frame + 12), frame + 14, caplen - 14,
+        return wire_ethertype(be16(frame + 12), frame + 14, caplen - 14,
                                 out);
     case TCPL_LINK_RAW:
         return decode_ip(frame, caplen, out);
     case TCPL_LINK_IPV4:
-        return decode_ipv4(frame, caplen, out);
+        return wire_ipv4(frame, caplen, out);
     case TCPL_LINK_IPV6:
-        return decode_ipv6(frame, caplen, out);
+        return wire_ipv6(frame, caplen, out);
     case TCPL_LINK_LINUX_SLL:
         /* packet type, ARPHRD, address length, 8-byte address, protocol */
         if (caplen < 16)
             return TCPL_WIRE_TRUNCATED;
-        return decode_ethertype(be16(frame + 14), frame + 16, caplen - 16,
+        return wire_ethertype(be16(frame + 14), frame + 16, caplen - 16,
                                 out);
     case TCPL_LINK_LINUX_SLL2:
         /* protocol first, then reserved, ifindex, ARPHRD, type, address */
         if (caplen < 20)
             return TCPL_WIRE_TRUNCATED;
-        return decode_ethertype(be16(frame), frame + 20, caplen - 20, out);
+        return wire_ethertype(be16(frame), frame + 20, caplen - 20, out);
     default:
-        return TCPL_WIRE_LINKTYPE;
+        return wire_encap_link(linktype, frame, caplen, out);
     }
 }
 

@@ -131,11 +131,42 @@ static int linktype_of(int encap)
     case WTAP_ENCAP_RAW_IP6: return TCPL_LINK_IPV6;
     case WTAP_ENCAP_NULL: return TCPL_LINK_NULL;
     case WTAP_ENCAP_LOOP: return TCPL_LINK_LOOP;
+    /* Bit-swapped or not, FDDI's MAC addresses are all that differ. */
+    case WTAP_ENCAP_FDDI: return TCPL_LINK_FDDI;
+    case WTAP_ENCAP_FDDI_BITSWAPPED: return TCPL_LINK_FDDI;
+    /* wiretap reads LINKTYPE_PPP and LINKTYPE_PPP_HDLC both as PPP; the
+     * decoder tells their framings apart by the bytes. */
+    case WTAP_ENCAP_PPP: return TCPL_LINK_PPP;
+    case WTAP_ENCAP_PPP_ETHER: return TCPL_LINK_PPP_ETHER;
+    case WTAP_ENCAP_CHDLC: return TCPL_LINK_C_HDLC;
+    /* (LINKTYPE_MPLS has no wiretap encapsulation: Wireshark cannot open
+     * such a file, so there is nothing to map.) */
     default: return -1;
     }
 }
 
-/* Fill a canonical key; returns the side the sender is on. */
+bool tunnel_text(tvbuff_t *tvb, packet_info *pinfo, char *buf, size_t n)
+{
+    const wtap_rec *rec = pinfo->rec;
+    guint caplen = tvb_captured_length(tvb);
+    tcpl_wire_tcp w;
+    int linktype;
+
+    if (rec == NULL || rec->rec_type != REC_TYPE_PACKET || caplen == 0)
+        return false;
+    linktype = linktype_of(rec->rec_header.packet_header.pkt_encap);
+    if (linktype < 0 ||
+        tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen,
+                         &w) != TCPL_WIRE_TCP ||
+        w.encap.n == 0)
+        return false;
+    tcpl_wire_encap_str(&w.encap, buf, n);
+    return true;
+}
+
+/* Fill a canonical key; returns the side the sender is on.  The tunnel is
+ * not part of it, as in the post-processor's tracker (tracker.h says
+ * why). */
 static int make_key(const tcpl_wire_tcp *w, flow_key *k)
 {
     size_t alen = w->family == 6 ? 16 : 4;
@@ -279,6 +310,7 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     r->state[0] = (uint8_t)res.state[0];
     r->state[1] = (uint8_t)res.state[1];
     r->from = (uint8_t)from;
+    r->tunnelled = w.encap.n != 0;
     r->ntrans = res.ntransitions;
     r->nevents = (uint8_t)(fin.nevents + res.nevents);
     r->extra = NULL;

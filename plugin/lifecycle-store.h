@@ -55,6 +55,7 @@ typedef struct frame_rec {
     uint8_t from;             /* engine endpoint that sent the frame */
     uint8_t ntrans;
     uint8_t nevents;
+    uint8_t tunnelled;        /* the TCP segment was encapsulated */
 } frame_rec;
 
 #define EXTRA_EVENTS_AT(ntrans)                                                \
@@ -95,6 +96,11 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg);
 
 /* The record of frame num, or NULL if it was not stepped. */
 frame_rec *rec_get(uint32_t num);
+
+/* The frame's encapsulation as tcpl_wire_encap_str() writes it; false if
+ * it has none.  Decodes the frame again: only tunnelled frames carry the
+ * text, and keeping it would cost every frame a pointer. */
+bool tunnel_text(tvbuff_t *tvb, packet_info *pinfo, char *buf, size_t n);
 
 /* The frame's time in ns, clamped to +-4e9 s. */
 int64_t frame_ns(const nstime_t *t);

@@ -17,10 +17,9 @@
  * words come from lifecycle-text.c.
  *
  * No TCP rule lives here: states, transitions and anomalies all come from
- * core/.  Limits: only the outermost IP/TCP header of a frame is decoded,
- * so TCP inside tunnels (GRE, VXLAN, IP-in-IP, ...) is not tracked; the
- * link types are those tcpl_wire_decode() knows (Ethernet, Linux cooked
- * v1/v2, raw IP, BSD/OpenBSD loopback).
+ * core/.  The frame is decoded by tcpl_wire_decode(), so the link types
+ * and tunnels are those it knows (wire.h); TCP inside a tunnel is the
+ * connection tracked, and tcp.lifecycle.tunnel names the tunnel.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +39,7 @@
 #include "packet-tcp-lifecycle.h"
 #include "tcpl-plugin.h"
 #include "tcpl/tcpl.h"
+#include "tcpl/wire.h"
 
 /* ------------------------------------------------------------ registration */
 
@@ -57,6 +57,7 @@ static int hf_transition = -1;
 static int hf_inferred = -1;
 static int hf_anomaly = -1;
 static int hf_time_in_state = -1;
+static int hf_tunnel = -1;
 static int hf_stream = -1;
 static int hf_stream_client_state = -1;
 static int hf_stream_server_state = -1;
@@ -290,6 +291,12 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     }
     if (r->in_state_ns >= 0)
         add_ns(t, hf_time_in_state, tvb, r->in_state_ns);
+    if (r->tunnelled) {
+        char s[TCPL_WIRE_ENCAP_STRLEN];
+
+        if (tunnel_text(tvb, pinfo, s, sizeof s))
+            add_str(t, hf_tunnel, tvb, s);
+    }
 
     /* Formatting a transition costs; skip it when nobody looks. */
     if (r->ntrans && proto_field_is_referenced(tree, hf_transition)) {
@@ -332,7 +339,8 @@ static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 static int *const all_hf[] = {
     &hf_lifecycle, &hf_state, &hf_src_state, &hf_dst_state,
     &hf_client_state, &hf_server_state, &hf_role, &hf_role_guessed,
-    &hf_transition, &hf_inferred, &hf_anomaly, &hf_time_in_state, &hf_stream,
+    &hf_transition, &hf_inferred, &hf_anomaly, &hf_time_in_state, &hf_tunnel,
+    &hf_stream,
     &hf_stream_client_state, &hf_stream_server_state, &hf_stream_anomaly,
     &hf_stream_first_closer, &hf_stream_close_type, &hf_stream_duration,
 };
@@ -480,6 +488,12 @@ void proto_register_tcp_lifecycle(void)
          {"Time in state", "tcp.lifecycle.time_in_state", FT_RELATIVE_TIME,
           BASE_NONE, NULL, 0x0,
           "How long the sender had been in its state before this segment",
+          HFILL}},
+        {&hf_tunnel,
+         {"Tunnel", "tcp.lifecycle.tunnel", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What the TCP segment was encapsulated in, outermost first, and "
+          "the outermost tunnel's endpoints (e.g. \"vxlan 192.0.2.1->"
+          "192.0.2.2\"); present only on encapsulated frames",
           HFILL}},
         {&hf_stream,
          {"Lifecycle", "tcp.lifecycle.stream", FT_UINT32, BASE_CUSTOM,

@@ -65,8 +65,10 @@ static const char annotate_usage[] =
     "  --zero-window-stall S    seconds at window 0 for zero_window_stall (1)\n"
     "\n"
     "Link types: Ethernet (802.1Q/802.1ad tags), Linux cooked v1/v2, raw IP,\n"
-    "BSD/OpenBSD loopback.  Exit status: 0 ok; 1 bad input or I/O error (no\n"
-    "OUT is left behind); 2 usage error.\n";
+    "BSD/OpenBSD loopback, FDDI, PPP, PPPoE, Cisco HDLC, MPLS.  TCP inside\n"
+    "MPLS, PBB, PPPoE, VN-tag, E-tag, NSH, IP-in-IP, GRE/ERSPAN, VXLAN,\n"
+    "Geneve, GTP-U, AYIYA and Teredo is read.  Exit status: 0 ok; 1 bad\n"
+    "input or I/O error (no OUT is left behind); 2 usage error.\n";
 
 /* ------------------------------------------------------------ helpers */
 
@@ -170,8 +172,8 @@ static tcpl_pcap_in *open_capture(const char *path, bool comments, char *err,
     if (tcpl_wire_decode(lt, NULL, 0, &(tcpl_wire_tcp){0}) ==
         TCPL_WIRE_LINKTYPE) {
         snprintf(err, n, "%s: link type %d is not supported (Ethernet, Linux "
-                 "cooked v1/v2, raw IP and BSD/OpenBSD loopback are)",
-                 path, lt);
+                 "cooked v1/v2, raw IP, BSD/OpenBSD loopback, FDDI, PPP, "
+                 "PPPoE, Cisco HDLC and MPLS are)", path, lt);
         tcpl_pcap_close(in);
         return NULL;
     }

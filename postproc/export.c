@@ -585,6 +585,7 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
         return skip(x, TCPL_SKIP_INCOMPLETE, p->frame);
 
     tcpl_tuple *t = &p->tuple;
+    memset(t, 0, sizeof *t); /* no encapsulation in an export */
     t->family = v4 ? 4 : 6;
     if (addr(x, v4 ? TCPL_COL_IP_SRC : TCPL_COL_IP6_SRC, t->family, t->src) ||
         addr(x, v4 ? TCPL_COL_IP_DST : TCPL_COL_IP6_DST, t->family, t->dst))

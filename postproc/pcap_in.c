@@ -79,6 +79,10 @@ static int dlt_to_linktype(int dlt)
     switch (dlt) {
     case DLT_NULL: return TCPL_LINK_NULL;
     case DLT_EN10MB: return TCPL_LINK_ETHERNET;
+    case DLT_PPP: return TCPL_LINK_PPP;
+    case DLT_FDDI: return TCPL_LINK_FDDI;
+    case DLT_PPP_SERIAL: return TCPL_LINK_PPP_HDLC;
+    case DLT_PPP_ETHER: return TCPL_LINK_PPP_ETHER;
     case DLT_RAW: return TCPL_LINK_RAW;
 #if DLT_LOOP != DLT_RAW
     case DLT_LOOP: return TCPL_LINK_LOOP;

@@ -9,7 +9,7 @@ static const char *const csv_columns =
     "file,stream,successor,client,server,roles,start,end,duration,packets,"
     "first_frame,last_frame,client_final,server_final,first_closer,"
     "first_close,anomalies,client_states,server_states,capture_gaps,"
-    "missed_bytes\n";
+    "missed_bytes,tunnel\n";
 
 /* Quoted only when it has to be (RFC 4180). */
 static void sb_csv_str(tcpl_sbuf *b, const char *s)
@@ -32,6 +32,7 @@ static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     tcpl_sbuf *b = &ctx->sb;
     const tcpl_conn *c = &lc->conn;
     int ci = tcpl_client_of(c);
+    char tunnel[TCPL_WIRE_ENCAP_STRLEN];
     sb_csv_str(b, ctx->name);
     sb_putc(b, ',');
     sb_u64(b, (uint64_t)lc->stream);
@@ -84,6 +85,8 @@ static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_u64(b, tcpl_lc_gaps(lc));
     sb_putc(b, ',');
     sb_u64(b, tcpl_lc_missed(lc));
+    sb_putc(b, ',');
+    sb_csv_str(b, tcpl_lc_tunnel(lc, tunnel));
     sb_putc(b, '\n');
     if (!sb_flush(b, f))
         ctx->failed = true;

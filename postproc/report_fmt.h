@@ -63,6 +63,15 @@ static inline uint64_t tcpl_lc_missed(const tcpl_lifecycle *lc)
     return lc->conn.ep[0].missed + lc->conn.ep[1].missed;
 }
 
+/* The lifecycle's encapsulation as tcpl_wire_encap_str() names it, into
+ * buf (TCPL_WIRE_ENCAP_STRLEN bytes); "" when it had none, or the input
+ * cannot tell (tshark exports). */
+static inline const char *tcpl_lc_tunnel(const tcpl_lifecycle *lc, char *buf)
+{
+    tcpl_wire_encap_str(&lc->tuple.encap, buf, TCPL_WIRE_ENCAP_STRLEN);
+    return buf;
+}
+
 /* How the roles were settled: "seen", "guessed" or "unknown". */
 static inline const char *tcpl_roles_word(const tcpl_conn *c)
 {

@@ -47,6 +47,7 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     tcpl_sbuf *b = &ctx->sb;
     const tcpl_conn *c = &lc->conn;
     int ci = tcpl_client_of(c);
+    char tunnel[TCPL_WIRE_ENCAP_STRLEN];
     sb_puts(b, "{\"file\":");
     sb_json_str(b, ctx->name);
     sb_puts(b, ",\"stream\":");
@@ -140,6 +141,8 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_u64(b, tcpl_lc_gaps(lc));
     sb_puts(b, ",\"missed_bytes\":");
     sb_u64(b, tcpl_lc_missed(lc));
+    sb_puts(b, ",\"tunnel\":");
+    sb_json_str(b, tcpl_lc_tunnel(lc, tunnel));
     sb_puts(b, "}\n");
     if (!sb_flush(b, f))
         ctx->failed = true;

@@ -106,6 +106,10 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     if (tcpl_lc_gaps(lc) || tcpl_lc_missed(lc))
         fprintf(f, "  capture  %" PRIu64 " gap%s, %" PRIu64 " bytes missed\n",
                 tcpl_lc_gaps(lc), tcpl_lc_gaps(lc) == 1 ? "" : "s", tcpl_lc_missed(lc));
+    if (lc->tuple.encap.n > 0) {
+        char tunnel[TCPL_WIRE_ENCAP_STRLEN];
+        fprintf(f, "  tunnel   %s\n", tcpl_lc_tunnel(lc, tunnel));
+    }
 
     for (int side = 0; side < 2; side++) {
         int e = side == 0 ? ci : !ci;

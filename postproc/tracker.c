@@ -393,6 +393,7 @@ void tcpl_tracker_from_wire(const tcpl_wire_tcp *w, int64_t ts_ns,
     memcpy(t->dst, w->dst, 16);
     t->sport = w->sport;
     t->dport = w->dport;
+    t->encap = w->encap;
     tcpl_wire_segment(w, ts_ns, 0, s);
 }
 
@@ -465,6 +466,10 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
 
     lc->packets++;
     lc->last_frame = frame;
+    /* The first packet may be the one seen before the tunnel (a capture
+     * on both sides of a tunnel endpoint): name the tunnel once one shows. */
+    if (lc->tuple.encap.n == 0 && t->encap.n != 0)
+        lc->tuple.encap = t->encap;
     record(n, &r, frame, s->ts_ns);
     record_segment(n, &seg, frame, &r, zero_before);
     n->touch_ns = tr->now;

@@ -36,13 +36,23 @@
 extern "C" {
 #endif
 
-/* The addresses and ports of one packet, as sent. */
+/*
+ * The addresses and ports of one packet, as sent, and what it was
+ * encapsulated in (all zero when the input does not say: tshark exports).
+ * The tunnel takes no part in finding the lifecycle: a connection is its
+ * inner 4-tuple, as in Zeek, so that a connection whose two directions
+ * travel in different tunnels (GTP-U's per-direction TEIDs, the swapped
+ * endpoints of any tunnel) or that is seen both inside and outside one
+ * stays one lifecycle.  The price: two tunnels carrying the same inner
+ * 4-tuple at the same time (overlapping tenant addresses) are merged.
+ */
 typedef struct tcpl_tuple {
     uint8_t family;  /* 4 or 6 */
     uint8_t src[16]; /* IPv4 in the first 4 bytes, the rest zero */
     uint8_t dst[16];
     uint16_t sport;
     uint16_t dport;
+    tcpl_wire_encap encap; /* encap.n == 0: not encapsulated */
 } tcpl_tuple;
 
 /*
@@ -109,7 +119,8 @@ typedef enum tcpl_lc_end {
 /* A lifecycle as handed to the emit callback (read-only there). */
 typedef struct tcpl_lifecycle {
     tcpl_conn conn;      /* the engine's view; conn.client, conn.first_closer... */
-    tcpl_tuple tuple;    /* src/sport = endpoint 0, the sender of its first segment */
+    tcpl_tuple tuple;    /* src/sport = endpoint 0, the sender of its first segment;
+                            tuple.encap: that of its first encapsulated packet */
     int64_t stream;      /* stream hint of its first packet (tcp.stream), see below */
     uint32_t successor;  /* 0, or n for the n-th successor on the same stream */
     uint64_t id;         /* creation order, from 0, unique per tracker */

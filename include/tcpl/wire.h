@@ -9,6 +9,13 @@
  * options; non-first fragments are not TCP) or IPv6 (with extension
  * headers), and the TCP header.  It never reads past caplen.  Pure C, no
  * allocation, no I/O.
+ *
+ * On the way it goes through the encapsulations Zeek reads (wire_encap.c):
+ * 802.2 LLC/SNAP (FDDI, 802.3 lengths), MPLS, PBB, PPPoE, VN-tag, E-tag,
+ * NSH, PPP, and the tunnels IP-in-IP, GRE (ERSPAN I/II/III, bridging),
+ * VXLAN, VXLAN-GPE, Geneve, GTP-U, AYIYA, Teredo and GRE-in-UDP.  The TCP
+ * header returned is the innermost; tcpl_wire_tcp.encap says what it was
+ * wrapped in.
  */
 #ifndef TCPL_WIRE_H
 #define TCPL_WIRE_H
@@ -26,13 +33,64 @@ extern "C" {
 enum {
     TCPL_LINK_NULL = 0,         /* BSD loopback, host-order family */
     TCPL_LINK_ETHERNET = 1,
+    TCPL_LINK_PPP = 9,          /* PPP, with or without RFC 1662 framing */
+    TCPL_LINK_FDDI = 10,        /* FDDI MAC header, then 802.2 LLC */
+    TCPL_LINK_PPP_HDLC = 50,    /* PPP in HDLC-like framing, or Cisco HDLC */
+    TCPL_LINK_PPP_ETHER = 51,   /* PPPoE session header, then PPP */
     TCPL_LINK_RAW = 101,        /* raw IPv4/IPv6, version nibble decides */
+    TCPL_LINK_C_HDLC = 104,     /* Cisco HDLC: address, control, ethertype */
     TCPL_LINK_LOOP = 108,       /* OpenBSD loopback, network-order family */
     TCPL_LINK_LINUX_SLL = 113,
+    TCPL_LINK_MPLS = 219,       /* an MPLS label stack first */
     TCPL_LINK_IPV4 = 228,
     TCPL_LINK_IPV6 = 229,
     TCPL_LINK_LINUX_SLL2 = 276
 };
+
+/*
+ * Encapsulation layers, as recorded in tcpl_wire_encap.layer.  Plain
+ * framing is not recorded: Ethernet, 802.1Q/802.1ad tags, LLC/SNAP, PPP
+ * and the link types themselves are how a link carries IP, and Zeek keeps
+ * them out of its tunnel_parents too.  What is recorded either hides the
+ * network the connection runs in (an MPLS VPN, a provider bridge, a
+ * tunnel) or changes which addresses the capture point sees.
+ */
+enum {
+    TCPL_ENC_MPLS = 1,   /* MPLS label stack (however many labels) */
+    TCPL_ENC_PBB,        /* 802.1ah provider backbone bridging (I-tag) */
+    TCPL_ENC_PPPOE,      /* PPPoE session */
+    TCPL_ENC_VNTAG,      /* Cisco VN-tag */
+    TCPL_ENC_ETAG,       /* 802.1BR E-tag */
+    TCPL_ENC_NSH,        /* network service header (RFC 8300) */
+    TCPL_ENC_IPIP,       /* IPv4 or IPv6 in IPv4 or IPv6 (protocol 4, 41) */
+    TCPL_ENC_GRE,        /* GRE, also GRE in UDP (RFC 8086, port 4754) */
+    TCPL_ENC_ERSPAN1,    /* ERSPAN type I (GRE 0x88BE without sequence) */
+    TCPL_ENC_ERSPAN2,    /* ERSPAN type II */
+    TCPL_ENC_ERSPAN3,    /* ERSPAN type III */
+    TCPL_ENC_VXLAN,      /* UDP 4789 */
+    TCPL_ENC_VXLAN_GPE,  /* UDP 4790 */
+    TCPL_ENC_GENEVE,     /* UDP 6081 */
+    TCPL_ENC_GTPU,       /* GTPv1-U G-PDU, UDP 2152 */
+    TCPL_ENC_AYIYA,      /* UDP 5072 */
+    TCPL_ENC_TEREDO,     /* UDP 3544 */
+    TCPL_ENC_COUNT
+};
+
+/* Encapsulations deeper than this are refused as malformed: no real
+ * network nests so many, and the bound keeps the walk short. */
+#define TCPL_WIRE_ENCAP_MAX 8
+
+/* What the TCP segment was wrapped in.  The tunnel endpoints are those of
+ * the outermost IP tunnel, as this frame carries them (per direction). */
+typedef struct tcpl_wire_encap {
+    uint8_t n;                          /* layers recorded */
+    uint8_t layer[TCPL_WIRE_ENCAP_MAX]; /* TCPL_ENC_*, outermost first */
+    uint8_t family;                     /* 4 or 6; 0: no IP tunnel */
+    uint8_t src[16];                    /* outermost tunnel source */
+    uint8_t dst[16];                    /* and destination */
+    uint8_t walked;                     /* the decoder's own count of
+                                           headers walked (bounds it) */
+} tcpl_wire_encap;
 
 typedef struct tcpl_wire_tcp {
     uint8_t family;     /* 4 or 6 */
@@ -45,6 +103,7 @@ typedef struct tcpl_wire_tcp {
     uint32_t window;    /* unscaled header field */
     uint32_t len;       /* payload length from the IP length, not caplen */
     uint16_t flags;     /* TCPL_FIN ... as in the header */
+    tcpl_wire_encap encap; /* n == 0: not encapsulated */
 } tcpl_wire_tcp;
 
 enum {
@@ -58,6 +117,22 @@ enum {
 /* Decode one frame; returns one of the TCPL_WIRE_* codes. */
 int tcpl_wire_decode(int linktype, const uint8_t *frame, size_t caplen,
                      tcpl_wire_tcp *out);
+
+/* Name of a TCPL_ENC_* layer ("vxlan", "gre", "erspan2", ...); "?" for
+ * an unknown code. */
+const char *tcpl_wire_layer_name(int layer);
+
+/* Longest string tcpl_wire_encap_str() writes, with its NUL. */
+#define TCPL_WIRE_ENCAP_STRLEN 160
+
+/*
+ * A short description of e: the layers outermost first, joined by '/',
+ * then the outermost tunnel's endpoints when there is an IP tunnel, e.g.
+ * "vxlan 192.0.2.1->192.0.2.2", "mpls/gre/erspan2 10.0.0.1->10.0.0.2",
+ * "pppoe".  Empty when nothing was recorded.  Always NUL-terminated (when
+ * n > 0); returns the length it wanted, as snprintf does.
+ */
+size_t tcpl_wire_encap_str(const tcpl_wire_encap *e, char *buf, size_t n);
 
 /* Fill a segment from a decoded header (from is the caller's numbering). */
 void tcpl_wire_segment(const tcpl_wire_tcp *w, int64_t ts_ns, uint8_t from,

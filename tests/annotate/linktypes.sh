@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 cli=$1 mkcap=$2
 
-links="eth vlan qinq sll sll2 raw ipv4 ipv6 null loop"
+links="eth vlan qinq sll sll2 raw ipv4 ipv6 null loop vxlan gre mpls pppoe"
 fields="-o frame.generate_md5_hash:TRUE -T fields -E separator=/t
     -e frame.number -e frame.time_epoch -e frame.len -e frame.cap_len
     -e frame.encap_type -e frame.md5_hash"

@@ -3,9 +3,11 @@
  *
  * The kernel captures in captures/ are all Ethernet-on-loopback; annotate
  * and report --pcap must also read Linux cooked v1/v2, raw IP, BSD and
- * OpenBSD loopback and VLAN-tagged Ethernet.  This program writes the same
- * hand-made story in any of those framings so that one set of checks runs
- * on all of them.  The story, per address family (IPv4 10.1.0.1 ->
+ * OpenBSD loopback and VLAN-tagged Ethernet, and find the TCP inside
+ * tunnels.  This program writes the same hand-made story in any of those
+ * framings so that one set of checks runs on all of them.  The tunnels'
+ * endpoints (192.0.2.1 on the client's side, 192.0.2.2 on the server's)
+ * swap with the direction, as on a real network.  The story, per address family (IPv4 10.1.0.1 ->
  * 10.1.0.2, IPv6 2001:db8::1 -> 2001:db8::2):
  *
  *   stream A: handshake, data both ways, client FIN, server ACK, the server
@@ -23,7 +25,8 @@
  * unsupported link type, and a byte-mutated copy of a file for robustness.
  *
  * usage: mkcap LINK OUT.pcap      LINK: eth vlan qinq sll sll2 raw ipv4
- *                                       ipv6 null loop
+ *                                       ipv6 null loop, and on Ethernet
+ *                                       vxlan gre mpls pppoe (over QinQ)
  *        mkcap badlink OUT.pcap   link type 147 (USER0)
  *        mkcap mutate IN OUT SEED [FLIPS]
  */
@@ -48,6 +51,8 @@ static const link links[] = {
     {"sll2", 276, F4 | F6, 1, 1}, {"raw", 101, F4 | F6, 0, 0},
     {"ipv4", 228, F4, 0, 1},    {"ipv6", 229, F6, 0, 0},
     {"null", 0, F4 | F6, 0, 0}, {"loop", 108, F4 | F6, 0, 1},
+    {"vxlan", 1, F4 | F6, 1, 1}, {"gre", 1, F4 | F6, 1, 1},
+    {"mpls", 1, F4 | F6, 1, 1}, {"pppoe", 1, F4 | F6, 1, 1},
 };
 
 static const link *cur;
@@ -86,8 +91,30 @@ static void file_header(uint32_t linktype, int nsec)
     put_le32(linktype);
 }
 
-static void record(int64_t ts_us, const buf *b)
+/* Length fields of tunnel headers, written once the frame is complete:
+ * the field at `at` gets the number of bytes from `from` to the end. */
+static struct {
+    size_t at, from;
+} fixes[4];
+static int nfixes;
+
+static void len_field(buf *b, size_t from)
 {
+    fixes[nfixes].at = b->n;
+    fixes[nfixes].from = from;
+    nfixes++;
+    p16(b, 0);
+}
+
+static void record(int64_t ts_us, buf *b)
+{
+    for (int i = 0; i < nfixes; i++) {
+        size_t v = b->n - fixes[i].from;
+        b->b[fixes[i].at] = (uint8_t)(v >> 8);
+        b->b[fixes[i].at + 1] = (uint8_t)v;
+    }
+    nfixes = 0;
+
     /* Microsecond story times; in a nanosecond file add 789 ns so the
      * sub-microsecond digits must survive too. */
     uint32_t sec = (uint32_t)(1700000000 + ts_us / 1000000);
@@ -104,12 +131,77 @@ static void record(int64_t ts_us, const buf *b)
 
 /* ------------------------------------------------------------ framing */
 
-static void link_header(buf *b, int family)
+/* Outer IPv4 of a tunnel from side (0: the client's end) for what follows. */
+static void tunnel_ip(buf *b, int side, unsigned proto)
+{
+    size_t at = b->n;
+
+    p8(b, 0x45);
+    p8(b, 0);
+    len_field(b, at);
+    p16(b, 0);
+    p16(b, 0x4000);
+    p8(b, 64);
+    p8(b, proto);
+    p16(b, 0); /* checksum: Wireshark does not check it by default */
+    p32(b, side ? 0xC0000202 : 0xC0000201);
+    p32(b, side ? 0xC0000201 : 0xC0000202);
+}
+
+static void tunnel_header(buf *b, unsigned et, int side)
+{
+    const char *n = cur->name;
+
+    pn(b, side ? 0x04 : 0x02, 6);
+    pn(b, side ? 0x02 : 0x04, 6);
+    if (!strcmp(n, "vxlan")) {
+        size_t udp;
+
+        p16(b, 0x0800);
+        tunnel_ip(b, side, 17);
+        udp = b->n;
+        p16(b, 49152 + (unsigned)side); /* flow-hashed source port */
+        p16(b, 4789);
+        len_field(b, udp);
+        p16(b, 0);
+        p32(b, 0x08000000);
+        p32(b, 0x00006400); /* VNI 100 */
+        pn(b, 0x0A, 6);
+        pn(b, 0x0B, 6);
+        p16(b, et);
+    } else if (!strcmp(n, "gre")) {
+        p16(b, 0x0800);
+        tunnel_ip(b, side, 47);
+        p16(b, 0x2000); /* key present */
+        p16(b, et);
+        p32(b, 42);
+    } else if (!strcmp(n, "mpls")) {
+        p16(b, 0x8847);
+        p32(b, (1000u << 12) | 64);
+        p32(b, (2000u << 12) | 0x100 | 64); /* bottom of stack */
+    } else { /* pppoe, over QinQ */
+        p16(b, 0x88A8);
+        p16(b, 100);
+        p16(b, 0x8100);
+        p16(b, 7);
+        p16(b, 0x8864);
+        p8(b, 0x11);
+        p8(b, 0x00);
+        p16(b, 0x0042);
+        len_field(b, b->n + 2);
+        p16(b, et == 0x86DD ? 0x0057 : 0x0021);
+    }
+}
+
+static void link_header(buf *b, int family, int side)
 {
     unsigned et = family == F6 ? 0x86DD : 0x0800;
     const char *n = cur->name;
 
-    if (!strcmp(n, "eth") || !strcmp(n, "vlan") || !strcmp(n, "qinq")) {
+    if (!strcmp(n, "vxlan") || !strcmp(n, "gre") || !strcmp(n, "mpls") ||
+        !strcmp(n, "pppoe")) {
+        tunnel_header(b, et, side);
+    } else if (!strcmp(n, "eth") || !strcmp(n, "vlan") || !strcmp(n, "qinq")) {
         pn(b, 0x02, 6);
         pn(b, 0x04, 6);
         if (!strcmp(n, "vlan")) {
@@ -204,7 +296,7 @@ static void seg(int64_t t_us, conv *c, int side, unsigned flags, size_t len)
     buf b = {{0}, 0};
     uint32_t ack = c->seq[!side];
 
-    link_header(&b, c->family);
+    link_header(&b, c->family, side);
     ip_header(&b, c->family, side, 6, 20 + len);
     p16(&b, side ? c->sport : c->cport);
     p16(&b, side ? c->cport : c->sport);
@@ -224,7 +316,7 @@ static void udp(int64_t t_us, int family)
 {
     buf b = {{0}, 0};
 
-    link_header(&b, family);
+    link_header(&b, family, 0);
     ip_header(&b, family, 0, 17, 8 + 4);
     p16(&b, 7777); /* no well-known dissector: plain UDP */
     p16(&b, 7777);

@@ -21,7 +21,7 @@ plugin_tshark "$plugdir" -G protocols >"$work/protocols.txt" || true
 awk -F'\t' '$3 == "tcp_lifecycle" { f = 1 } END { exit !f }' "$work/protocols.txt" ||
     die "tshark (as nobody, WIRESHARK_PLUGIN_DIR=$plugdir) did not load the tcp_lifecycle plugin: $(tail -n 3 "$work/tshark.err")"
 
-links="eth vlan qinq sll sll2 raw ipv4 ipv6 null loop"
+links="eth vlan qinq sll sll2 raw ipv4 ipv6 null loop vxlan gre mpls pppoe"
 [ "$stride" -le 1 ] || links="eth qinq sll2 raw loop"
 inputs=
 nlinks=0

@@ -23,7 +23,7 @@ nf=$(echo "$fields" | wc -l)
 plain="tcp.lifecycle.state tcp.lifecycle.src_state tcp.lifecycle.dst_state
  tcp.lifecycle.client_state tcp.lifecycle.server_state tcp.lifecycle.role
  tcp.lifecycle.role_guessed tcp.lifecycle.transition tcp.lifecycle.inferred
- tcp.lifecycle.anomaly
+ tcp.lifecycle.anomaly tcp.lifecycle.tunnel
  tcp.lifecycle.time_in_state tcp.lifecycle.stream.client_state
  tcp.lifecycle.stream.server_state tcp.lifecycle.stream.anomaly
  tcp.lifecycle.stream.first_closer tcp.lifecycle.stream.close_type
@@ -53,6 +53,8 @@ capture_for() {
     tcp.lifecycle.expert.undecided) derived nolast 11 ;;
     tcp.lifecycle.expert.*) captures_with "${1#tcp.lifecycle.expert.}" | head -n 1 ;;
     tcp.lifecycle.role_guessed) captures_with midstream | head -n 1 ;;
+    # mkcap's story inside VXLAN (tests/annotate/mkcap vxlan)
+    tcp.lifecycle.tunnel) echo "$TCPL_SOURCE_DIR/tests/plugin/data/tunnel-vxlan.pcap" ;;
     tcp.lifecycle.anomaly | tcp.lifecycle.stream.*) captures_with rst_after_fin | head -n 1 ;;
     *) echo "$TCPL_SOURCE_DIR/captures/normal_close_client_first.pcap" ;;
     esac

@@ -6,7 +6,8 @@
  * first input byte picks the link type (the same table test_wire's seeds
  * use); the rest is the frame, handed over in a buffer of exactly its size
  * so that AddressSanitizer sees any over-read.  Beyond "no crash", the
- * checks below hold the decoder to the contract wire.h states.
+ * checks below hold the decoder to the contract wire.h states, the
+ * encapsulation record included.
  */
 #include "tcpl/wire.h"
 
@@ -16,7 +17,9 @@
 static const int links[] = {
     TCPL_LINK_NULL,      TCPL_LINK_ETHERNET, TCPL_LINK_RAW,
     TCPL_LINK_LOOP,      TCPL_LINK_LINUX_SLL, TCPL_LINK_IPV4,
-    TCPL_LINK_IPV6,      TCPL_LINK_LINUX_SLL2,
+    TCPL_LINK_IPV6,      TCPL_LINK_LINUX_SLL2, TCPL_LINK_FDDI,
+    TCPL_LINK_PPP,       TCPL_LINK_PPP_HDLC, TCPL_LINK_PPP_ETHER,
+    TCPL_LINK_C_HDLC,    TCPL_LINK_MPLS,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -25,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     tcpl_wire_tcp w;
     tcpl_segment s;
+    char text[TCPL_WIRE_ENCAP_STRLEN];
     uint8_t *frame;
     size_t n;
     int link, rc;
@@ -50,6 +54,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         tcpl_wire_segment(&w, 1, 1, &s);
         if (s.len != w.len || s.flags != w.flags || s.from != 1)
+            abort();
+        /* The encapsulation record stays inside its bounds, names known
+         * layers only, and its string fits the documented size. */
+        if (w.encap.n > TCPL_WIRE_ENCAP_MAX ||
+            (w.encap.family != 0 && w.encap.family != 4 &&
+             w.encap.family != 6))
+            abort();
+        for (int i = 0; i < w.encap.n; i++)
+            if (w.encap.layer[i] == 0 || w.encap.layer[i] >= TCPL_ENC_COUNT)
+                abort();
+        if (tcpl_wire_encap_str(&w.encap, text, sizeof text) >= sizeof text ||
+            strlen(text) >= sizeof text)
             abort();
     }
     free(frame);

@@ -1,16 +1,20 @@
 #!/bin/sh
 # Run the wire decoder fuzzer for a bounded time from the unit tests' frames.
-# Usage: run_fuzz.sh TEST_WIRE FUZZ_WIRE SECONDS
+# Usage: run_fuzz.sh FUZZ_WIRE SECONDS TEST... (each TEST writes its frames
+# as seeds with --write-seeds DIR)
 # A fresh corpus each run keeps the run time and the result reproducible
 # enough for CI; a crash, leak or over-read makes libFuzzer exit non-zero.
 set -eu
-test_wire=$(realpath "$1") fuzz_wire=$(realpath "$2") seconds=$3
+fuzz_wire=$(realpath "$1") seconds=$2
+shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/corpus"
-"$test_wire" --write-seeds "$work/corpus" >/dev/null
+for t in "$@"; do
+    "$(realpath "$t")" --write-seeds "$work/corpus" >/dev/null
+done
 n=$(ls "$work/corpus" | wc -l)
-if [ "$n" -lt 10 ]; then
+if [ "$n" -lt 60 ]; then
     echo "run_fuzz: only $n seeds written" >&2
     exit 1
 fi
