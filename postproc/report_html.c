@@ -221,7 +221,8 @@ static void delta(tcpl_sbuf *b, deltas *d, uint64_t frame, int64_t us)
  *   at the end), us; or state*8 + inferred*2 + lane, index of the segment
  *   it was entered on]...,
  *  [events: anomaly*2 + lane, frame, us, duration us or -1, text]...,
- *  [segments: flags*8 + window*2 + lane of the sender, frame, us, bytes]...]
+ *  [segments: flags*8 + window*2 + lane of the sender, frame, us, bytes]...,
+ *  and only when it was encapsulated: its tunnel (tcpl_lc_tunnel)]
  * Lane 0 is the client; times in the lists are since the first packet,
  * frames and times delta-coded (see deltas).
  */
@@ -293,7 +294,14 @@ static void html_lifecycle(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *
         delta(b, &d, s->frame, tcpl_pic_us(s->ts_ns - t0));
         num(b, s->len);
     }
-    sb_puts(b, "]],\n");
+    sb_putc(b, ']');
+    if (lc->tuple.encap.n > 0) {
+        char tunnel[TCPL_WIRE_ENCAP_STRLEN];
+        int64_t k = intern(st, tcpl_lc_tunnel(lc, tunnel));
+        ok &= k >= 0;
+        num(b, k);
+    }
+    sb_puts(b, "],\n");
     if (!sb_flush(b, f) || !ok)
         ctx->failed = true;
 }

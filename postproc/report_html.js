@@ -38,7 +38,7 @@
   var FILE = 0, STREAM = 1, SUCC = 2, ROLES = 3, CH = 4, CP = 5, SH = 6, SP = 7,
     START = 8, DUR = 9, END = 10, CFIN = 11, SFIN = 12, CLOSER = 13, CLOSE = 14,
     MASK = 15, PKTS = 16, FFRAME = 17, LFRAME = 18, DROP = 19, TL = 20, EV = 21,
-    SEG = 22;
+    SEG = 22, TUNNEL = 23;
   var FIN = 1, SYN = 2, RST = 4, ACK = 16;
 
   /* A record's lists as the drawing reads them, decoded when first drawn
@@ -381,7 +381,8 @@
       if (state.anomaly && (bit < 0 || !(r[MASK] & (1 << bit)))) continue;
       if (state.state && r[CFIN] !== st && r[SFIN] !== st) continue;
       if (pair && (P.states[r[CFIN]] !== pair[0] || P.states[r[SFIN]] !== pair[1])) continue;
-      if (q && (ep(r, 0) + ' ' + ep(r, 1)).toLowerCase().indexOf(q) < 0) continue;
+      if (q && (ep(r, 0) + ' ' + ep(r, 1) + (r.length > TUNNEL ? ' ' + STR[r[TUNNEL]] : ''))
+        .toLowerCase().indexOf(q) < 0) continue;
       view.push(i);
     }
     var key = state.sort.replace(/^-/, ''), desc = state.sort.charAt(0) === '-';
@@ -545,6 +546,7 @@
       esc(ep(r, 0)) + ' \u2192 ' + role(r, 1) + ' ' + esc(ep(r, 1)) + ' \u00b7 ' + r[PKTS] +
       ' packets, frames ' + r[FFRAME] + '\u2013' + r[LFRAME] + ' \u00b7 ' + fmtUs(r[DUR]) +
       (r[ROLES] === 1 ? ' \u00b7 roles guessed from the ports' : '') +
+      (r.length > TUNNEL ? ' \u00b7 tunnel ' + esc(STR[r[TUNNEL]]) : '') +
       (r[DROP] ? ' \u00b7 <span class="err">' + r[DROP] + ' entries not kept (too many)</span>' : '') +
       ' <a href="#" id="save">save as SVG</a></div>' +
       (list ? '<ul class="events">' + list + '</ul>' : '') +

@@ -39,6 +39,13 @@ static void heading(tcpl_sbuf *b, const tcpl_writer_ctx *ctx,
                    tcpl_pic_fmt_us(dur, sizeof dur,
                                    (double)tcpl_pic_us(c->last_ns - c->first_ns)),
                    c->role_guessed ? " \xc2\xb7 roles guessed from the ports" : "");
+    if (lc->tuple.encap.n > 0) {
+        char tunnel[TCPL_WIRE_ENCAP_STRLEN];
+        b->len -= strlen("</text>"); /* the tunnel belongs on this line */
+        sb_puts(b, " \xc2\xb7 tunnel ");
+        tcpl_sb_xml(b, tcpl_lc_tunnel(lc, tunnel));
+        sb_puts(b, "</text>");
+    }
     tcpl_close k = tcpl_close_kind(c);
     tcpl_sb_printf(b, "<text x=\"8\" y=\"50\">at the end: %s %s, %s %s \xc2\xb7 "
                       "first close: %s%s%s \xc2\xb7 anomalies: ",

@@ -118,6 +118,20 @@ dump "$work/page.html" "open=999/999" && {
     grep -q 'no connection 999/999' "$work/dom" || bad "#open of a missing connection says nothing"
 }
 
+# ---- tunnels: the search covers the tunnel, the opened connection names it
+tun=$caps/../tests/plugin/data/tunnel-vxlan.pcap
+if [ -f "$tun" ]; then
+    "$tool" report --pcap --format html "$tun" > "$work/tun.html" || bad "report of $tun failed"
+    want=$("$tool" report --pcap --format csv "$tun" | awk -F, 'NR > 1 && $NF ~ /^vxlan/' | wc -l)
+    [ "$want" -ge 1 ] || bad "no vxlan connection in $tun"
+    dump "$work/tun.html" "q=vxlan&open=0" && {
+        [ "$(attr data-visible)" = "$want" ] || bad "#q=vxlan: $(attr data-visible) rows, want $want"
+        grep -q 'tunnel vxlan ' "$work/dom" || bad "#open=0: the tunnel is not named"
+    }
+else
+    bad "$tun is missing"
+fi
+
 # ---- 20,000 connections: opens, lists them all, draws one
 "$gen" 20000 200 > "$work/big.tsv" || bad "gen_export failed"
 "$tool" report --format html "$work/big.tsv" > "$work/big.html" || bad "report of 20000 connections failed"
