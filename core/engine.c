@@ -693,6 +693,7 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         c->ep[y].unanswered = 0;
         c->ep[y].bits &= ~(uint32_t)TCPL_EP_KEEPALIVE;
     }
+    eng_zeek_step(c, s);
 
     c->segments++;
     c->last_from = (uint8_t)x;

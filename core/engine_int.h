@@ -70,4 +70,8 @@ void eng_on_ack(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
 /* At tcpl_finish(), before the end-of-capture verdicts. */
 void eng_finish_gaps(tcpl_conn *c, tcpl_result *r, int64_t end_ns);
 
+/* zeek.c: Zeek's view of the same segment (c->zeek), once roles are known
+ * and before c->segments counts it. */
+void eng_zeek_step(tcpl_conn *c, const tcpl_segment *s);
+
 #endif /* TCPL_ENGINE_INT_H */

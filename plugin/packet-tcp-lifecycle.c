@@ -65,6 +65,8 @@ static int hf_stream_anomaly = -1;
 static int hf_stream_first_closer = -1;
 static int hf_stream_close_type = -1;
 static int hf_stream_duration = -1;
+static int hf_stream_conn_state = -1;
+static int hf_stream_history = -1;
 
 static int ett_lifecycle = -1;
 static int ett_stream = -1;
@@ -248,6 +250,12 @@ static void draw_stream(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         add_str(st, hf_stream_close_type, tvb, tcpl_close_name(close));
     }
     add_ns(st, hf_stream_duration, tvb, c->last_ns - c->first_ns);
+    /* Zeek's verdict, as conn.log would give it, for users who join our
+     * view with theirs (core/zeek.c). */
+    char zstate[8], zhist[TCPL_ZEEK_HISTORY];
+    tcpl_zeek_verdict(c, zstate, sizeof zstate, zhist, sizeof zhist);
+    add_str(st, hf_stream_conn_state, tvb, zstate);
+    add_str(st, hf_stream_history, tvb, zhist);
 }
 
 static void draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
@@ -343,6 +351,7 @@ static int *const all_hf[] = {
     &hf_stream,
     &hf_stream_client_state, &hf_stream_server_state, &hf_stream_anomaly,
     &hf_stream_first_closer, &hf_stream_close_type, &hf_stream_duration,
+    &hf_stream_conn_state, &hf_stream_history,
 };
 
 /* Is any of our fields wanted: drawn in a visible tree, or named by a
@@ -522,6 +531,18 @@ void proto_register_tcp_lifecycle(void)
         {&hf_stream_duration,
          {"Duration", "tcp.lifecycle.stream.duration", FT_RELATIVE_TIME,
           BASE_NONE, NULL, 0x0, "First to last segment of the lifecycle",
+          HFILL}},
+        {&hf_stream_conn_state,
+         {"Zeek conn_state", "tcp.lifecycle.stream.conn_state", FT_STRING,
+          BASE_NONE, NULL, 0x0,
+          "The lifecycle's conn_state as Zeek's conn.log gives it (S0, S1, "
+          "SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR, OTH)",
+          HFILL}},
+        {&hf_stream_history,
+         {"Zeek history", "tcp.lifecycle.stream.history", FT_STRING,
+          BASE_NONE, NULL, 0x0,
+          "The lifecycle's history in Zeek's letters (client upper case, "
+          "server lower case; '^' when the server's packet came first)",
           HFILL}},
     };
     static int *ett[] = {&ett_lifecycle, &ett_stream};

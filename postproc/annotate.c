@@ -1,9 +1,8 @@
 /*
- * annotate.c - `tcp-lifecycle annotate IN OUT.pcapng [--labels CSV]` and
- * `tcp-lifecycle report --pcap FILE`.
+ * annotate.c - `tcp-lifecycle annotate IN OUT.pcapng [--labels CSV]`.
  *
- * Both read a capture with pcap_in, decode each frame's TCP header with
- * core's wire decoder and feed the tracker, which steps the engine: the
+ * It reads a capture with pcap_in, decodes each frame's TCP header with
+ * core's wire decoder and feeds the tracker, which steps the engine: the
  * same path as the plugin's, so annotations and plugin fields agree.  This
  * file only draws what the engine said -- states, transitions, anomalies
  * through tcpl_state_name(), tcpl_role_name() and tcpl_describe() -- and
@@ -31,6 +30,7 @@
 
 #include "outfile.h"
 #include "pcap_in.h"
+#include "pcap_feed.h"
 #include "pcapng_out.h"
 #include "report.h"
 #include "tcpl/tcpl.h"
@@ -101,154 +101,6 @@ static void sb_add(sbuf *s, const char *fmt, ...)
     s->len += (size_t)n;
     if (s->len >= s->cap)
         s->len = s->cap - 1;
-}
-
-/* What the input loop counted, shared by annotate and report --pcap. */
-typedef struct feed_stats {
-    uint64_t records;
-    uint64_t non_tcp;
-    uint64_t incomplete;  /* truncated or malformed headers */
-    uint64_t first_incomplete;
-    int first_incomplete_rc;
-} feed_stats;
-
-/*
- * Decode one packet and step it.  Returns 1 when it was a TCP packet the
- * tracker took (pi filled when not NULL), 0 when it is not tracked, -1 when
- * out of memory.
- */
-static int feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
-                tcpl_wire_tcp *w, tcpl_packet_info *pi, feed_stats *st)
-{
-    tcpl_tuple t;
-    tcpl_segment s;
-    int rc;
-
-    st->records++;
-    rc = tcpl_wire_decode(linktype, p->data, p->caplen, w);
-    if (rc == TCPL_WIRE_NOT_TCP) {
-        st->non_tcp++;
-        return 0;
-    }
-    if (rc != TCPL_WIRE_TCP) {
-        if (st->incomplete++ == 0) {
-            st->first_incomplete = p->frame;
-            st->first_incomplete_rc = rc;
-        }
-        return 0;
-    }
-    tcpl_tracker_from_wire(w, p->ts_ns, &t, &s);
-    /* No stream hint: the tracker numbers lifecycles in the order they
-     * start, which is how Wireshark numbers tcp.stream (a port-reuse SYN
-     * starts a new one in both). */
-    if (tcpl_tracker_packet(tr, &t, &s, p->frame, -1, pi) != 0)
-        return -1;
-    return 1;
-}
-
-static void incomplete_note(const char *name, const feed_stats *st)
-{
-    if (st->incomplete == 0)
-        return;
-    fprintf(stderr,
-            PROG ": %s: note: %" PRIu64 " frame%s with a %s TCP/IP header "
-            "(first: frame %" PRIu64 ") not tracked\n",
-            name, st->incomplete, st->incomplete == 1 ? "" : "s",
-            st->first_incomplete_rc == TCPL_WIRE_TRUNCATED ? "truncated"
-                                                           : "malformed",
-            st->first_incomplete);
-}
-
-/* Open a capture and check that the decoder knows its link type. */
-static tcpl_pcap_in *open_capture(const char *path, bool comments, char *err,
-                                  size_t n)
-{
-    tcpl_pcap_in *in = tcpl_pcap_open(path, comments, err, n);
-    int lt;
-
-    if (!in)
-        return NULL;
-    lt = tcpl_pcap_linktype(in);
-    if (tcpl_wire_decode(lt, NULL, 0, &(tcpl_wire_tcp){0}) ==
-        TCPL_WIRE_LINKTYPE) {
-        snprintf(err, n, "%s: link type %d is not supported (Ethernet, Linux "
-                 "cooked v1/v2, raw IP, BSD/OpenBSD loopback, FDDI, PPP, "
-                 "PPPoE, Cisco HDLC and MPLS are)", path, lt);
-        tcpl_pcap_close(in);
-        return NULL;
-    }
-    return in;
-}
-
-/* ------------------------------------------------------ report --pcap */
-
-int tcpl_report_pcap(tcpl_report *r, const tcpl_report_opts *o,
-                     const char *path)
-{
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    char err[TCPL_PCAP_ERR];
-    tcpl_file_info info;
-    tcpl_tracker_opts to;
-    tcpl_tracker *tr = NULL;
-    tcpl_pcap_in *in;
-    tcpl_pcap_packet p;
-    tcpl_wire_tcp w;
-    feed_stats st;
-    int status = 0, lt;
-
-    memset(&info, 0, sizeof info);
-    memset(&st, 0, sizeof st);
-    info.kind = "pcap";
-    err[0] = '\0';
-    in = open_capture(path, false, err, sizeof err);
-    if (!in) {
-        fprintf(stderr, PROG ": %s\n", err);
-        return 1;
-    }
-    lt = tcpl_pcap_linktype(in);
-    if (tcpl_report_begin_file(r, name) != 0) {
-        fprintf(stderr, PROG ": %s: cannot create a temporary file\n", name);
-        tcpl_pcap_close(in);
-        return 1;
-    }
-    to = o->tracker;
-    to.emit = tcpl_report_lifecycle;
-    to.user = r;
-    tr = tcpl_tracker_new(&to);
-    if (!tr)
-        snprintf(err, sizeof err, "%s: out of memory", name);
-    while (tr) {
-        int rc = tcpl_pcap_next(in, &p, err, sizeof err);
-        if (rc <= 0)
-            break;
-        if (tcpl_wire_decode(lt, p.data, p.caplen, &w) == TCPL_WIRE_TCP)
-            tcpl_report_origin(r, p.ts_ns);
-        if (feed(tr, lt, &p, &w, NULL, &st) < 0) {
-            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": out of memory",
-                     name, p.frame);
-            break;
-        }
-    }
-    if (tr && tcpl_tracker_finish(tr) != 0 && !err[0])
-        snprintf(err, sizeof err, "%s: out of memory", name);
-    if (tr)
-        tcpl_tracker_get_stats(tr, &info.stats);
-    else
-        info.stats.first_ns = INT64_MAX, info.stats.last_ns = INT64_MIN;
-    tcpl_tracker_free(tr);
-    tcpl_pcap_close(in);
-    incomplete_note(name, &st);
-    info.lines = st.records;
-    info.skipped_non_tcp = st.non_tcp;
-    info.skipped_incomplete = st.incomplete;
-    if (err[0]) {
-        fprintf(stderr, PROG ": %s\n", err);
-        info.error = err;
-        status = 1;
-    }
-    if (tcpl_report_end_file(r, &info) != 0)
-        status = 1;
-    return status;
 }
 
 /* ------------------------------------------------------------ annotate */
@@ -457,12 +309,12 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
     tcpl_pcap_in *in;
     tcpl_pcap_packet p;
     tcpl_wire_tcp w;
-    feed_stats st;
+    tcpl_feed_stats st;
     int rc = 0, lt;
 
     memset(&st, 0, sizeof st);
     err[0] = '\0';
-    in = open_capture(a->in, false, err, sizeof err);
+    in = tcpl_feed_open(a->in, false, err, sizeof err);
     if (!in) {
         fprintf(stderr, PROG ": %s\n", err);
         return 1;
@@ -479,8 +331,8 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
     if (!tr)
         snprintf(err, sizeof err, "%s: out of memory", a->in);
     while (tr && (rc = tcpl_pcap_next(in, &p, err, sizeof err)) > 0) {
-        if (feed(tr, lt, &p, &w, NULL, &st) < 0) {
-            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": out of memory",
+        if (tcpl_feed(tr, lt, &p, &w, NULL, &st) < 0) {
+            snprintf(err, sizeof err, "%s:frame %" PRIu64 ": out of memory",
                      a->in, p.frame);
             break;
         }
@@ -495,7 +347,7 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
         fprintf(stderr, PROG ": %s\n", err);
         return 1;
     }
-    incomplete_note(a->in, &st);
+    tcpl_feed_note(a->in, &st);
     if (cx->nnotes > 1)
         qsort(cx->notes, cx->nnotes, sizeof *cx->notes, by_frame);
     *records = st.records;
@@ -518,13 +370,13 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
     tcpl_pcap_packet p;
     tcpl_packet_info pi;
     tcpl_wire_tcp w;
-    feed_stats st;
+    tcpl_feed_stats st;
     int rc = 0, lt;
     bool labels_done = false;
 
     memset(&st, 0, sizeof st);
     err[0] = '\0';
-    in = open_capture(a->in, true, err, sizeof err);
+    in = tcpl_feed_open(a->in, true, err, sizeof err);
     if (!in) {
         fprintf(stderr, PROG ": %s\n", err);
         return 1;
@@ -560,9 +412,9 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
         int tracked;
 
         cx->have_prev = false;
-        tracked = feed(tr, lt, &p, &w, &pi, &st);
+        tracked = tcpl_feed(tr, lt, &p, &w, &pi, &st);
         if (tracked < 0) {
-            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": out of memory",
+            snprintf(err, sizeof err, "%s:frame %" PRIu64 ": out of memory",
                      a->in, p.frame);
             break;
         }
@@ -595,7 +447,7 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
             n++;
         }
         if (p.ts_ns < 0) {
-            snprintf(err, sizeof err, "%s: frame %" PRIu64 ": a time before "
+            snprintf(err, sizeof err, "%s:frame %" PRIu64 ": a time before "
                      "1970 cannot be written to pcapng", a->in, p.frame);
             break;
         }

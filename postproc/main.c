@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "export.h"
+#include "jobs.h"
 #include "report.h"
 
 #define PROG "tcp-lifecycle"
@@ -29,10 +32,12 @@
 int tcpl_cmd_annotate(int argc, char **argv);
 #pragma weak tcpl_cmd_annotate
 #pragma weak tcpl_report_pcap
+#pragma weak tcpl_report_live
 
 static const char usage_text[] =
     "usage: " PROG " fields [--plugin]\n"
     "       " PROG " report [OPTIONS] FILE...\n"
+    "       " PROG " report --live IFACE [--filter BPF] [OPTIONS]\n"
     "       " PROG " annotate ...   (see " PROG " annotate --help)\n"
     "       " PROG " --help | --version\n"
     "\n"
@@ -64,10 +69,32 @@ static const char usage_text[] =
     "                           closed, in TIME_WAIT or handshaking after S\n"
     "                           idle seconds, freeing its memory (65; 0 =\n"
     "                           keep all until the end)\n"
-    "  --pcap                   FILEs are capture files, read directly\n"
+    "  --pcap                   FILEs are capture files (pcap or pcapng; -\n"
+    "                           is a pipe: tcpdump -w - | ...), read directly\n"
+    "  --live IFACE             capture on IFACE with libpcap until SIGINT or\n"
+    "                           SIGTERM; implies --streaming (JSON unless\n"
+    "                           --format csv)\n"
+    "  --filter BPF             with --live: capture only what BPF matches\n"
+    "  --streaming              write each connection when it ends (or its\n"
+    "                           linger expires), flushed per line, not in\n"
+    "                           start order; SIGINT/SIGTERM end the input\n"
+    "                           and write the totals (json or csv)\n"
+    "  --events                 streaming JSON: also each anomaly as it is\n"
+    "                           detected, with stream and frame\n"
+    "  --stats-interval S       streaming: running totals every S seconds\n"
+    "                           (JSON objects; CSV: on standard error)\n"
+    "  --jobs N                 read N files at a time, in N processes\n"
+    "                           (default: the number of CPUs); the output is\n"
+    "                           the same as with --jobs 1\n"
+    "  --max-connections N      at most N connections open: past it, the\n"
+    "                           least recently active is ended, written\n"
+    "                           (end_reason evicted) and counted\n"
     "\n"
-    "Exit status: 0 ok; 1 bad input, I/O error, or the export's tcp.lifecycle\n"
-    "columns disagree with the engine; 2 usage error.  See " PROG "(1).\n";
+    "Exit status: 0 ok (also a live capture or pipe stopped by SIGINT or\n"
+    "SIGTERM); 1 bad input (a capture cut in the middle of a packet\n"
+    "included), I/O error, an interface that cannot be captured, or the\n"
+    "export's tcp.lifecycle columns disagree with the engine; 2 usage error.\n"
+    "See " PROG "(1).\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -166,7 +193,10 @@ static int cmd_report(int argc, char **argv)
 {
     tcpl_report_opts o;
     tcpl_report_opts_init(&o);
-    bool pcap = false, only_files = false;
+    bool pcap = false, only_files = false, format_given = false;
+    const char *live = NULL, *filter = NULL;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int64_t jobs = cpus > 0 ? (cpus > 1024 ? 1024 : cpus) : 1;
     char **files = calloc((size_t)argc, sizeof *files);
     int nfiles = 0;
     if (!files) {
@@ -197,6 +227,32 @@ static int cmd_report(int argc, char **argv)
                          format_names(names, sizeof names, ", "));
                 rc = usage_error(msg, v);
             }
+            format_given = true;
+        } else if ((v = opt_value(argc, argv, &i, "--live", &missing)) || missing) {
+            if (missing || !v[0])
+                rc = usage_error("--live needs an interface name%s", "");
+            live = v;
+        } else if ((v = opt_value(argc, argv, &i, "--filter", &missing)) ||
+                   missing) {
+            if (missing)
+                rc = usage_error("--filter needs a BPF expression%s", "");
+            filter = v;
+        } else if ((v = opt_value(argc, argv, &i, "--max-connections", &missing)) ||
+                   missing) {
+            int64_t n;
+            if (missing || !parse_u32(v, v + strlen(v), &n) || n < 1)
+                rc = usage_error("--max-connections needs a number in "
+                                 "1..4294967295%s", "");
+            else
+                o.tracker.max_open = (uint64_t)n;
+        } else if ((v = opt_value(argc, argv, &i, "--jobs", &missing)) || missing) {
+            if (missing || !parse_u32(v, v + strlen(v), &jobs) || jobs < 1 ||
+                jobs > 1024)
+                rc = usage_error("--jobs needs a number in 1..1024%s", "");
+        } else if (strcmp(a, "--streaming") == 0) {
+            o.streaming = true;
+        } else if (strcmp(a, "--events") == 0) {
+            o.events = true;
         } else if ((v = opt_value(argc, argv, &i, "--stream", &missing)) ||
                    missing) {
             if (missing || !parse_stream(v, &o.stream, &o.successor))
@@ -208,13 +264,14 @@ static int cmd_report(int argc, char **argv)
             pcap = true;
         } else {
             static const char *const secs[] = {"--syn-timeout", "--close-wait-stall",
-                                               "--zero-window-stall", "--linger"};
+                                               "--zero-window-stall", "--linger",
+                                               "--stats-interval"};
             int64_t *dst[] = {&o.tracker.cfg.syn_timeout_ns,
                               &o.tracker.cfg.close_wait_stall_ns,
                               &o.tracker.cfg.zero_window_stall_ns,
-                              &o.tracker.linger_ns};
+                              &o.tracker.linger_ns, &o.stats_interval_ns};
             size_t k;
-            for (k = 0; k < 4; k++) {
+            for (k = 0; k < 5; k++) {
                 if ((v = opt_value(argc, argv, &i, secs[k], &missing)) || missing) {
                     if (missing || !tcpl_parse_seconds(v, dst[k]))
                         rc = usage_error("%s needs seconds in 0..86400 (at most 9 "
@@ -222,18 +279,40 @@ static int cmd_report(int argc, char **argv)
                     break;
                 }
             }
-            if (k == 4)
+            if (k == 5)
                 rc = usage_error("report: unknown option '%s'", a);
         }
     }
-    if (rc == 0 && nfiles == 0)
+    if (live) {
+        o.streaming = true;
+        if (!format_given)
+            o.format = TCPL_FMT_JSON;
+    }
+    if (rc == 0 && live && (nfiles > 0 || pcap))
+        rc = usage_error("report: --live reads an interface, not FILEs%s", "");
+    if (rc == 0 && filter && !live)
+        rc = usage_error("report: --filter goes with --live (a filtered file "
+                         "would renumber its frames)%s", "");
+    if (rc == 0 && !live && nfiles == 0)
         rc = usage_error("report: no input%s: name a FILE, or - for standard input",
                          "");
     if (rc == 0 && o.stream < 0 && tcpl_format_needs_stream(o.format))
         rc = usage_error("--format %s draws one connection: name it with "
                          "--stream N[.M]", tcpl_format_name(o.format));
+    if (rc == 0 && o.streaming && o.format != TCPL_FMT_JSON &&
+        o.format != TCPL_FMT_CSV)
+        rc = usage_error("report: streaming writes JSON Lines or CSV rows: "
+                         "--format json or csv, not %s", tcpl_format_name(o.format));
+    if (rc == 0 && (o.events || o.stats_interval_ns) && !o.streaming)
+        rc = usage_error("report: %s goes with --streaming or --live",
+                         o.events ? "--events" : "--stats-interval");
+    if (rc == 0 && o.events && !tcpl_format_has_events(o.format))
+        rc = usage_error("report: --events writes JSON objects: --format json, "
+                         "not %s", tcpl_format_name(o.format));
     if (rc == 0 && pcap && !tcpl_report_pcap)
         rc = usage_error("report: %s is not built into this program", "--pcap");
+    if (rc == 0 && live && !tcpl_report_live)
+        rc = usage_error("report: %s is not built into this program", "--live");
     if (rc) {
         free(files);
         return rc;
@@ -244,6 +323,14 @@ static int cmd_report(int argc, char **argv)
      * time instead of a few pages saves ~10% of a report's time (glibc). */
     mallopt(M_TOP_PAD, 16 << 20);
 #endif
+    /* Streaming writes as lifecycles end, across files in one stream of
+     * records: it stays in one process; so do the formats that keep state
+     * across files (html, svg). */
+    if (jobs > 1 && nfiles > 1 && !o.streaming && tcpl_format_parallel(o.format)) {
+        int s = tcpl_report_jobs(&o, files, nfiles, pcap, (int)jobs, stdout);
+        free(files);
+        return s;
+    }
     tcpl_report *r = tcpl_report_new(&o, stdout);
     if (!r) {
         free(files);
@@ -251,6 +338,8 @@ static int cmd_report(int argc, char **argv)
         return 1;
     }
     int status = 0;
+    if (live && tcpl_report_live(r, &o, live, filter) != 0)
+        status = 1;
     for (int i = 0; i < nfiles; i++) {
         int s = pcap ? tcpl_report_pcap(r, &o, files[i])
                      : tcpl_report_export(r, &o, files[i]);

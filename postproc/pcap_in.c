@@ -19,6 +19,7 @@
 #include "pcap_in.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,16 @@
 #define OPT_ENDOFOPT 0
 #define OPT_COMMENT 1
 
+/* Headers are all the engine reads: link, IP with extension headers, TCP
+ * with options fit easily, and copying less keeps up with bursts. */
+#define LIVE_SNAPLEN 512
+/* How long a capture with no traffic blocks before tcpl_pcap_next()
+ * returns TCPL_PCAP_AGAIN, so lingering lifecycles, --stats-interval and
+ * signals are served without a packet to wake us.  libpcap's own timeout
+ * does not do it in immediate mode (Linux waits for a packet), so the
+ * handle is non-blocking and the wait is our poll(). */
+#define LIVE_TIMEOUT_MS 200
+
 /* Far above any real block (libpcap itself refuses blocks over 16 MiB). */
 #define MAX_OPTIONS_BYTES (16u * 1024 * 1024)
 
@@ -52,7 +63,11 @@ typedef struct scanner {
 
 struct tcpl_pcap_in {
     pcap_t *p;
-    const char *path;
+    const char *path;    /* as messages name it: "<stdin>" for "-" */
+    int64_t ts_scale;    /* ns per unit of tv_usec: 1, or 1000 when a live
+                            interface only gives microseconds */
+    bool live;
+    int fd;              /* live: what poll() waits on */
     int linktype;
     uint32_t snaplen;
     bool pcapng;
@@ -276,6 +291,15 @@ bad_length:
     return -1;
 }
 
+/* libpcap's "truncated dump file; tried to read 66 captured bytes, only
+ * got 10": the part after "; " says how much was missing; our message
+ * already says it is truncated. */
+static const char *libpcap_detail(const char *msg)
+{
+    const char *semi = strstr(msg, "; ");
+    return semi ? semi + 2 : msg;
+}
+
 /* ------------------------------------------------------------ the API */
 
 tcpl_pcap_in *tcpl_pcap_open(const char *path, bool want_comments, char *err,
@@ -292,15 +316,20 @@ tcpl_pcap_in *tcpl_pcap_open(const char *path, bool want_comments, char *err,
         fmt(err, errlen, "%s: out of memory", path);
         return NULL;
     }
-    in->path = path;
+    in->path = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    in->ts_scale = 1;
     in->p = pcap_open_offline_with_tstamp_precision(
         path, PCAP_TSTAMP_PRECISION_NANO, perr);
     if (!in->p) {
         /* libpcap's "unknown file format" means: not a capture at all. */
         if (strstr(perr, "unknown file format"))
-            fmt(err, errlen, "%s: not a pcap or pcapng capture", path);
+            fmt(err, errlen, "%s: not a pcap or pcapng capture", in->path);
+        else if (strstr(perr, "truncated"))
+            fmt(err, errlen, "%s: truncated: the capture ends inside its "
+                "headers, before frame 1 (libpcap: %s)", in->path,
+                libpcap_detail(perr));
         else
-            fmt(err, errlen, "%s: %s", path, perr[0] ? perr : "cannot open");
+            fmt(err, errlen, "%s: %s", in->path, perr[0] ? perr : "cannot open");
         free(in);
         return NULL;
     }
@@ -372,6 +401,14 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
     const u_char *data;
     int rc = pcap_next_ex(in->p, &h, &data);
 
+    if (rc == 0 && in->live) {
+        /* Nothing yet: wait a little.  A signal cuts the wait short
+         * (EINTR), and the caller looks at why. */
+        struct pollfd pfd = {.fd = in->fd, .events = POLLIN};
+        if (poll(&pfd, 1, LIVE_TIMEOUT_MS) <= 0)
+            return TCPL_PCAP_AGAIN;
+        rc = pcap_next_ex(in->p, &h, &data);
+    }
     if (rc == PCAP_ERROR_BREAK) {
         /* libpcap is done; the scanner must be too. */
         if (in->want_comments) {
@@ -379,7 +416,7 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
             if (s < 0)
                 return -1;
             if (s > 0) {
-                fmt(err, errlen, "%s: frame %llu: libpcap ended before the "
+                fmt(err, errlen, "%s:frame %llu: libpcap ended before the "
                     "last packet block", in->path,
                     (unsigned long long)in->frame + 1);
                 return -1;
@@ -387,9 +424,19 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
         }
         return 0;
     }
+    if (rc == 0)
+        return TCPL_PCAP_AGAIN; /* a live capture's timeout, no packet */
     if (rc != 1) {
-        fmt(err, errlen, "%s: frame %llu: %s", in->path,
-            (unsigned long long)in->frame + 1, pcap_geterr(in->p));
+        const char *msg = pcap_geterr(in->p);
+        /* Cut in the middle of a packet: a file still being written or
+         * copied mid-write, or a `tcpdump -w -` killed mid-packet. */
+        if (strstr(msg, "truncated"))
+            fmt(err, errlen, "%s:frame %llu: truncated: the capture ends in "
+                "the middle of this frame (libpcap: %s)", in->path,
+                (unsigned long long)in->frame + 1, libpcap_detail(msg));
+        else
+            fmt(err, errlen, "%s:frame %llu: %s", in->path,
+                (unsigned long long)in->frame + 1, msg);
         return -1;
     }
     in->frame++;
@@ -397,13 +444,14 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
      * 64-bit timestamps go beyond; refuse rather than wrap around. */
     if (h->ts.tv_sec > INT64_MAX / 1000000000 - 1 ||
         h->ts.tv_sec < INT64_MIN / 1000000000 + 1) {
-        fmt(err, errlen, "%s: frame %llu: timestamp %lld s is outside "
+        fmt(err, errlen, "%s:frame %llu: timestamp %lld s is outside "
             "1678..2262, which nanosecond times cannot hold", in->path,
             (unsigned long long)in->frame, (long long)h->ts.tv_sec);
         return -1;
     }
     p->frame = in->frame;
-    p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+    p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
+               (int64_t)h->ts.tv_usec * in->ts_scale;
     p->caplen = h->caplen;
     p->len = h->len;
     p->data = data;
@@ -414,7 +462,7 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
         if (s < 0)
             return -1;
         if (s == 0) {
-            fmt(err, errlen, "%s: frame %llu: no packet block for it in the "
+            fmt(err, errlen, "%s:frame %llu: no packet block for it in the "
                 "file", in->path, (unsigned long long)in->frame);
             return -1;
         }
@@ -422,4 +470,93 @@ int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
         p->comments = in->sc.comments;
     }
     return 1;
+}
+
+/* ------------------------------------------------------------ live */
+
+
+tcpl_pcap_in *tcpl_pcap_open_live(const char *iface, const char *filter,
+                                  char *err, size_t errlen)
+{
+    char perr[PCAP_ERRBUF_SIZE];
+    struct bpf_program prog;
+    tcpl_pcap_in *in = calloc(1, sizeof *in);
+    int rc;
+
+    if (!in) {
+        fmt(err, errlen, "%s: out of memory", iface);
+        return NULL;
+    }
+    in->path = iface;
+    in->live = true;
+    in->ts_scale = 1;
+    perr[0] = '\0';
+    in->p = pcap_create(iface, perr);
+    if (!in->p) {
+        fmt(err, errlen, "%s: %s", iface, perr[0] ? perr : "cannot capture");
+        free(in);
+        return NULL;
+    }
+    pcap_set_snaplen(in->p, LIVE_SNAPLEN);
+    pcap_set_promisc(in->p, 0);
+    pcap_set_timeout(in->p, LIVE_TIMEOUT_MS); /* where immediate mode is not */
+    /* Lifecycles are written as they end: packets must not wait in the
+     * kernel for a buffer to fill. */
+    pcap_set_immediate_mode(in->p, 1);
+    pcap_set_buffer_size(in->p, 16 << 20);
+    if (pcap_set_tstamp_precision(in->p, PCAP_TSTAMP_PRECISION_NANO) != 0)
+        in->ts_scale = 1000;
+    rc = pcap_activate(in->p);
+    if (rc < 0) {
+        /* PCAP_ERROR_PERM_DENIED and friends: libpcap's own text names
+         * the cause (no such device, not permitted ...). */
+        const char *msg = pcap_geterr(in->p);
+        fmt(err, errlen, "%s: cannot capture: %s", iface,
+            msg && msg[0] ? msg : pcap_statustostr(rc));
+        tcpl_pcap_close(in);
+        return NULL;
+    }
+    if (in->ts_scale == 1 &&
+        pcap_get_tstamp_precision(in->p) != PCAP_TSTAMP_PRECISION_NANO)
+        in->ts_scale = 1000;
+    in->fd = pcap_get_selectable_fd(in->p);
+    if (in->fd < 0 || pcap_setnonblock(in->p, 1, perr) != 0) {
+        fmt(err, errlen, "%s: cannot wait for packets with poll()", iface);
+        tcpl_pcap_close(in);
+        return NULL;
+    }
+    in->linktype = dlt_to_linktype(pcap_datalink(in->p));
+    in->snaplen = (uint32_t)pcap_snapshot(in->p);
+    if (filter) {
+        if (pcap_compile(in->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+            fmt(err, errlen, "--filter: '%s': %s", filter, pcap_geterr(in->p));
+            tcpl_pcap_close(in);
+            return NULL;
+        }
+        rc = pcap_setfilter(in->p, &prog);
+        pcap_freecode(&prog);
+        if (rc != 0) {
+            fmt(err, errlen, "%s: cannot set the filter: %s", iface,
+                pcap_geterr(in->p));
+            tcpl_pcap_close(in);
+            return NULL;
+        }
+    }
+    return in;
+}
+
+void tcpl_pcap_breakloop(tcpl_pcap_in *in)
+{
+    if (in && in->p)
+        pcap_breakloop(in->p);
+}
+
+bool tcpl_pcap_live_drops(tcpl_pcap_in *in, uint64_t *dropped)
+{
+    struct pcap_stat ps;
+
+    if (!in->live || pcap_stats(in->p, &ps) != 0)
+        return false;
+    *dropped = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+    return true;
 }

@@ -65,10 +65,35 @@ uint32_t tcpl_pcap_snaplen(const tcpl_pcap_in *in);
 bool tcpl_pcap_is_pcapng(const tcpl_pcap_in *in);
 
 /*
- * Next packet: 1 with *p filled, 0 at the end of the capture, -1 with err
- * filled ("FILE: frame N: what is wrong") when the capture is damaged
- * (truncated, a bad block) -- the caller must then not treat what it read
- * so far as the whole capture.
+ * Capture live on interface iface (libpcap: immediate mode, headers only,
+ * nanosecond timestamps where the interface has them), with an optional
+ * BPF filter.  Returns NULL with err filled when the interface cannot be
+ * opened (no such device, not permitted) or the filter does not compile.
+ * Frames are numbered from 1 in the order they are captured.
+ */
+tcpl_pcap_in *tcpl_pcap_open_live(const char *iface, const char *filter,
+                                  char *err, size_t errlen);
+
+/* Make a tcpl_pcap_next() waiting on in return 0 (the end) as soon as it
+ * can.  Safe in a signal handler: libpcap only sets a flag and wakes its
+ * poll. */
+void tcpl_pcap_breakloop(tcpl_pcap_in *in);
+
+/* Packets the kernel or interface dropped so far (live only: false for a
+ * file). */
+bool tcpl_pcap_live_drops(tcpl_pcap_in *in, uint64_t *dropped);
+
+/* tcpl_pcap_next() on a live capture that had no packet within its
+ * timeout; never for a file or a pipe. */
+#define TCPL_PCAP_AGAIN 2
+
+/*
+ * Next packet: 1 with *p filled, 0 at the end of the capture (or after
+ * tcpl_pcap_breakloop()), TCPL_PCAP_AGAIN (live only) when no packet came
+ * in time, -1 with err filled ("FILE:frame N: what is wrong"; a cut
+ * capture says "truncated") when the capture is damaged (truncated, a bad
+ * block) -- the caller must then not treat what it read so far as the
+ * whole capture.
  */
 int tcpl_pcap_next(tcpl_pcap_in *in, tcpl_pcap_packet *p, char *err,
                    size_t errlen);

@@ -7,6 +7,11 @@
  * before it has been (a bounded reorder heap), and then forgotten; only
  * counters survive it, so a report over millions of connections needs no
  * more memory than the connections open at once.
+ *
+ * Streaming (--live, or --streaming on a pipe) skips the reorder: a record
+ * is written and flushed the moment its lifecycle ends, because a reader
+ * tailing the output should not wait for a long-lived connection that
+ * started earlier, and a live capture has no end to drain the heap at.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "report_writer.h"
@@ -71,6 +76,7 @@ struct tcpl_report {
     size_t mem_len;
     bool t0_set;
     bool begun;          /* the writer's begin_report was called */
+    bool part;           /* one file of a --jobs run: no report-wide output */
     tcpl_report_totals file;
     tcpl_report_totals all;
 };
@@ -237,11 +243,36 @@ static void drain(tcpl_report *r, bool force)
         release(r, heap_pop(r));
 }
 
+bool tcpl_format_has_events(tcpl_format f)
+{
+    const tcpl_report_writer *w = tcpl_report_writer_for(f);
+    return w && w->event;
+}
+
+void tcpl_report_event(void *user, const tcpl_lifecycle *lc,
+                       const tcpl_tl_event *ev)
+{
+    tcpl_report *r = user;
+    if (!r->w->event || !wanted(r, lc))
+        return;
+    r->w->event(&r->ctx, lc, ev);
+    if (fflush(r->ctx.out) != 0)
+        r->ctx.failed = true;
+}
+
 void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc)
 {
     tcpl_report *r = user;
     bool shown = wanted(r, lc);
     count(&r->file, lc, shown);
+    if (r->o.streaming) {
+        if (shown) {
+            write_one(r, dest(r), lc);
+            if (dest(r) && fflush(dest(r)) != 0)
+                r->ctx.failed = true;
+        }
+        return;
+    }
     /* In order, or late (its turn was given away): write it now. */
     if (lc->id < r->next_id || (lc->id == r->next_id && r->nheap == 0)) {
         if (shown)
@@ -324,6 +355,7 @@ static void totals_add(tcpl_report_totals *all, const tcpl_report_totals *t)
     if (t->peak_open > all->peak_open)
         all->peak_open = t->peak_open;
     all->evicted += t->evicted;
+    all->capped += t->capped;
     all->plugin_checked += t->plugin_checked;
     all->plugin_disagreements += t->plugin_disagreements;
     all->errors += t->errors;
@@ -342,10 +374,9 @@ static void totals_add(tcpl_report_totals *all, const tcpl_report_totals *t)
     all->missed += t->missed;
 }
 
-int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
+/* What the input loop knows into the section's totals. */
+static void fill_totals(tcpl_report_totals *t, const tcpl_file_info *info)
 {
-    drain(r, true);
-    tcpl_report_totals *t = &r->file;
     t->lines = info->lines;
     t->packets = info->stats.packets;
     t->skipped[0] = info->skipped_non_tcp;
@@ -353,11 +384,32 @@ int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
     t->skipped[2] = info->skipped_incomplete;
     t->peak_open = info->stats.peak_open;
     t->evicted = info->stats.evicted;
+    t->capped = info->stats.capped;
     t->plugin_checked = info->plugin_checked;
     t->plugin_disagreements = info->plugin_disagreements;
     t->errors = info->error != NULL;
     t->first_ns = info->stats.first_ns;
     t->last_ns = info->stats.last_ns;
+}
+
+int tcpl_report_interim(tcpl_report *r, const tcpl_file_info *info)
+{
+    if (!r->w->interim)
+        return 1;
+    /* A copy: the section's own totals are completed only at its end. */
+    tcpl_report_totals t = r->file;
+    fill_totals(&t, info);
+    r->w->interim(&r->ctx, &t, info);
+    if (fflush(r->ctx.out) != 0 || ferror(r->ctx.out))
+        r->ctx.failed = true;
+    return r->ctx.failed ? -1 : 0;
+}
+
+int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
+{
+    drain(r, true);
+    tcpl_report_totals *t = &r->file;
+    fill_totals(t, info);
     totals_add(&r->all, t);
 
     if (r->w->end_file)
@@ -367,9 +419,39 @@ int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
     return r->ctx.failed ? -1 : 0;
 }
 
+/* ------------------------------------------------------------ --jobs */
+
+void tcpl_report_as_part(tcpl_report *r, uint64_t files_before)
+{
+    r->part = true;
+    r->begun = true;
+    r->all.files = files_before;
+}
+
+bool tcpl_report_part_totals(const tcpl_report *r, uint64_t files_before,
+                             tcpl_report_totals *t)
+{
+    *t = r->file;
+    return r->all.files > files_before;
+}
+
+void tcpl_report_begin(tcpl_report *r)
+{
+    if (!r->begun) {
+        r->begun = true;
+        if (r->w->begin_report)
+            r->w->begin_report(&r->ctx);
+    }
+}
+
+void tcpl_report_merge(tcpl_report *r, const tcpl_report_totals *t)
+{
+    totals_add(&r->all, t);
+}
+
 int tcpl_report_close(tcpl_report *r)
 {
-    if (r->begun && r->w->end_report)
+    if (r->begun && !r->part && r->w->end_report)
         r->w->end_report(&r->ctx);
     while (r->nheap)
         free(heap_pop(r).text);

@@ -48,6 +48,12 @@ typedef struct tcpl_report_opts {
     int64_t stream;        /* only this stream (-1: all) */
     int64_t successor;     /* with stream: only this lifecycle on it (-1: all) */
     bool anomalies_only;   /* only lifecycles with at least one anomaly */
+    /* Write each lifecycle when it ends (or its linger expires), flushed
+     * line by line, instead of in the order lifecycles started: for live
+     * captures and pipes that a log shipper tails.  JSON and CSV only. */
+    bool streaming;
+    bool events;           /* streaming: also each anomaly as it is raised */
+    int64_t stats_interval_ns; /* streaming: running totals this often (0: never) */
     tcpl_tracker_opts tracker; /* thresholds and linger; emit/user unused */
 } tcpl_report_opts;
 
@@ -64,6 +70,7 @@ typedef struct tcpl_file_info {
     uint64_t plugin_disagreements;
     bool plugin_columns;       /* the input carried tcp.lifecycle.* columns */
     const char *error;         /* reading stopped here ("FILE:LINE: ..."), or NULL */
+    uint64_t dropped;          /* live: packets the kernel dropped */
     tcpl_tracker_stats stats;
 } tcpl_file_info;
 
@@ -80,6 +87,23 @@ void tcpl_report_origin(tcpl_report *r, int64_t t0_ns);
 
 /* The tracker's emit callback: user is the tcpl_report. */
 void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc);
+
+/* The tracker's on_event callback in streaming mode (--events): user is
+ * the tcpl_report.  Writes the anomaly at once when the format has event
+ * records. */
+void tcpl_report_event(void *user, const tcpl_lifecycle *lc,
+                       const tcpl_tl_event *ev);
+
+/* True when the format can write events (--events). */
+bool tcpl_format_has_events(tcpl_format f);
+
+/*
+ * Streaming: the running totals of the current section, with info as the
+ * input loop has it now.  Returns 0 when written, 1 when the format has
+ * no place for them (the caller says them on standard error), -1 on an
+ * output error.
+ */
+int tcpl_report_interim(tcpl_report *r, const tcpl_file_info *info);
 
 /* Close the file section.  Returns 0, or -1 on an output error. */
 int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info);
@@ -111,6 +135,16 @@ int tcpl_report_export_mem(tcpl_report *r, const tcpl_report_opts *o,
  */
 int tcpl_report_pcap(tcpl_report *r, const tcpl_report_opts *o,
                      const char *path);
+
+/*
+ * Capture live on interface iface (`report --live`), with an optional BPF
+ * filter, streaming, until SIGINT or SIGTERM: then the open lifecycles
+ * are finished and the totals written.  Provided by the pcap reader's
+ * files like tcpl_report_pcap().  Returns 0 after a signal, 1 when the
+ * interface cannot be captured or reading failed.
+ */
+int tcpl_report_live(tcpl_report *r, const tcpl_report_opts *o,
+                     const char *iface, const char *filter);
 
 /* Threshold option value: seconds with up to 9 decimals, 0..86400, to
  * nanoseconds (report_export.c).  False when it is not such a number. */

@@ -3,6 +3,8 @@
  * object per shown stream, then per file an object with its totals
  * ({"file":..., "totals":{...}}), and with several files one more with
  * "file":null for all of them.  Times are exact seconds (9 decimals).
+ * Streaming adds event objects ({"event":"anomaly",...}, --events) and
+ * running totals ({"file":...,"interim":true,"totals":{...}}).
  */
 #include "report_writer.h"
 
@@ -91,6 +93,7 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_puts(b, ",\"end_reason\":\"");
     sb_puts(b, lc->end == TCPL_LC_END_IDLE        ? "idle"
                : lc->end == TCPL_LC_END_SUCCESSOR ? "successor"
+               : lc->end == TCPL_LC_END_EVICTED   ? "evicted"
                                                   : "input");
     sb_puts(b, "\",\"timeline\":[");
     for (size_t i = 0; i < lc->ntimeline; i++) {
@@ -148,16 +151,24 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
         ctx->failed = true;
 }
 
-/* {"file":..., "totals":{...}}; file NULL for the overall totals. */
-static void json_totals(FILE *f, const char *file, const tcpl_report_totals *t,
-                        const char *kind, const char *error)
+/* {"file":..., "totals":{...}}; file NULL for the overall totals.  The
+ * keys that only some runs have depend on options, not on the data:
+ * "evicted_max_connections" with --max-connections, "kernel_dropped" for
+ * a live capture (info given). */
+static void json_totals(tcpl_writer_ctx *ctx, const char *file,
+                        const tcpl_report_totals *t, const char *kind,
+                        const char *error, bool interim,
+                        const tcpl_file_info *live)
 {
+    FILE *f = ctx->out;
     char t1[40], t2[40];
     fputs("{\"file\":", f);
     if (file)
         json_str(f, file);
     else
         fputs("null", f);
+    if (interim)
+        fputs(",\"interim\":true", f);
     fputs(",\"totals\":{", f);
     if (kind)
         fprintf(f, "\"kind\":\"%s\",", kind);
@@ -170,6 +181,11 @@ static void json_totals(FILE *f, const char *file, const tcpl_report_totals *t,
                ",\"evicted\":%" PRIu64,
             t->lines, t->packets, t->skipped[0], t->skipped[1], t->skipped[2],
             t->lifecycles, t->shown, t->peak_open, t->evicted);
+    if (ctx->o->tracker.max_open > 0)
+        fprintf(f, ",\"evicted_max_connections\":%" PRIu64, t->capped);
+    if (live)
+        fprintf(f, ",\"open\":%" PRIu64 ",\"kernel_dropped\":%" PRIu64,
+                live->stats.open, live->dropped);
     if (t->packets)
         fprintf(f, ",\"start\":%s,\"end\":%s", tcpl_fmt_secs9(t1, sizeof t1, t->first_ns),
                 tcpl_fmt_secs9(t2, sizeof t2, t->last_ns));
@@ -215,13 +231,61 @@ static void json_totals(FILE *f, const char *file, const tcpl_report_totals *t,
 static void json_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
                           const tcpl_file_info *info)
 {
-    json_totals(ctx->out, ctx->name, t, info->kind, info->error);
+    bool live = info->kind && strcmp(info->kind, "live") == 0;
+    json_totals(ctx, ctx->name, t, info->kind, info->error, false,
+                live ? info : NULL);
+}
+
+static void json_interim(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
+                         const tcpl_file_info *info)
+{
+    bool live = info->kind && strcmp(info->kind, "live") == 0;
+    json_totals(ctx, ctx->name, t, info->kind, info->error, true,
+                live ? info : NULL);
+}
+
+/* One anomaly as the engine raised it: enough to act on alone (stream,
+ * endpoints, frame), the lifecycle's record follows when it ends. */
+static void json_event(tcpl_writer_ctx *ctx, const tcpl_lifecycle *lc,
+                       const tcpl_tl_event *ev)
+{
+    tcpl_sbuf *b = &ctx->sb;
+    const tcpl_conn *c = &lc->conn;
+    int ci = tcpl_client_of(c);
+    char line[512];
+    tcpl_describe(c, &ev->ev, line, sizeof line);
+    sb_puts(b, "{\"event\":\"anomaly\",\"file\":");
+    sb_json_str(b, ctx->name);
+    sb_puts(b, ",\"stream\":");
+    sb_u64(b, (uint64_t)lc->stream);
+    sb_puts(b, ",\"successor\":");
+    sb_u64(b, lc->successor);
+    sb_puts(b, ",\"client\":\"");
+    sb_endpoint(b, &lc->tuple, ci);
+    sb_puts(b, "\",\"server\":\"");
+    sb_endpoint(b, &lc->tuple, !ci);
+    sb_puts(b, "\",\"anomaly\":\"");
+    sb_puts(b, tcpl_anomaly_name(ev->ev.anomaly));
+    sb_puts(b, "\",\"endpoint\":\"");
+    sb_puts(b, tcpl_role_name(c, ev->ev.endpoint));
+    sb_puts(b, "\",\"frame\":");
+    if (ev->frame)
+        sb_u64(b, ev->frame);
+    else
+        sb_puts(b, "null");
+    sb_puts(b, ",\"time\":");
+    sb_secs9(b, ev->ts_ns);
+    sb_puts(b, ",\"text\":");
+    sb_json_str(b, line);
+    sb_puts(b, "}\n");
+    if (!sb_flush(b, ctx->out))
+        ctx->failed = true;
 }
 
 static void json_end_report(tcpl_writer_ctx *ctx)
 {
     if (ctx->all->files > 1)
-        json_totals(ctx->out, NULL, ctx->all, NULL, NULL);
+        json_totals(ctx, NULL, ctx->all, NULL, NULL, false, NULL);
 }
 
 const tcpl_report_writer tcpl_writer_json = {
@@ -229,4 +293,6 @@ const tcpl_report_writer tcpl_writer_json = {
     .lifecycle = write_json,
     .end_file = json_end_file,
     .end_report = json_end_report,
+    .event = json_event,
+    .interim = json_interim,
 };

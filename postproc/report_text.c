@@ -58,6 +58,7 @@ static const char *end_words(const tcpl_lifecycle *lc)
     switch (lc->end) {
     case TCPL_LC_END_IDLE: return "until dropped as idle";
     case TCPL_LC_END_SUCCESSOR: return "until the next SYN";
+    case TCPL_LC_END_EVICTED: return "until evicted (--max-connections)";
     default: return "until the end";
     }
 }
@@ -68,8 +69,9 @@ static void frame_words(char *buf, size_t n, const tcpl_lifecycle *lc,
     if (frame)
         snprintf(buf, n, "frame %" PRIu64, frame);
     else
-        snprintf(buf, n, "%s", lc->end == TCPL_LC_END_IDLE ? "when idle"
-                                                            : "at the end");
+        snprintf(buf, n, "%s", lc->end == TCPL_LC_END_IDLE      ? "when idle"
+                               : lc->end == TCPL_LC_END_EVICTED ? "when evicted"
+                                                                : "at the end");
 }
 
 static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
@@ -184,6 +186,8 @@ static void text_header(FILE *f, const tcpl_report_totals *t, const char *title,
             t->lifecycles, t->shown, t->peak_open);
     if (t->evicted)
         fprintf(f, "; %" PRIu64 " reported early (closed and idle)", t->evicted);
+    if (t->capped)
+        fprintf(f, "; %" PRIu64 " evicted by --max-connections", t->capped);
     fputc('\n', f);
     /* The capture's own loss, as the engine estimates it: segments the
      * peer's ACK or the sender's next sequence number prove were sent. */

@@ -34,6 +34,7 @@ typedef struct tcpl_report_totals {
     uint64_t shown;
     uint64_t peak_open;
     uint64_t evicted;
+    uint64_t capped;  /* ended early by --max-connections */
     uint64_t plugin_checked;
     uint64_t plugin_disagreements;
     uint64_t errors;
@@ -90,6 +91,15 @@ typedef struct tcpl_report_writer {
     /* Overall totals where the format has them; releases ctx->state's
      * resources (the state itself is freed by the report). */
     void (*end_report)(tcpl_writer_ctx *ctx);
+    /* Streaming only (--events): one anomaly as it is raised, onto
+     * ctx->out.  NULL: the format has no event records. */
+    void (*event)(tcpl_writer_ctx *ctx, const tcpl_lifecycle *lc,
+                  const tcpl_tl_event *ev);
+    /* Streaming only (--stats-interval): the running totals of the current
+     * section, onto ctx->out, marked as not final.  NULL: the format has
+     * no place for them between records. */
+    void (*interim)(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
+                    const tcpl_file_info *info);
 } tcpl_report_writer;
 
 extern const tcpl_report_writer tcpl_writer_text;
@@ -97,6 +107,24 @@ extern const tcpl_report_writer tcpl_writer_csv;
 extern const tcpl_report_writer tcpl_writer_json;
 extern const tcpl_report_writer tcpl_writer_html;
 extern const tcpl_report_writer tcpl_writer_svg;
+
+/*
+ * --jobs (jobs.c): a file section made in another process must come out
+ * byte for byte as it would in one report.  That process's report is told
+ * how many sections come before its own (tcpl_report_as_part: no report-
+ * wide header or totals), and hands back the section's totals
+ * (tcpl_report_part_totals: false when the file made no section, as when
+ * it could not be opened); the report that writes the whole calls
+ * tcpl_report_begin, copies each section's bytes in order and merges its
+ * totals (tcpl_report_merge) before tcpl_report_close.  So a writer's
+ * section may depend on ctx->all->files, the sections before it, and on
+ * nothing else of ctx->all.
+ */
+void tcpl_report_as_part(tcpl_report *r, uint64_t files_before);
+bool tcpl_report_part_totals(const tcpl_report *r, uint64_t files_before,
+                             tcpl_report_totals *t);
+void tcpl_report_begin(tcpl_report *r);
+void tcpl_report_merge(tcpl_report *r, const tcpl_report_totals *t);
 
 /* The writer of a format (report.c's table); NULL for no such format. */
 const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f);

@@ -5,7 +5,9 @@
  * of lifecycle nodes keyed by the direction-independent 4-tuple.  Nodes
  * whose endpoints are all closed or still handshaking also sit on an idle
  * list ordered by their last activity, so evicting the ones idle for
- * linger_ns costs O(1) per packet instead of a table scan.  Whatever the
+ * linger_ns costs O(1) per packet instead of a table scan.  Every node is
+ * also on an activity list, least recently active first, which is where a
+ * cap on open lifecycles (max_open) takes its victim.  Whatever the
  * engine reports is copied into the node's timeline and event lists; the
  * node is freed right after the emit callback has seen it.
  */
@@ -29,6 +31,8 @@ typedef struct node {
     int64_t touch_ns;   /* tracker clock at the last segment */
     struct node *iprev; /* idle list links, valid when idle */
     struct node *inext;
+    struct node *aprev; /* activity list links, always valid */
+    struct node *anext;
     bool idle;
     size_t tl_cap;
     size_t ev_cap;
@@ -42,6 +46,8 @@ struct tcpl_tracker {
     size_t count;
     node *idle_head; /* least recently active first */
     node *idle_tail;
+    node *act_head; /* least recently active first */
+    node *act_tail;
     int64_t now; /* latest timestamp seen: captures may step back slightly */
     uint64_t next_id;
     tcpl_tracker_stats st;
@@ -223,6 +229,34 @@ static void idle_append(tcpl_tracker *tr, node *n)
     n->idle = true;
 }
 
+/* ------------------------------------------------------------ activity */
+
+static void act_unlink(tcpl_tracker *tr, node *n)
+{
+    if (n->aprev)
+        n->aprev->anext = n->anext;
+    else if (tr->act_head == n)
+        tr->act_head = n->anext;
+    else
+        return; /* not on the list */
+    if (n->anext)
+        n->anext->aprev = n->aprev;
+    else
+        tr->act_tail = n->aprev;
+    n->aprev = n->anext = NULL;
+}
+
+static void act_append(tcpl_tracker *tr, node *n)
+{
+    n->aprev = tr->act_tail;
+    n->anext = NULL;
+    if (tr->act_tail)
+        tr->act_tail->anext = n;
+    else
+        tr->act_head = n;
+    tr->act_tail = n;
+}
+
 /*
  * A memory policy, not a TCP rule: a lifecycle may leave the table once no
  * endpoint holds an established connection any more.  The engine decides
@@ -321,13 +355,19 @@ static void record_segment(node *n, const tcpl_segment *s, uint64_t frame,
         add_segment(n, s, frame, window);
 }
 
-static void record(node *n, const tcpl_result *r, uint64_t frame, int64_t ts)
+static void record(tcpl_tracker *tr, node *n, const tcpl_result *r,
+                   uint64_t frame, int64_t ts)
 {
     for (unsigned i = 0; i < r->ntransitions && i < TCPL_MAX_TRANSITIONS; i++)
         add_entry(n, frame, ts, r->transitions[i].endpoint,
                   r->transitions[i].inferred ? 1 : 0, r->transitions[i].to);
-    for (unsigned i = 0; i < r->nevents && i < TCPL_MAX_EVENTS; i++)
+    for (unsigned i = 0; i < r->nevents && i < TCPL_MAX_EVENTS; i++) {
+        if (tr->o.on_event) {
+            tcpl_tl_event ev = {frame, ts, r->events[i]};
+            tr->o.on_event(tr->o.user, &n->lc, &ev);
+        }
         add_event(n, frame, ts, &r->events[i]);
+    }
 }
 
 /* Close the books on n at end_ns and hand it out; the caller has already
@@ -339,8 +379,9 @@ static void finish_emit(tcpl_tracker *tr, node *n, int64_t end_ns,
     if (!fin)
         fin = &local;
     idle_unlink(tr, n);
+    act_unlink(tr, n);
     tcpl_finish(&n->lc.conn, end_ns, fin);
-    record(n, fin, frame, end_ns);
+    record(tr, n, fin, frame, end_ns);
     n->lc.end_ns = end_ns;
     n->lc.end = why;
     tr->o.emit(tr->o.user, &n->lc);
@@ -382,6 +423,26 @@ static void evict_idle(tcpl_tracker *tr)
     }
 }
 
+/* Make room for one more lifecycle under max_open: the least recently
+ * active one ends where the capture last showed it. */
+static void evict_for_cap(tcpl_tracker *tr)
+{
+    while (tr->o.max_open > 0 && tr->count >= tr->o.max_open && tr->act_head) {
+        node *n = tr->act_head;
+        remove_slot(tr, find_slot(tr, &n->k, n->hash));
+        tr->st.capped++;
+        tr->st.open = tr->count;
+        finish_emit(tr, n, n->touch_ns, 0, TCPL_LC_END_EVICTED, NULL);
+    }
+}
+
+void tcpl_tracker_advance(tcpl_tracker *tr, int64_t now_ns)
+{
+    if (now_ns > tr->now)
+        tr->now = now_ns;
+    evict_idle(tr);
+}
+
 /* ------------------------------------------------------------ the API */
 
 void tcpl_tracker_from_wire(const tcpl_wire_tcp *w, int64_t ts_ns,
@@ -415,6 +476,10 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     size_t i = find_slot(tr, &k, h);
     node *n = tr->slots[i];
     bool fresh = false;
+    if (!n && tr->o.max_open > 0 && tr->count >= tr->o.max_open) {
+        evict_for_cap(tr);
+        i = find_slot(tr, &k, h); /* removals shift the table */
+    }
     if (!n) {
         n = node_new(tr, t, &k, h, frame, stream_hint);
         if (!n)
@@ -448,6 +513,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
             nn->lc.successor = lc->successor + 1;
         tcpl_conn_successor(&nn->lc.conn, &lc->conn);
         tr->slots[i] = nn;
+        act_append(tr, nn);
         tcpl_result fin;
         finish_emit(tr, n, s->ts_ns, frame, TCPL_LC_END_SUCCESSOR, &fin);
         if (out) {
@@ -470,9 +536,11 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
      * on both sides of a tunnel endpoint): name the tunnel once one shows. */
     if (lc->tuple.encap.n == 0 && t->encap.n != 0)
         lc->tuple.encap = t->encap;
-    record(n, &r, frame, s->ts_ns);
+    record(tr, n, &r, frame, s->ts_ns);
     record_segment(n, &seg, frame, &r, zero_before);
     n->touch_ns = tr->now;
+    act_unlink(tr, n);
+    act_append(tr, n);
     idle_unlink(tr, n);
     if (may_idle(&lc->conn))
         idle_append(tr, n);

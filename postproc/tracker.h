@@ -19,7 +19,10 @@
  *     segment was seen on it for `linger_ns` of capture time (a SYN after
  *     that long would not meet a TIME_WAIT socket on Linux either: its
  *     TIME_WAIT lasts 60 s), or
- *   - the input ends (tcpl_tracker_finish()).
+ *   - the input ends (tcpl_tracker_finish()), or
+ *   - with a cap on open lifecycles (max_open), a new lifecycle needs the
+ *     room: the least recently active one is ended at its last segment
+ *     and emitted, marked TCPL_LC_END_EVICTED and counted.
  * Each lifecycle is emitted exactly once; tcpl_finish() has run on it.
  */
 #ifndef TCPL_POSTPROC_TRACKER_H
@@ -106,7 +109,10 @@ typedef struct tcpl_tl_segment {
 typedef enum tcpl_lc_end {
     TCPL_LC_END_INPUT,    /* the input ended */
     TCPL_LC_END_IDLE,     /* CLOSED/TIME_WAIT and idle for linger_ns */
-    TCPL_LC_END_SUCCESSOR /* a port-reuse SYN started the next lifecycle */
+    TCPL_LC_END_SUCCESSOR, /* a port-reuse SYN started the next lifecycle */
+    TCPL_LC_END_EVICTED    /* max_open reached: it was the least recently
+                              active; a later segment of it starts a new
+                              (midstream) lifecycle */
 } tcpl_lc_end;
 
 /*
@@ -143,11 +149,18 @@ typedef struct tcpl_lifecycle {
 /* Receives each completed lifecycle; lc is valid during the call only. */
 typedef void (*tcpl_tracker_emit_fn)(void *user, const tcpl_lifecycle *lc);
 
+/* Receives each anomaly as the engine raises it, before it is stored in
+ * lc (which it may not be: see TCPL_TL_MAX); both valid during the call. */
+typedef void (*tcpl_tracker_event_fn)(void *user, const tcpl_lifecycle *lc,
+                                      const tcpl_tl_event *ev);
+
 typedef struct tcpl_tracker_opts {
     tcpl_config cfg;           /* engine thresholds */
     int64_t linger_ns;         /* idle time before a closed lifecycle leaves; <= 0: never */
     tcpl_tracker_emit_fn emit; /* required */
-    void *user;
+    tcpl_tracker_event_fn on_event; /* optional */
+    void *user;                /* for emit and on_event */
+    uint64_t max_open;         /* cap on lifecycles open at once; 0: none */
 } tcpl_tracker_opts;
 
 /* Defaults: engine defaults, linger 65 s (Linux TIME_WAIT is 60 s). emit/user left NULL. */
@@ -187,6 +200,15 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
                         int64_t stream_hint, tcpl_packet_info *out);
 
 /*
+ * Move the tracker's clock to now_ns (never backwards) and emit the
+ * lifecycles that have been idle for linger_ns by then: a live capture
+ * calls this when no packet came for a while.  Ends are dated as with
+ * packets (last segment + linger_ns), so the result does not depend on
+ * when this is called.
+ */
+void tcpl_tracker_advance(tcpl_tracker *tr, int64_t now_ns);
+
+/*
  * End of input: run tcpl_finish() on every lifecycle still open, at the
  * latest timestamp seen, and emit them in creation order.  Returns 0, or -1
  * when out of memory (then nothing was emitted).
@@ -199,6 +221,7 @@ typedef struct tcpl_tracker_stats {
     uint64_t open;       /* lifecycles in the table now */
     uint64_t peak_open;  /* most at a time */
     uint64_t evicted;    /* emitted early because idle */
+    uint64_t capped;     /* emitted early because max_open was reached */
     int64_t first_ns;    /* earliest timestamp seen (INT64_MAX if none) */
     int64_t last_ns;     /* latest timestamp seen (INT64_MIN if none) */
 } tcpl_tracker_stats;

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcpl/zeek.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -261,6 +263,7 @@ typedef struct tcpl_conn {
 
     uint8_t finished;      /* tcpl_finish() has run */
     uint8_t last_from;     /* sender of the latest segment */
+    tcpl_zeek zeek;        /* Zeek's view of the same segments (zeek.h) */
 } tcpl_conn;
 
 /* Start an empty connection.  cfg may be NULL for the defaults. */

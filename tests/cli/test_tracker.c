@@ -4,7 +4,10 @@
  * whatever the table growth, deletions and idle evictions in between;
  * successors are numbered per stream; evicted lifecycles end at their
  * last segment plus linger; what is left at the end comes out in creation
- * order.  The engine is the real one: the tracker is only routing.
+ * order; a cap on open lifecycles ends the least recently active one,
+ * marked and counted; moving the clock without a packet ends idle ones
+ * as a packet would.  The engine is the real one: the tracker is only
+ * routing.
  *
  * usage: test_tracker NAME   (one ctest test per NAME)
  */
@@ -245,10 +248,161 @@ static void test_open_not_evicted(void)
     seen_free(&s);
 }
 
+/* max_open: a new connection past the cap ends the least recently active
+ * one (not the oldest created), at its last segment, marked and counted;
+ * every lifecycle is still emitted once, and the table never holds more. */
+static void test_cap_evicts_least_recent(void)
+{
+    seen s = {0};
+    tcpl_tracker_opts o;
+    tcpl_tracker_opts_init(&o);
+    o.linger_ns = 0;
+    o.max_open = 3;
+    o.emit = on_emit;
+    o.user = &s;
+    tcpl_tracker *tr = tcpl_tracker_new(&o);
+    CHECK(tr);
+    for (uint32_t c = 1; c <= 3; c++)
+        for (int k = 0; k < 3; k++)
+            packet(tr, c, 4000, c, 100 * c, k); /* three ESTABLISHED */
+    packet(tr, 1, 4000, 1, 100, 3); /* client 1 active again: 2 is the idlest */
+    int64_t last2 = 0;
+    CHECK(s.n == 0);
+    last2 = now_ns - 1000 * 4; /* its ACK was 4 packets ago */
+    packet(tr, 4, 4000, 4, 400, 0);
+    CHECK(s.n == 1 && s.id[0] == 1 && s.end[0] == TCPL_LC_END_EVICTED);
+    CHECK(s.end_ns[0] == last2);
+    packet(tr, 5, 4000, 5, 500, 0); /* next idlest: client 3 */
+    CHECK(s.n == 2 && s.id[1] == 2 && s.end[1] == TCPL_LC_END_EVICTED);
+    /* A later packet of an evicted connection starts a new lifecycle. */
+    packet(tr, 2, 4000, 2, 200, 3);
+    CHECK(s.n == 3 && s.id[2] == 0); /* client 1 was the idlest then */
+    tcpl_tracker_stats st;
+    tcpl_tracker_get_stats(tr, &st);
+    CHECK(st.capped == 3 && st.peak_open == 3 && st.open == 3);
+    CHECK(st.lifecycles == 6);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    CHECK(s.n == 6);
+    for (size_t i = 3; i < 6; i++)
+        CHECK(s.end[i] == TCPL_LC_END_INPUT);
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
+/* tcpl_tracker_advance(): with no packet, an idle closed lifecycle leaves
+ * once the clock passes its linger, dated as a packet would have; an open
+ * one stays; the clock never goes back. */
+static void test_advance_evicts_idle(void)
+{
+    seen s = {0};
+    tcpl_tracker *tr = new_tracker(&s, 1000000000);
+    for (int k = 0; k < 7; k++)
+        packet(tr, 1, 4000, 0, 100, k); /* closed */
+    int64_t last = now_ns;
+    for (int k = 0; k < 3; k++)
+        packet(tr, 2, 4000, 1, 200, k); /* open */
+    tcpl_tracker_advance(tr, last + 500000000);
+    CHECK(s.n == 0);
+    tcpl_tracker_advance(tr, last + 3000000000);
+    CHECK(s.n == 1 && s.id[0] == 0 && s.end[0] == TCPL_LC_END_IDLE);
+    CHECK(s.end_ns[0] == last + 1000000000);
+    tcpl_tracker_advance(tr, 0); /* backwards: nothing happens */
+    CHECK(s.n == 1);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    CHECK(s.n == 2 && s.id[1] == 1);
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
+/* What on_event saw: anomalies in the order they were raised. */
+typedef struct events_seen {
+    size_t n;
+    tcpl_anomaly a[16];
+    uint64_t frame[16];
+    uint64_t id[16];
+} events_seen;
+
+typedef struct both_seen {
+    seen *s;
+    events_seen *e;
+} both_seen;
+
+static void on_event(void *user, const tcpl_lifecycle *lc, const tcpl_tl_event *ev)
+{
+    events_seen *e = ((both_seen *)user)->e;
+    CHECK(e->n < 16);
+    e->a[e->n] = ev->ev.anomaly;
+    e->frame[e->n] = ev->frame;
+    e->id[e->n] = lc->id;
+    e->n++;
+}
+
+static void on_emit_pair(void *user, const tcpl_lifecycle *lc)
+{
+    seen *s = ((both_seen *)user)->s;
+    events_seen *e = ((both_seen *)user)->e;
+    /* Every anomaly of a lifecycle was announced before it is emitted. */
+    size_t announced = 0;
+    for (size_t i = 0; i < e->n; i++)
+        announced += e->id[i] == lc->id;
+    CHECK(announced == lc->nevents);
+    on_emit(s, lc);
+}
+
+/* on_event: each anomaly as it is raised, with its frame, before the
+ * lifecycle that holds it is emitted. */
+static void test_events_as_raised(void)
+{
+    seen s = {0};
+    events_seen e = {0};
+    both_seen both = {&s, &e};
+    tcpl_tracker_opts o;
+    tcpl_tracker_opts_init(&o);
+    o.emit = on_emit_pair;
+    o.on_event = on_event;
+    o.user = &both;
+    tcpl_tracker *tr = tcpl_tracker_new(&o);
+    CHECK(tr);
+    /* A SYN answered by a RST: refused, on the RST's frame. */
+    tcpl_tuple t = tuple(1, 4000, 0);
+    tcpl_segment sg;
+    memset(&sg, 0, sizeof sg);
+    sg.ts_ns = now_ns += 1000;
+    sg.flags = TCPL_SYN;
+    sg.seq = 10;
+    sg.window = 1000;
+    sg.sport = t.sport;
+    sg.dport = t.dport;
+    CHECK(tcpl_tracker_packet(tr, &t, &sg, ++frame, -1, NULL) == 0);
+    CHECK(e.n == 0);
+    t = tuple(1, 4000, 1);
+    sg.ts_ns = now_ns += 1000;
+    sg.flags = TCPL_RST | TCPL_ACK;
+    sg.seq = 0;
+    sg.ack = 11;
+    sg.window = 0;
+    sg.sport = t.sport;
+    sg.dport = t.dport;
+    CHECK(tcpl_tracker_packet(tr, &t, &sg, ++frame, -1, NULL) == 0);
+    CHECK(e.n >= 1 && e.frame[0] == frame);
+    bool refused = false;
+    for (size_t i = 0; i < e.n; i++)
+        refused |= e.a[i] == TCPL_A_REFUSED;
+    CHECK(refused);
+    CHECK(s.n == 0);
+    CHECK(tcpl_tracker_finish(tr) == 0);
+    CHECK(s.n == 1);
+    tcpl_tracker_free(tr);
+    seen_free(&s);
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
 } tests[] = {
+    {"cap_evicts_least_recent", test_cap_evicts_least_recent},
+    {"advance_evicts_idle", test_advance_evicts_idle},
+    {"events_as_raised", test_events_as_raised},
     {"every_lifecycle_once", test_every_lifecycle_once},
     {"successor_numbering", test_successor_numbering},
     {"no_hint_numbering", test_no_hint_numbering},

@@ -27,7 +27,8 @@ plain="tcp.lifecycle.state tcp.lifecycle.src_state tcp.lifecycle.dst_state
  tcp.lifecycle.time_in_state tcp.lifecycle.stream.client_state
  tcp.lifecycle.stream.server_state tcp.lifecycle.stream.anomaly
  tcp.lifecycle.stream.first_closer tcp.lifecycle.stream.close_type
- tcp.lifecycle.stream.duration"
+ tcp.lifecycle.stream.duration tcp.lifecycle.stream.conn_state
+ tcp.lifecycle.stream.history"
 
 # derived NAME FRAME...: normal_close_client_first.pcap without those
 # frames (no complete capture has a gap, a one-way view or an undecided end).

@@ -1,0 +1,49 @@
+/*
+ * pcap_feed.h - from a captured frame to a tracker step, shared by every
+ * command that reads captures (annotate, `report --pcap`, `report --live`),
+ * so they all decode and count frames alike and name their input the same
+ * way in messages.
+ */
+#ifndef TCPL_POSTPROC_PCAP_FEED_H
+#define TCPL_POSTPROC_PCAP_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcap_in.h"
+#include "tcpl/wire.h"
+#include "tracker.h"
+
+/* What an input loop counted. */
+typedef struct tcpl_feed_stats {
+    uint64_t records;
+    uint64_t non_tcp;
+    uint64_t incomplete; /* truncated or malformed headers */
+    uint64_t first_incomplete;
+    int first_incomplete_rc;
+} tcpl_feed_stats;
+
+/*
+ * Decode one frame and step it.  Returns 1 when it was a TCP packet the
+ * tracker took (pi filled when not NULL), 0 when it is not tracked, -1 when
+ * out of memory.
+ */
+int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
+              tcpl_wire_tcp *w, tcpl_packet_info *pi, tcpl_feed_stats *st);
+
+/* The note on standard error about frames with a cut or malformed TCP/IP
+ * header, when there were any. */
+void tcpl_feed_note(const char *name, const tcpl_feed_stats *st);
+
+/* Open a capture file ("-": standard input) and check that the decoder
+ * knows its link type; NULL with err filled otherwise. */
+tcpl_pcap_in *tcpl_feed_open(const char *path, bool comments, char *err,
+                             size_t n);
+
+/* Check that the decoder knows in's link type: 0, or -1 with err filled
+ * (in is then closed). */
+int tcpl_feed_check_link(tcpl_pcap_in *in, const char *name, char *err,
+                         size_t n);
+
+#endif /* TCPL_POSTPROC_PCAP_FEED_H */
