@@ -57,6 +57,12 @@ bool tcpl_format_needs_stream(tcpl_format f)
     return w && w->one_stream;
 }
 
+bool tcpl_format_parallel(tcpl_format f)
+{
+    const tcpl_report_writer *w = tcpl_report_writer_for(f);
+    return w && !w->one_process;
+}
+
 typedef struct reorder_rec {
     uint64_t id;
     char *text; /* the rendered record, NULL when not shown */

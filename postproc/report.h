@@ -43,6 +43,10 @@ const char *tcpl_format_name(tcpl_format f);
 /* The format draws one connection and needs --stream (svg). */
 bool tcpl_format_needs_stream(tcpl_format f);
 
+/* The format's file sections can be made in separate processes (--jobs);
+ * false for html and svg, which keep state across sections. */
+bool tcpl_format_parallel(tcpl_format f);
+
 typedef struct tcpl_report_opts {
     tcpl_format format;
     int64_t stream;        /* only this stream (-1: all) */

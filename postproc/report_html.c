@@ -369,6 +369,7 @@ static void html_end_report(tcpl_writer_ctx *ctx)
 const tcpl_report_writer tcpl_writer_html = {
     .name = "html",
     .state_size = sizeof(html_state),
+    .one_process = true,
     .begin_report = html_begin_report,
     .begin_file = html_begin_file,
     .lifecycle = html_lifecycle,

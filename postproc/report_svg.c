@@ -136,6 +136,7 @@ static void svg_end_report(tcpl_writer_ctx *ctx)
 const tcpl_report_writer tcpl_writer_svg = {
     .name = "svg",
     .state_size = sizeof(svg_state),
+    .one_process = true,
     .one_stream = true,
     .lifecycle = svg_lifecycle,
     .end_report = svg_end_report,

@@ -77,6 +77,10 @@ typedef struct tcpl_report_writer {
     bool spools;
     /* Draws one connection: --stream is required (a usage error without). */
     bool one_stream;
+    /* Keeps state across file sections (a string table, the one picture
+     * asked for), so --jobs cannot make its sections in other processes:
+     * the report runs in one. */
+    bool one_process;
     void (*begin_report)(tcpl_writer_ctx *ctx);
     /* Returns 0, or -1 when the section cannot be written at all. */
     int (*begin_file)(tcpl_writer_ctx *ctx);

@@ -21,6 +21,7 @@ expect() { # CODE PATTERN ARGS...: exit CODE, stderr matches, stdout empty
 expect 1 "^tcp-lifecycle: .*close_wait_stall.pcap: no connection on stream 9 " --pcap --stream 9 "$caps/close_wait_stall.pcap"
 expect 1 "^tcp-lifecycle: .*edge.tsv: stream 7 names 2 connections \(7, 7\.1\): pick one with --stream N\.M" --stream 7 "$golden/edge.tsv"
 expect 1 "^tcp-lifecycle: the input: stream 0 names 2 connections .* and one input file" --stream 0 "$golden/basic.tsv" "$golden/reuse.tsv"
+expect 1 "^tcp-lifecycle: the input: stream 0 names 2 connections .* and one input file" --jobs 2 --stream 0 "$golden/basic.tsv" "$golden/reuse.tsv"
 expect 1 "^tcp-lifecycle: /nonexistent.tsv: cannot open" --stream 0 /nonexistent.tsv
 head -n 5 "$golden/basic.tsv" > "$work/cut.tsv"
 printf '7\t1.5\n' >> "$work/cut.tsv"
