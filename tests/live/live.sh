@@ -91,6 +91,16 @@ wait_for() { # FILE PATTERN PID
     done
 }
 wait_for "$work/dumpcap.err" "Capturing on" "$dumpcap_pid"
+# dumpcap says "Capturing on" before it opens the interface; it creates
+# the file only after, so the file is the sign the capture socket exists
+# (on a loaded machine loadgen's first connections were missed without it).
+i=0
+until [ -e "$work/cap.pcapng" ]; do
+    i=$((i + 1))
+    kill -0 "$dumpcap_pid" 2>/dev/null || die "dumpcap exited: $(cat "$work/dumpcap.err")"
+    [ $i -lt 100 ] || die "dumpcap made no file in 10 s"
+    sleep 0.1
+done
 for f in live capped csv; do
     eval "pid=\$${f}_pid"
     wait_for "$work/$f.err" "lo: listening" "$pid"
