@@ -200,7 +200,9 @@ void tcpl_pic_constants_json(tcpl_sbuf *b)
         sb_puts(b, k ? "," : "");
         json_esc(b, tcpl_closer_names[k]);
     }
-    tcpl_sb_printf(b, "],\"alert\":\"%s\"}", ALERT);
+    tcpl_sb_printf(b, "],\"alert\":\"%s\",\"css\":", ALERT);
+    json_esc(b, tcpl_pic_css);
+    sb_putc(b, '}');
 }
 
 /* An anomaly mark: filled for the connection's, hollow for the capture's. */

@@ -109,8 +109,8 @@ void tcpl_pic_defs(tcpl_sbuf *b);
 void tcpl_pic_legend(tcpl_sbuf *b);
 
 /* The constants the page script draws with, as one JSON object: dims,
- * state names and fills, anomaly names, kinds and severities, first-close
- * names. */
+ * state names and fills, anomaly names and kinds, first-close names, the
+ * alert colour, tcpl_pic_css (for the SVG the page saves). */
 void tcpl_pic_constants_json(tcpl_sbuf *b);
 
 /* "13 us", "1.97 s": a time or duration in microseconds for a label. */

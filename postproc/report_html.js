@@ -560,7 +560,7 @@
       var h = tlh + Number(svgs[1].getAttribute('height'));
       var doc = '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="' +
         D.WIDTH + '" height="' + h + '" font-family="DejaVu Sans, Verdana, Arial, sans-serif"><style>' +
-        '.halo{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}</style>' + defs +
+        P.css + '</style>' + defs +
         '<rect width="100%" height="100%" fill="#fff"/>' + svgs[0].outerHTML +
         svgs[1].outerHTML.replace('<svg ', '<svg y="' + tlh + '" ') + '</svg>';
       var a = document.createElement('a');
