@@ -26,7 +26,10 @@ half_close_stream close_unread abort_linger0 zero_window half_open_vanished dead
 simultaneous_open simultaneous_open_asym simultaneous_close embryonic midstream port_reuse reuse_after_time_wait data_loss
 fin_with_data fast_open
 normal_close_client_first_v6 refused_v6 close_wait_stall_v6 half_open_vanished_v6
-port_reuse_v6"
+port_reuse_v6
+icmp_port_unreachable icmp_host_unreachable icmp_admin_prohibited
+icmp_port_unreachable_v6 icmp_admin_prohibited_v6 icmp_addr_unreachable_v6
+synack_rejected rst_injected"
 
 # Per scenario: description, anomalies expected and allowed, nft rules
 # loaded before the scenario starts (RULES) and at its "cut" sync point
@@ -119,6 +122,27 @@ input tcp sport 5000 tcp flags & fin == fin limit rate 1/hour burst 1 packets dr
     fast_open)
         DESC="TCP Fast Open: the first connection (41000) gets a cookie, the second (41001) carries its 200-byte request in the SYN; both close normally, client first"
         SYSCTLS="net.ipv4.tcp_fastopen=3" ;;
+    icmp_port_unreachable | icmp_host_unreachable | icmp_admin_prohibited | icmp_addr_unreachable)
+        # nft's names: port-unreachable, host-unreachable, admin-prohibited
+        # (ICMP code 13 / ICMPv6 code 1), addr-unreachable (ICMPv6 only).
+        local kind=${1%_v6} proto=icmp
+        kind=${kind#icmp_}
+        kind=${kind//_/-}
+        [ -z "$v6" ] || proto=icmpv6
+        DESC="a firewall rejects the SYN at the server's input with $proto $kind; the first error meets the socket while connect() holds it (soft), the one answering the SYN's retransmission ends the attempt$v6"
+        EXPECT="unreachable"
+        ALLOW="syn_unanswered"
+        RULES="input tcp dport 5000 tcp flags & (syn | ack) == syn reject with $proto type $kind" ;;
+    synack_rejected)
+        DESC="the client's SYN is dropped at the server's input (no socket sees it); a raw socket answers with a SYN-ACK acknowledging a number the client never sent; the client answers RST (seq = that ACK), stays in SYN_SENT and retransmits its SYN"
+        EXPECT="synack_rejected"
+        ALLOW="syn_unanswered"
+        RULES="input tcp dport 5000 tcp flags & (syn | ack) == syn drop" ;;
+    rst_injected)
+        DESC="the server's packets leave with TTL 57 (an nft rule, as if 7 hops away); after the server's greeting a firewall rule rejects the client's request with a TCP reset in the server's name (TTL 64): the client's connection is reset, the server's stays ESTABLISHED"
+        EXPECT="rst_injected"
+        RULES="output tcp sport 5000 tcp flags & rst == 0 ip ttl set 57
+input tcp dport 5000 meta length > 200 reject with tcp reset" ;;
     data_loss)
         DESC="the client sends 8 segments of 1000 bytes; one is dropped once at the server's input and retransmitted; otherwise a normal connection, client closes first"
         RULES="input tcp dport 5000 @ih,0,32 0x43303034 limit rate 1/hour burst 1 packets drop" ;;
@@ -160,7 +184,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-cc -std=c11 -O2 -Wall -Wextra -Werror -o "$work/scenario" "$here/scenario.c"
+cc -std=c11 -O2 -Wall -Wextra -Werror -o "$work/scenario" "$here/scenario.c" \
+    "$here/scenario_path.c"
 
 start_tcpdump() {
     : >"$work/tcpdump.err"
@@ -168,8 +193,9 @@ start_tcpdump() {
     # write into our private work folder.  --immediate-mode and -U: each
     # packet is read and written at once; otherwise packets still waiting in
     # the kernel's ring buffer are lost when tcpdump is stopped.
+    # ICMP too: the errors that quote a TCP segment are part of its story.
     ip netns exec "$ns" tcpdump -i lo -s 128 --immediate-mode -U -Z root -w "$work/cap.pcap" \
-        'tcp' 2>"$work/tcpdump.err" &
+        'tcp or icmp or icmp6' 2>"$work/tcpdump.err" &
     tcpdump_pid=$!
     for _ in $(seq 200); do
         grep -q 'listening on' "$work/tcpdump.err" && return 0
@@ -224,7 +250,8 @@ write_truth() {
             [ -n "$line" ] && echo "# nft at the cut: $line"
         done <<<"$CUT_RULES"
         echo "description $DESC"
-        tshark -r "$pcap" -T fields -E separator=/t -e ip.src -e ipv6.src \
+        # ICMP errors quote a TCP header: only TCP's own segments name endpoints.
+        tshark -r "$pcap" -Y 'tcp and not icmp and not icmpv6' -T fields -E separator=/t -e ip.src -e ipv6.src \
             -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport \
             -e tcp.flags.syn -e tcp.flags.ack 2>/dev/null |
         awk -F'\t' -v ssfile="$ssfile" '

@@ -34,14 +34,15 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SERVER_PORT = 5000, CLIENT_PORT = 41000 };
+#include "scenario.h"
 
-static int family = AF_INET;
+
+int family = AF_INET;
 static const char *sync_dir;
 static const char *scenario_name;
 
 /* Callers set errno to 0 before a failure that is not a system call's. */
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
     int err = errno; /* before stdio can change it */
     va_list ap;
@@ -55,7 +56,7 @@ static void die(const char *fmt, ...)
     exit(1);
 }
 
-static void msleep(long ms)
+void msleep(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -64,7 +65,7 @@ static void msleep(long ms)
 
 /* The script may take a while (starting tcpdump, running ss): wait up to
  * 60 s, then give up so a broken script never leaves a driver behind. */
-static void sync_point(const char *name)
+void sync_point(const char *name)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", sync_dir, name);
@@ -83,7 +84,7 @@ static void sync_point(const char *name)
     die("no go for sync point %s", name);
 }
 
-static socklen_t make_addr(struct sockaddr_storage *ss, int port)
+socklen_t make_addr(struct sockaddr_storage *ss, int port)
 {
     memset(ss, 0, sizeof *ss);
     if (family == AF_INET6) {
@@ -108,7 +109,7 @@ static void set_int(int fd, int level, int opt, int v, const char *what)
 
 /* A socket bound to a fixed port, so every capture names the same
  * endpoints; SO_REUSEADDR lets port_reuse bind over its TIME_WAIT. */
-static int bound_socket(int port)
+int bound_socket(int port)
 {
     int fd = socket(family, SOCK_STREAM, 0);
     if (fd < 0)
@@ -121,7 +122,7 @@ static int bound_socket(int port)
     return fd;
 }
 
-static int listener(int backlog)
+int listener(int backlog)
 {
     int fd = bound_socket(SERVER_PORT);
     if (listen(fd, backlog) != 0)
@@ -138,7 +139,7 @@ static void connect_to(int fd, int port)
 }
 
 /* Returns at once with the SYN sent: for SYNs that will not be answered. */
-static void connect_nb(int fd, int port)
+void connect_nb(int fd, int port)
 {
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)
@@ -157,7 +158,7 @@ static void set_blocking(int fd, int on)
         die("fcntl");
 }
 
-static int accept_one(int lfd)
+int accept_one(int lfd)
 {
     int fd = accept(lfd, NULL, NULL);
     if (fd < 0)
@@ -165,7 +166,7 @@ static int accept_one(int lfd)
     return fd;
 }
 
-static int client(int sport)
+int client(int sport)
 {
     int fd = bound_socket(sport);
     connect_to(fd, SERVER_PORT);
@@ -174,7 +175,7 @@ static int client(int sport)
 
 /* Payload bytes are a readable tag then filler, so a truncated capture
  * still shows which write a segment came from. */
-static void send_n(int fd, size_t n, const char *tag)
+void send_n(int fd, size_t n, const char *tag)
 {
     char buf[2048];
     if (n > sizeof buf) {
@@ -192,7 +193,7 @@ static void send_n(int fd, size_t n, const char *tag)
     }
 }
 
-static void recv_n(int fd, size_t n)
+void recv_n(int fd, size_t n)
 {
     char buf[4096];
     while (n > 0) {
@@ -233,7 +234,7 @@ static void linger_zero(int fd)
 }
 
 /* Wait for a non-blocking connect to finish; returns its error (0 = ok). */
-static int connect_result(int fd, int timeout_ms)
+int connect_result(int fd, int timeout_ms)
 {
     struct pollfd p = {fd, POLLOUT, 0};
     int k = poll(&p, 1, timeout_ms);
@@ -735,6 +736,13 @@ static const struct {
     {"data_loss", data_loss},
     {"fin_with_data", fin_with_data},
     {"fast_open", fast_open},
+    /* scenario_path.c: what the path does to a connection */
+    {"icmp_port_unreachable", connect_rejected},
+    {"icmp_host_unreachable", connect_rejected},
+    {"icmp_admin_prohibited", connect_rejected},
+    {"icmp_addr_unreachable", connect_rejected},
+    {"synack_rejected", synack_rejected},
+    {"rst_injected", rst_injected},
 };
 
 int main(int argc, char **argv)

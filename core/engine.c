@@ -56,6 +56,8 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
     },
     [TCPL_CLOSED] = {
         [EV_SEND_SYN] = TCPL_SYN_SENT,        /* 3.10.1 OPEN (active): send SYN, enter SYN-SENT */
+        [EV_SYN_AGAIN] = TCPL_SYN_SENT,       /* Linux tcp_v4_err: an ICMP error meeting a socket its application holds
+                                                 (connect() still running) is only sk_err_soft: the attempt went on */
         [EV_SEND_SYNACK] = TCPL_SYN_RECEIVED, /* 3.10.7.2 LISTEN, SYN arrives: send SYN-ACK, enter SYN-RECEIVED */
         [EV_SYNACK_UNSEEN] = TCPL_SYN_RECEIVED, /* 3.10.7.2 as above: the SYN-ACK the client acknowledged was sent from LISTEN */
     },
@@ -64,6 +66,9 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
         [EV_RECV_SYN] = TCPL_ESTABLISHED,     /* 3.10.7.3 SYN-SENT, acceptable SYN-ACK: send ACK, ESTABLISHED */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT in SYN-SENT: delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.3 SYN-SENT, RST with acceptable ACK: connection refused */
+        [EV_ICMP_HARD] = TCPL_CLOSED,         /* Linux tcp_v4_err/tcp_v6_err: any ICMP error but PMTU in SYN-SENT sets
+                                                 sk_err (icmp_err_convert: ECONNREFUSED, EHOSTUNREACH...) and tcp_done() */
+        [EV_SYNACK_REJECT] = TCPL_SYN_SENT,   /* 3.10.7.3 SYN-SENT, unacceptable ACK: send <SEQ=SEG.ACK><CTL=RST>, drop it, stay */
         [EV_END_UNDECIDED] = DOUBT,           /* capture end: the SYN-ACK or RST that decides it is not in the capture */
     },
     [TCPL_SYN_RECEIVED] = {
@@ -73,6 +78,8 @@ static const uint8_t fsm[TCPL_STATE_COUNT][EV_COUNT] = {
         [EV_RECV_FIN] = TCPL_CLOSE_WAIT,      /* 3.10.7.4 eighth step, SYN-RECEIVED: FIN, CLOSE-WAIT */
         [EV_SEND_RST] = TCPL_CLOSED,          /* 3.10.5 ABORT: send RST, delete the TCB */
         [EV_RECV_RST] = TCPL_CLOSED,          /* 3.10.7.4 second step: RST in SYN-RECEIVED closes it */
+        [EV_ICMP_HARD] = TCPL_CLOSED,         /* Linux tcp_req_err: the listener drops its request socket (net/host
+                                                 unreachable, time exceeded; ICMPv6: fatal errors); a full socket: tcp_done() */
     },
     [TCPL_ESTABLISHED] = {
         [EV_SEND_FIN] = TCPL_FIN_WAIT_1,      /* 3.10.4 CLOSE in ESTABLISHED: send FIN, FIN-WAIT-1 */
@@ -149,6 +156,7 @@ void eng_raise(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a,
     r->anomalies |= TCPL_BIT(a);
     if (r->nevents < TCPL_MAX_EVENTS) {
         tcpl_event *e = &r->events[r->nevents++];
+        memset(e, 0, sizeof *e);
         e->anomaly = a;
         e->endpoint = (uint8_t)endpoint;
         e->duration_ns = duration;
@@ -378,7 +386,8 @@ static bool opens_new_lifecycle(const tcpl_conn *c, const tcpl_segment *s)
 {
     const tcpl_endpoint *x = &c->ep[s->from], *y = &c->ep[!s->from];
     uint16_t f = s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST);
-    if ((f != TCPL_SYN && f != (TCPL_SYN | TCPL_ACK)) || c->segments == 0)
+    if ((f != TCPL_SYN && f != (TCPL_SYN | TCPL_ACK)) || c->segments == 0 ||
+        s->icmp)
         return false;
     if ((x->bits & TCPL_EP_SYN) && s->seq == x->isn)
         return false;
@@ -477,6 +486,9 @@ static void on_rst(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[y];
     int64_t now = s->ts_ns;
 
+    if (eng_synack_rejected(c, s, r))
+        return;
+    bool forged = eng_rst_forged(c, s, r);
     if (!rst_acceptable(c, s)) {
         eng_raise(c, r, TCPL_A_RST_OUT_OF_WINDOW, x, -1);
         return;
@@ -484,6 +496,17 @@ static void on_rst(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     bool fin_before = (ex->bits & TCPL_EP_FIN) || (ey->bits & TCPL_EP_FIN);
     bool was_synced = (ex->bits & TCPL_EP_SYNCED) || (ey->bits & TCPL_EP_SYNCED);
     bool x_held = eng_holds(ex->state), y_held = eng_holds(ey->state);
+
+    if (forged) {
+        /* X did not send it, so X keeps its state; Y's stack takes it as
+         * X's and closes.  Y's connection is the one that ended first. */
+        if (c->first_closer < 0 && was_synced && y_held) {
+            c->first_closer = (int8_t)y;
+            c->first_close_rst = 1;
+        }
+        eng_apply(c, r, y, EV_RECV_RST, now);
+        return;
+    }
 
     if (ey->state == TCPL_SYN_SENT && !(ex->bits & TCPL_EP_SYNACK)) {
         eng_raise(c, r, TCPL_A_REFUSED, y, -1);
@@ -573,8 +596,21 @@ static void on_send(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         if (again) {
             if (synack)
                 ex->bits |= TCPL_EP_RESENT;
-            /* The SYN retransmitted: no SYN-ACK came back in time. */
-            if (!synack && !(ex->bits & TCPL_EP_SYN_LATE)) {
+            /* The same SYN again: the ICMP error did not end it after all. */
+            if (!synack && ex->state == TCPL_CLOSED &&
+                (ex->bits & TCPL_EP_ICMP_ENDED)) {
+                ex->bits &= ~(uint32_t)TCPL_EP_ICMP_ENDED;
+                ex->bits |= TCPL_EP_ICMP_SOFT;
+                eng_apply(c, r, x, EV_SYN_AGAIN, now);
+            }
+            /* Linux resends the SYN at once after rejecting a SYN-ACK
+             * (tcp_rcv_synsent_state_process): that one answers the bad
+             * SYN-ACK, and the wait for a good one starts over. */
+            if (!synack && (ex->bits & TCPL_EP_REJECTED)) {
+                ex->bits &= ~(uint32_t)TCPL_EP_REJECTED;
+                ex->syn_ns = now;
+            } else if (!synack && !(ex->bits & TCPL_EP_SYN_LATE)) {
+                /* The SYN retransmitted: no SYN-ACK came back in time. */
                 ex->bits |= TCPL_EP_SYN_LATE;
                 eng_raise(c, r, TCPL_A_SYN_UNANSWERED, x,
                             elapsed(ex->syn_ns, now));
@@ -672,6 +708,24 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     int64_t now = s->ts_ns;
 
     result_init(c, r, now);
+    if (s->icmp) {
+        /* Evidence about a segment, not a segment: it never starts a
+         * connection nor answers probes. */
+        if (c->segments == 0 && tcpl_icmp_quotes_syn(s)) {
+            /* The quoted SYN, as a segment the capture missed. */
+            bootstrap(c, &(tcpl_segment){.ts_ns = now, .from = s->from,
+                                         .flags = TCPL_SYN, .seq = s->seq},
+                      r);
+            eng_unseen_syn(c, r, x, s->seq, now);
+            c->segments++;
+        } else if (c->segments > 0) {
+            check_timers(c, r, now, NULL);
+        }
+        if (c->segments > 0)
+            eng_on_icmp(c, s, r);
+        result_done(c, r);
+        return TCPL_OK;
+    }
     if (c->segments == 0)
         bootstrap(c, s, r);
     else
@@ -681,11 +735,13 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
     if (s->flags & TCPL_RST) {
         on_rst(c, s, r);
     } else {
+        eng_note_ttl(c, s);
         /* Receipt first: the ACK field reports what X had received
          * before it sent this segment. */
         /* X's missed segments were sent before this one. */
         eng_own_gap(c, s, r);
-        if (s->flags & TCPL_ACK)
+        /* An ACK its receiver cannot accept proves nothing it sent. */
+        if ((s->flags & TCPL_ACK) && !eng_bad_synack(c, s))
             eng_on_ack(c, s, r);
         on_send(c, s, r);
         eng_settle(c, r, now);

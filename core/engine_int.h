@@ -3,10 +3,12 @@
  * public.
  *
  * engine.c holds the transition table and steps a segment through it;
- * gaps.c holds the reasoning about what the capture missed (segments
- * proven by ACKs and sequence numbers, one-way captures, what the end of
- * the capture leaves undecided).  Both feed evidence to the one table
- * through eng_apply(), so a reader still finds every rule in fsm[].
+ * path.c reads what the path between the endpoints shows (ICMP errors,
+ * TTLs, rejected SYN-ACKs); gaps.c holds the reasoning about what the
+ * capture missed (segments proven by ACKs and sequence numbers, one-way
+ * captures, what the end of the capture leaves undecided).  All feed
+ * evidence to the one table through eng_apply(), so a reader still finds
+ * every rule in fsm[].
  */
 #ifndef TCPL_ENGINE_INT_H
 #define TCPL_ENGINE_INT_H
@@ -36,6 +38,11 @@ typedef enum event {
     EV_RECV_RST,    /* an acceptable RST reached it */
     EV_PICKUP,      /* first sight of a connection with no handshake */
     EV_TIME_WAIT_DONE, /* 2*MSL passed in TIME_WAIT */
+    EV_ICMP_HARD,   /* an ICMP error about a segment it sent reached it,
+                       one its stack ends the connection attempt on */
+    EV_SYNACK_REJECT, /* it answered an unacceptable SYN-ACK with a RST */
+    EV_SYN_AGAIN,   /* it retransmitted the SYN of an attempt an ICMP error
+                       was taken to have ended */
     /* Evidence of segments the capture missed (capture loss, a one-way
      * tap).  Transitions they cause are reported as inferred. */
     EV_SYNACK_UNSEEN, /* the peer's plain ACK or data shows it got a SYN-ACK from it */
@@ -63,6 +70,21 @@ void eng_settle(tcpl_conn *c, tcpl_result *r, int64_t now);
 /* Endpoint x sent its FIN at fseq (unseen: proven, not captured). */
 void eng_sent_fin(tcpl_conn *c, tcpl_result *r, int x, uint32_t fseq,
                   int64_t now, bool unseen);
+
+/* path.c: what the path between the endpoints shows. */
+void eng_on_icmp(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
+/* Endpoint x sent a SYN at seq that only an ICMP error's quote shows. */
+void eng_unseen_syn(tcpl_conn *c, tcpl_result *r, int x, uint32_t seq,
+                    int64_t now);
+/* A SYN-ACK whose ACK its SYN_SENT receiver cannot accept: recorded, and
+ * true, so that its ACK field proves nothing. */
+bool eng_bad_synack(tcpl_conn *c, const tcpl_segment *s);
+/* The RST s answers a rejected SYN-ACK: handled, true. */
+bool eng_synack_rejected(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
+/* The sender's TTL range, from its segments other than RSTs. */
+void eng_note_ttl(tcpl_conn *c, const tcpl_segment *s);
+/* The RST s has a TTL its apparent sender never used: flagged, true. */
+bool eng_rst_forged(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
 
 /* gaps.c: what the capture missed. */
 void eng_own_gap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);

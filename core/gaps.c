@@ -313,6 +313,12 @@ void eng_finish_gaps(tcpl_conn *c, tcpl_result *r, int64_t end_ns)
             !(ey->bits & TCPL_EP_SEEN) &&
             elapsed(ex->syn_ns, end_ns) < c->cfg.syn_timeout_ns)
             undecided(c, r, x, false, end_ns);
+        /* The SYN it sent again after an ICMP error: the next error (or
+         * a SYN-ACK) that decides it may be just after the end. */
+        else if (ex->state == TCPL_SYN_SENT &&
+                 (ex->bits & TCPL_EP_ICMP_SOFT) &&
+                 elapsed(ex->since_ns, end_ns) < c->cfg.syn_timeout_ns)
+            undecided(c, r, x, false, end_ns);
         if ((ex->bits & TCPL_EP_FIN) && (ex->bits & TCPL_EP_SEEN) &&
             (ey->bits & TCPL_EP_SEEN) && !eng_fin_acked(c, x) &&
             elapsed(ex->fin_ns, end_ns) < c->cfg.syn_timeout_ns)

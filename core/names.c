@@ -85,6 +85,9 @@ tcpl_close tcpl_close_kind(const tcpl_conn *c)
 {
     if (c->anomalies & TCPL_BIT(TCPL_A_REFUSED))
         return TCPL_CLOSE_REFUSED;
+    /* An ICMP error that ended the attempt refused it as well. */
+    if ((c->anomalies & TCPL_BIT(TCPL_A_UNREACHABLE)) && c->first_closer < 0)
+        return TCPL_CLOSE_REFUSED;
     if (c->first_closer < 0)
         return TCPL_CLOSE_OPEN;
     if (c->first_close_rst)
@@ -111,6 +114,46 @@ const char *tcpl_role_name(const tcpl_conn *c, int endpoint)
     if (c->client < 0)
         return endpoint == 0 ? "endpoint A" : "endpoint B";
     return endpoint == c->client ? "client" : "server";
+}
+
+/* "ICMP port unreachable (type 3, code 3) from the server's own address,
+ * Linux: ECONNREFUSED" */
+static void describe_icmp(const tcpl_conn *c, const tcpl_event *e, char *buf,
+                          size_t n)
+{
+    const tcpl_icmp_info *in =
+        tcpl_icmp_lookup(e->icmp, e->icmp_type, e->icmp_code);
+    const char *peer = tcpl_role_name(c, !(e->endpoint & 1));
+    int at = snprintf(buf, n, "%s %s (type %u, code %u) from ",
+                      e->icmp == 6 ? "ICMPv6" : "ICMP", in->what,
+                      e->icmp_type, e->icmp_code);
+    if (at < 0 || (size_t)at >= n)
+        return;
+    if (e->icmp_from_peer)
+        at += snprintf(buf + at, n - (size_t)at, "the %s's own address", peer);
+    else
+        at += snprintf(buf + at, n - (size_t)at, "a router on the way to the %s",
+                       peer);
+    if (at < 0 || (size_t)at >= n)
+        return;
+    if (e->anomaly == TCPL_A_PACKET_TOO_BIG && e->bytes)
+        snprintf(buf + at, n - (size_t)at, ", next-hop MTU %lu",
+                 (unsigned long)e->bytes);
+    else if (in->err[0])
+        snprintf(buf + at, n - (size_t)at, "; Linux: %s", in->err);
+}
+
+/* "TTL 64, the server's other packets 57" (or "57 to 58") */
+static void describe_ttl(const tcpl_conn *c, const tcpl_event *e, char *buf,
+                         size_t n)
+{
+    const char *self = tcpl_role_name(c, e->endpoint & 1);
+    if (e->ttl_lo == e->ttl_hi)
+        snprintf(buf, n, "TTL %u, the %s's other packets %u", e->ttl, self,
+                 e->ttl_lo);
+    else
+        snprintf(buf, n, "TTL %u, the %s's other packets %u to %u", e->ttl,
+                 self, e->ttl_lo, e->ttl_hi);
 }
 
 size_t tcpl_describe(const tcpl_conn *c, const tcpl_event *e, char *buf,
@@ -149,6 +192,18 @@ size_t tcpl_describe(const tcpl_conn *c, const tcpl_event *e, char *buf,
                 snprintf(num, sizeof num, "%lu", (unsigned long)e->bytes);
                 s = num;
                 break;
+            case 'I': {
+                char what[200];
+                describe_icmp(c, e, what, sizeof what);
+                PUT(what, strlen(what));
+                continue;
+            }
+            case 'L': {
+                char what[120];
+                describe_ttl(c, e, what, sizeof what);
+                PUT(what, strlen(what));
+                continue;
+            }
             default: num[0] = '%'; num[1] = *t; num[2] = 0; s = num; break;
             }
             PUT(s, strlen(s));

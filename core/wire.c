@@ -4,14 +4,14 @@
  * Both the plugin and the pcap reader turn raw frames into tcpl_segment
  * values through this file, so that the two adapters can never disagree on
  * what a frame holds.  The walk is link layer -> optional VLAN tags -> IPv4
- * or IPv6 (options and extension headers skipped) -> TCP header.  Every read
+ * or IPv6 (options and extension headers skipped) -> TCP header, or ICMP
+ * (wire_icmp.c) for the errors that quote one.  Every read
  * is preceded by a bounds check against caplen; lengths are taken from the
  * IP header because a frame may be captured short of its real size (snaplen)
  * and the payload length must still be right.  What is not on that plain
  * path (other ethertypes, IP protocols and link types) is handed to
  * wire_encap.c through wire_int.h.
  */
-#include "tcpl/wire.h"
 #include "wire_int.h"
 
 #include <string.h>
@@ -104,6 +104,7 @@ int wire_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         return TCPL_WIRE_NOT_TCP;
     more = (be16(p + 6) & 0x2000) != 0;
     proto = p[9];
+    out->ttl = p[8];
     out->family = 4;
     memset(out->src, 0, sizeof out->src);
     memset(out->dst, 0, sizeof out->dst);
@@ -127,6 +128,8 @@ int wire_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         cap -= ah;
         tot -= ah;
     }
+    if (proto == TCPL_IPPROTO_ICMP)
+        return wire_icmp4(p, cap, tot, out);
     if (proto != IPPROTO_TCP_)
         return wire_encap_ip(proto, p, cap, tot, more, out);
     return decode_tcp(p, cap, tot, out);
@@ -148,6 +151,7 @@ int wire_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
     if (plen == 0)
         plen = cap - 40;
     next = p[6];
+    out->ttl = p[7];
     out->family = 6;
     memcpy(out->src, p + 8, 16);
     memcpy(out->dst, p + 24, 16);
@@ -162,6 +166,8 @@ int wire_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         switch (next) {
         case IPPROTO_TCP_:
             return decode_tcp(p, cap, plen, out);
+        case TCPL_IPPROTO_ICMPV6:
+            return wire_icmp6(p, cap, plen, out);
         case IPPROTO_HOPOPTS_:
         case IPPROTO_ROUTING_:
         case IPPROTO_DSTOPTS_:
@@ -269,6 +275,8 @@ int tcpl_wire_decode(int linktype, const uint8_t *frame, size_t caplen,
 
     if (frame == NULL)
         caplen = 0;
+    out->ttl = 0;
+    out->icmp = 0;
     memset(&out->encap, 0, sizeof out->encap);
     switch (linktype) {
     case TCPL_LINK_NULL:
@@ -323,4 +331,11 @@ void tcpl_wire_segment(const tcpl_wire_tcp *w, int64_t ts_ns, uint8_t from,
     s->sport = w->sport;
     s->dport = w->dport;
     s->from = from;
+    s->ttl = w->ttl;
+    s->icmp = w->icmp;
+    s->icmp_type = w->icmp ? w->icmp_type : 0;
+    s->icmp_code = w->icmp ? w->icmp_code : 0;
+    s->icmp_mtu = w->icmp ? w->icmp_mtu : 0;
+    s->icmp_seq_unknown = 0;
+    s->icmp_from_peer = w->icmp && memcmp(w->icmp_src, w->dst, 16) == 0;
 }

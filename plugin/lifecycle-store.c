@@ -221,6 +221,14 @@ static void copy_events(frame_event *dst, const tcpl_result *r, int of_prev)
         dst[i].endpoint = r->events[i].endpoint;
         dst[i].of_prev = (uint8_t)of_prev;
         dst[i].duration_ns = r->events[i].duration_ns;
+        dst[i].bytes = r->events[i].bytes;
+        dst[i].icmp = r->events[i].icmp;
+        dst[i].icmp_type = r->events[i].icmp_type;
+        dst[i].icmp_code = r->events[i].icmp_code;
+        dst[i].icmp_from_peer = r->events[i].icmp_from_peer;
+        dst[i].ttl = r->events[i].ttl;
+        dst[i].ttl_lo = r->events[i].ttl_lo;
+        dst[i].ttl_hi = r->events[i].ttl_hi;
     }
 }
 
@@ -265,14 +273,20 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     caplen = tvb_captured_length(tvb);
     if (linktype < 0 || caplen == 0)
         return NULL;
-    if (tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w) !=
-        TCPL_WIRE_TCP)
+    rc = tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w);
+    if (rc != TCPL_WIRE_TCP && rc != TCPL_WIRE_ICMP)
         return NULL;
 
     if (flows == NULL)
         flows = wmem_map_new(wmem_file_scope(), flow_hash, flow_equal);
+    /* An ICMP error's addresses and ports are those of the segment it
+     * quotes: it joins that connection, and starts one only when it
+     * quotes a SYN (tcpl_icmp_quotes_syn). */
     side = make_key(&w, &key);
     f = (flow *)wmem_map_lookup(flows, &key);
+    if (f == NULL && rc == TCPL_WIRE_ICMP &&
+        (w.flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) != TCPL_SYN)
+        return NULL;
     if (f == NULL) {
         f = wmem_new(wmem_file_scope(), flow);
         f->key = key;
@@ -310,6 +324,7 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     r->state[0] = (uint8_t)res.state[0];
     r->state[1] = (uint8_t)res.state[1];
     r->from = (uint8_t)from;
+    r->icmp = seg.icmp != 0;
     r->tunnelled = w.encap.n != 0;
     r->ntrans = res.ntransitions;
     r->nevents = (uint8_t)(fin.nevents + res.nevents);

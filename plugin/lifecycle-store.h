@@ -18,6 +18,12 @@ typedef struct frame_event {
     uint8_t anomaly;     /* tcpl_anomaly */
     uint8_t endpoint;    /* in the numbering of the lifecycle it is about */
     uint8_t of_prev;     /* about the lifecycle this frame's SYN succeeded */
+    /* What tcpl_describe() needs of the event beyond its kind: the ICMP
+     * error (unreachable, icmp_error, packet_too_big), the TTLs
+     * (rst_injected), the byte count (capture_gap) or MTU. */
+    uint8_t icmp, icmp_type, icmp_code, icmp_from_peer;
+    uint8_t ttl, ttl_lo, ttl_hi;
+    uint32_t bytes;
     int64_t duration_ns;
 } frame_event;
 
@@ -55,6 +61,7 @@ typedef struct frame_rec {
     uint8_t from;             /* engine endpoint that sent the frame */
     uint8_t ntrans;
     uint8_t nevents;
+    uint8_t icmp;             /* an ICMP error about the lifecycle */
     uint8_t tunnelled;        /* the TCP segment was encapsulated */
 } frame_rec;
 

@@ -46,6 +46,16 @@ static const struct {
     [TCPL_A_ONE_SIDED] = {"One-sided capture", "one direction never captured"},
     [TCPL_A_UNDECIDED] = {"Undecided end",
         "the capture ends before the answer that decides the states"},
+    [TCPL_A_UNREACHABLE] = {"Unreachable",
+        "an ICMP error ended the connection attempt"},
+    [TCPL_A_ICMP_ERROR] = {"ICMP error",
+        "an ICMP error the connection outlives"},
+    [TCPL_A_PACKET_TOO_BIG] = {"Packet too big",
+        "path MTU smaller than the segment"},
+    [TCPL_A_SYNACK_REJECTED] = {"SYN-ACK rejected",
+        "the SYN-ACK acknowledges what the client never sent"},
+    [TCPL_A_RST_INJECTED] = {"Injected RST",
+        "the RST's TTL is not its sender's"},
 };
 
 /* Filled on first use from the engine's list: phrase and headline of each

@@ -188,6 +188,14 @@ static void add_expert(packet_info *pinfo, proto_item *it,
     ev.anomaly = (tcpl_anomaly)e->anomaly;
     ev.endpoint = e->endpoint;
     ev.duration_ns = e->duration_ns;
+    ev.bytes = e->bytes;
+    ev.icmp = e->icmp;
+    ev.icmp_type = e->icmp_type;
+    ev.icmp_code = e->icmp_code;
+    ev.icmp_from_peer = e->icmp_from_peer;
+    ev.ttl = e->ttl;
+    ev.ttl_lo = e->ttl_lo;
+    ev.ttl_hi = e->ttl_hi;
     tcpl_describe(c, &ev, text, sizeof text);
     expert_add_info_format(pinfo, it, &ei_anomaly[e->anomaly], "%s", text);
 }
@@ -403,13 +411,23 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
     tagged = pinfo->cinfo != NULL &&
              (r->nevents || (prefs_v.tag_transitions && r->ntrans) ||
               (PINFO_FD_VISITED(pinfo) && pinfo->num == r->lc->last_frame)) &&
-             col_get_writable(pinfo->cinfo, COL_INFO);
+             (col_get_writable(pinfo->cinfo, COL_INFO) || r->icmp);
     if (!drawn && !tagged && !tapped)
         return 0;
     label_whole = PINFO_FD_VISITED(pinfo);
     view_init(&v, r, pinfo->num, label_whole);
-    if (tagged)
+    if (tagged) {
+        /* The ICMP dissector leaves Info read-only when the quoted packet
+         * is cut short by the snap length (its exception skips restoring
+         * it); the error's frame still gets its tag. */
+        bool was_all = col_get_writable(pinfo->cinfo, -1);
+        bool was_info = col_get_writable(pinfo->cinfo, COL_INFO);
+        col_set_writable(pinfo->cinfo, -1, TRUE);
+        col_set_writable(pinfo->cinfo, COL_INFO, TRUE);
         tag_info(pinfo, &v);
+        col_set_writable(pinfo->cinfo, COL_INFO, was_info);
+        col_set_writable(pinfo->cinfo, -1, was_all);
+    }
     if (tapped) {
         tcpl_tap_info *ti = wmem_new(pinfo->pool, tcpl_tap_info);
 

@@ -29,7 +29,9 @@ static const char *const col_names[TCPL_COL_COUNT] = {
 const char *const tcpl_export_fields[] = {
     "frame.number", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src",
     "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream", "tcp.flags",
-    "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value", NULL};
+    "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value",
+    "ip.ttl", "ipv6.hlim", "icmp.type", "icmp.code", "icmpv6.type",
+    "icmpv6.code", NULL};
 
 int tcpl_export_open(tcpl_export *x, const char *name, FILE *f,
                      const char *mem, size_t len)
@@ -533,6 +535,110 @@ static int skip(tcpl_export *x, tcpl_skip why, uint64_t frame)
     return TCPL_EXPORT_SKIP;
 }
 
+/* Narrow column c of this line to its k-th comma-separated value (from
+ * 0); false when it has fewer. */
+static bool narrow(tcpl_export *x, tcpl_col c, int k)
+{
+    int i = x->col[c];
+    if (i < 0)
+        return false;
+    const char *s = x->fld[i], *end = s + x->fln[i];
+    for (; k > 0; k--) {
+        const char *comma = memchr(s, ',', (size_t)(end - s));
+        if (!comma)
+            return false;
+        s = comma + 1;
+    }
+    const char *comma = memchr(s, ',', (size_t)(end - s));
+    x->fld[i] = s;
+    x->fln[i] = (uint32_t)((comma ? comma : end) - s);
+    if (i < 64)
+        x->commas &= ~(UINT64_C(1) << i);
+    return true;
+}
+
+/*
+ * An ICMP error quoting a TCP header: tshark prints the outer and the
+ * quoted IP addresses as "outer,quoted" and the quoted TCP header's
+ * fields once, but no tcp.seq_raw (so the engine cannot check the quote
+ * against the window) and no tcp.len.  The tuple is the quoted
+ * segment's: the error joins that connection.
+ */
+static int icmp_line(tcpl_export *x, tcpl_export_packet *p)
+{
+    bool v6 = !empty(x, TCPL_COL_ICMP6_TYPE);
+    tcpl_col src = v6 ? TCPL_COL_IP6_SRC : TCPL_COL_IP_SRC;
+    tcpl_col dst = v6 ? TCPL_COL_IP6_DST : TCPL_COL_IP_DST;
+    tcpl_col type = v6 ? TCPL_COL_ICMP6_TYPE : TCPL_COL_ICMP_TYPE;
+    tcpl_col code = v6 ? TCPL_COL_ICMP6_CODE : TCPL_COL_ICMP_CODE;
+    tcpl_col ttl = v6 ? TCPL_COL_HLIM : TCPL_COL_TTL;
+    tcpl_tuple *t = &p->tuple;
+    uint8_t outer[16];
+    uint64_t v;
+
+    /* Exactly an outer and a quoted header of the one family. */
+    if (!empty(x, v6 ? TCPL_COL_IP_SRC : TCPL_COL_IP6_SRC) ||
+        multi(x, type) || multi(x, code) || multi(x, TCPL_COL_SPORT) ||
+        multi(x, TCPL_COL_DPORT) || multi(x, TCPL_COL_FLAGS))
+        return skip(x, TCPL_SKIP_MULTI, p->frame);
+    if (empty(x, src) || empty(x, dst) || empty(x, type) || empty(x, code) ||
+        empty(x, TCPL_COL_FLAGS) || !multi(x, src) || !multi(x, dst))
+        return skip(x, TCPL_SKIP_INCOMPLETE, p->frame);
+    t->family = v6 ? 6 : 4;
+    int si = x->col[src];
+    const char *whole = x->fld[si];
+    uint32_t whole_len = x->fln[si];
+    if (!narrow(x, src, 0) || addr(x, src, t->family, outer))
+        return TCPL_EXPORT_ERROR;
+    x->fld[si] = whole;
+    x->fln[si] = whole_len;
+    if (!narrow(x, src, 1) || !narrow(x, dst, 1))
+        return skip(x, TCPL_SKIP_MULTI, p->frame);
+    if (addr(x, src, t->family, t->src) || addr(x, dst, t->family, t->dst))
+        return TCPL_EXPORT_ERROR;
+    if (num(x, TCPL_COL_SPORT, 65535, "0..65535", &v))
+        return TCPL_EXPORT_ERROR;
+    t->sport = (uint16_t)v;
+    if (num(x, TCPL_COL_DPORT, 65535, "0..65535", &v))
+        return TCPL_EXPORT_ERROR;
+    t->dport = (uint16_t)v;
+    memset(&p->seg, 0, sizeof p->seg);
+    if (epoch_ns(x, &p->seg.ts_ns) || flags(x, &p->seg.flags))
+        return TCPL_EXPORT_ERROR;
+    p->seg.icmp_seq_unknown = 1;
+    if (!empty(x, TCPL_COL_SEQ_RAW) && !multi(x, TCPL_COL_SEQ_RAW)) {
+        if (num(x, TCPL_COL_SEQ_RAW, UINT32_MAX, "0..4294967295", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.seq = (uint32_t)v;
+        p->seg.icmp_seq_unknown = 0;
+    }
+    if (num(x, type, 255, "0..255", &v))
+        return TCPL_EXPORT_ERROR;
+    p->seg.icmp_type = (uint8_t)v;
+    if (num(x, code, 255, "0..255", &v))
+        return TCPL_EXPORT_ERROR;
+    p->seg.icmp_code = (uint8_t)v;
+    p->seg.icmp = t->family;
+    p->seg.icmp_from_peer = memcmp(outer, t->dst, 16) == 0;
+    if (!empty(x, ttl) && narrow(x, ttl, 0)) {
+        if (num(x, ttl, 255, "0..255", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.ttl = (uint8_t)v;
+    }
+    p->seg.sport = t->sport;
+    p->seg.dport = t->dport;
+    p->stream = -1;
+    if (!empty(x, TCPL_COL_STREAM) && !multi(x, TCPL_COL_STREAM)) {
+        if (num(x, TCPL_COL_STREAM, UINT32_MAX, "0..4294967295", &v))
+            return TCPL_EXPORT_ERROR;
+        p->stream = (int64_t)v;
+    }
+    p->lc_src = p->lc_dst = -1;
+    p->lc_anomalies = 0;
+    p->has_lc_anomaly = false;
+    return TCPL_EXPORT_PACKET;
+}
+
 int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
 {
     char *s;
@@ -565,11 +671,13 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
 
     if (empty(x, TCPL_COL_SPORT) && empty(x, TCPL_COL_DPORT))
         return skip(x, TCPL_SKIP_NON_TCP, p->frame);
+    if (!empty(x, TCPL_COL_ICMP_TYPE) || !empty(x, TCPL_COL_ICMP6_TYPE))
+        return icmp_line(x, p);
     static const tcpl_col single[] = {
         TCPL_COL_IP_SRC, TCPL_COL_IP_DST, TCPL_COL_IP6_SRC, TCPL_COL_IP6_DST,
         TCPL_COL_SPORT,  TCPL_COL_DPORT,  TCPL_COL_STREAM,  TCPL_COL_FLAGS,
         TCPL_COL_SEQ_RAW, TCPL_COL_ACK_RAW, TCPL_COL_SEQ,   TCPL_COL_ACK,
-        TCPL_COL_LEN,    TCPL_COL_WINDOW};
+        TCPL_COL_LEN,    TCPL_COL_WINDOW, TCPL_COL_TTL,    TCPL_COL_HLIM};
     for (size_t k = 0; k < sizeof single / sizeof single[0]; k++)
         if (multi(x, single[k]))
             return skip(x, TCPL_SKIP_MULTI, p->frame);
@@ -613,6 +721,18 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
             return TCPL_EXPORT_ERROR;
         p->seg.window = (uint32_t)v;
     }
+    /* TTL / hop limit: optional, silently (0 = unknown: no RST is then
+     * compared with its sender's other packets). */
+    p->seg.ttl = 0;
+    tcpl_col ttlc = v4 ? TCPL_COL_TTL : TCPL_COL_HLIM;
+    if (!empty(x, ttlc)) {
+        if (num(x, ttlc, 255, "0..255", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.ttl = (uint8_t)v;
+    }
+    p->seg.icmp = p->seg.icmp_type = p->seg.icmp_code = 0;
+    p->seg.icmp_from_peer = p->seg.icmp_seq_unknown = 0;
+    p->seg.icmp_mtu = 0;
     p->seg.from = 0;
     p->seg.sport = t->sport;
     p->seg.dport = t->dport;

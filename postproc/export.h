@@ -49,6 +49,12 @@ extern "C" {
     X(ACK, "tcp.ack", 0)                                                       \
     X(LEN, "tcp.len", 1)                                                       \
     X(WINDOW, "tcp.window_size_value", 0)                                      \
+    X(TTL, "ip.ttl", 0)                                                        \
+    X(HLIM, "ipv6.hlim", 0)                                                    \
+    X(ICMP_TYPE, "icmp.type", 0)                                               \
+    X(ICMP_CODE, "icmp.code", 0)                                               \
+    X(ICMP6_TYPE, "icmpv6.type", 0)                                            \
+    X(ICMP6_CODE, "icmpv6.code", 0)                                            \
     X(LC_SRC, "tcp.lifecycle.src_state", 0)                                    \
     X(LC_DST, "tcp.lifecycle.dst_state", 0)                                    \
     X(LC_ANOMALY, "tcp.lifecycle.anomaly", 0)

@@ -24,7 +24,7 @@ int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
         st->non_tcp++;
         return 0;
     }
-    if (rc != TCPL_WIRE_TCP) {
+    if (rc != TCPL_WIRE_TCP && rc != TCPL_WIRE_ICMP) {
         if (st->incomplete++ == 0) {
             st->first_incomplete = p->frame;
             st->first_incomplete_rc = rc;
@@ -35,8 +35,13 @@ int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
     /* No stream hint: the tracker numbers lifecycles in the order they
      * start, which is how Wireshark numbers tcp.stream (a port-reuse SYN
      * starts a new one in both). */
-    if (tcpl_tracker_packet(tr, &t, &s, p->frame, -1, pi) != 0)
+    rc = tcpl_tracker_packet(tr, &t, &s, p->frame, -1, pi);
+    if (rc < 0)
         return -1;
+    if (rc > 0) { /* an ICMP error about no connection in the capture */
+        st->non_tcp++;
+        return 0;
+    }
     return 1;
 }
 

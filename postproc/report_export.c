@@ -145,10 +145,13 @@ static int run_export(tcpl_report *r, const tcpl_report_opts *o,
             continue;
         }
         tcpl_report_origin(r, p.seg.ts_ns);
-        if (tcpl_tracker_packet(tr, &p.tuple, &p.seg, p.frame, p.stream, &pi) != 0) {
+        int trc = tcpl_tracker_packet(tr, &p.tuple, &p.seg, p.frame, p.stream, &pi);
+        if (trc < 0) {
             snprintf(err, sizeof err, "%s:%" PRIu64 ": out of memory", name, p.line);
             break;
         }
+        if (trc > 0) /* an ICMP error about no connection in the export */
+            continue;
         if (p.lc_src >= 0 || p.lc_dst >= 0 || (p.has_lc_anomaly && p.lc_anomalies)) {
             info.plugin_checked++;
             if (!plugin_agrees(&p, &pi)) {

@@ -476,6 +476,9 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     size_t i = find_slot(tr, &k, h);
     node *n = tr->slots[i];
     bool fresh = false;
+    /* An ICMP error joins the connection it quotes, never starts one. */
+    if (!n && s->icmp && !tcpl_icmp_quotes_syn(s))
+        return 1;
     if (!n && tr->o.max_open > 0 && tr->count >= tr->o.max_open) {
         evict_for_cap(tr);
         i = find_slot(tr, &k, h); /* removals shift the table */

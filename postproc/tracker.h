@@ -59,7 +59,8 @@ typedef struct tcpl_tuple {
 } tcpl_tuple;
 
 /*
- * The tuple and segment of one frame that core's wire decoder read as TCP:
+ * The tuple and segment of one frame that core's wire decoder read as TCP
+ * (or as an ICMP error: then the tuple is the quoted segment's):
  * what `report --pcap`, annotate and the degradation test hand to
  * tcpl_tracker_packet(), made in one place so that they all feed the
  * engine alike.  The sender is the tuple's source; s->from is 0 (the
@@ -193,7 +194,10 @@ typedef struct tcpl_packet_info {
  * predecessor's + 1 (reported as "7.1"), a different hint starts at 0.  With
  * stream_hint < 0 the tracker numbers lifecycles itself (stream = id).
  * May call the emit callback (successor, idle eviction) before returning.
- * out may be NULL.  Returns 0, or -1 when out of memory (nothing changed).
+ * out may be NULL.  Returns 0, or -1 when out of memory (nothing changed),
+ * or 1 when s is an ICMP error (s->icmp) quoting a 4-tuple that has no
+ * lifecycle, other than one quoting a SYN: nothing changed, out not
+ * filled.
  */
 int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
                         const tcpl_segment *s, uint64_t frame,

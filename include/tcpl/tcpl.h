@@ -78,7 +78,10 @@ typedef enum tcpl_kind {
  *
  * The explanation is a template for tcpl_describe(): %S is the endpoint the
  * anomaly is about ("client" or "server"), %P its peer, %T a duration in
- * seconds, %B a byte count.  The filter names are the user-facing values of
+ * seconds, %B a byte count, %I the ICMP error ("ICMP port unreachable
+ * (type 3, code 3) from the server's own address; Linux: ECONNREFUSED"), %L
+ * the TTL evidence ("TTL 64, the server's other packets 57").  The filter
+ * names are the user-facing values of
  * tcp.lifecycle.anomaly: keep them stable.
  */
 #define TCPL_ANOMALIES(X)                                                      \
@@ -136,7 +139,22 @@ typedef enum tcpl_kind {
     X(UNDECIDED, "undecided", TCPL_SEV_NOTE, TCPL_KIND_CAPTURE,                \
       "the capture ends %T s after %S's last segment, before the answer that " \
       "decides the states could show (an ACK or SYN-ACK, or a RST a one-way "  \
-      "capture cannot show): they are UNKNOWN")
+      "capture cannot show): they are UNKNOWN")                                \
+    X(UNREACHABLE, "unreachable", TCPL_SEV_WARN, TCPL_KIND_CONN,               \
+      "%S's connection attempt was ended by %I")                               \
+    X(ICMP_ERROR, "icmp_error", TCPL_SEV_NOTE, TCPL_KIND_CONN,                 \
+      "a segment %S sent met %I; it did not end the connection (a soft "       \
+      "error to %S's stack)")                                                  \
+    X(PACKET_TOO_BIG, "packet_too_big", TCPL_SEV_NOTE, TCPL_KIND_CONN,         \
+      "a segment %S sent was too big for the path: %I; %S's stack lowers its " \
+      "segment size and sends again")                                          \
+    X(SYNACK_REJECTED, "synack_rejected", TCPL_SEV_WARN, TCPL_KIND_CONN,       \
+      "%P's SYN-ACK acknowledges a sequence number %S never sent, so %S "      \
+      "rejected it with a RST and stayed in SYN_SENT: a sequence-rewriting "   \
+      "middlebox or asymmetric routing")                                       \
+    X(RST_INJECTED, "rst_injected", TCPL_SEV_WARN, TCPL_KIND_CONN,             \
+      "a RST in %S's name probably did not come from %S (%L): a middlebox "    \
+      "such as a firewall or IPS forged it; %S's own state is unchanged")
 
 typedef enum tcpl_anomaly {
 #define TCPL_ANOMALY_ENUM(id, name, sev, kind, text) TCPL_A_##id,
@@ -176,7 +194,59 @@ typedef struct tcpl_segment {
     uint16_t sport;  /* source port; only guesses roles mid-stream, 0 = unknown */
     uint16_t dport;  /* destination port, likewise */
     uint8_t from;    /* sending endpoint, 0 or 1 (caller's numbering) */
+    uint8_t ttl;     /* IPv4 TTL / IPv6 hop limit as captured, 0 = unknown */
+    /* An ICMP or ICMPv6 error instead of a TCP segment: icmp is 4 or 6
+     * (the ICMP's IP version), 0 for TCP.  Then seq (and flags, ack and
+     * len when the quote is long enough, else 0) are the quoted TCP
+     * header's, and `from` is the endpoint that sent the quoted segment:
+     * the one the error is addressed to. */
+    uint8_t icmp;
+    uint8_t icmp_type;
+    uint8_t icmp_code;
+    uint8_t icmp_from_peer; /* the ICMP's source is the quoted segment's
+                               destination (the peer's own host), not a
+                               router on the path */
+    uint16_t icmp_mtu;      /* next-hop MTU of a packet too big, else 0 */
+    uint8_t icmp_seq_unknown; /* the input does not give the quoted sequence
+                                 number (a tshark export): the error cannot
+                                 be checked against the window, and is
+                                 taken as matching */
 } tcpl_segment;
+
+/* --------------------------------------------------------- ICMP errors */
+
+/*
+ * What an ICMP or ICMPv6 error means to a Linux TCP socket (tcp_v4_err,
+ * tcp_v6_err; errno values from icmp_err_convert and icmpv6_err_convert).
+ */
+typedef enum tcpl_icmp_kind {
+    TCPL_ICMP_IGNORED, /* not about a TCP segment, or ignored by TCP
+                          (source quench, redirect, unknown codes) */
+    TCPL_ICMP_ERROR,   /* an error: ends a connection attempt (SYN_SENT,
+                          SYN_RECEIVED), a soft error once synchronized */
+    TCPL_ICMP_PTB      /* packet too big / fragmentation needed: path MTU
+                          discovery, never an error */
+} tcpl_icmp_kind;
+
+typedef struct tcpl_icmp_info {
+    tcpl_icmp_kind kind;
+    const char *what;    /* "port unreachable", "time exceeded" */
+    const char *err;     /* the errno a Linux socket reports: "ECONNREFUSED" */
+    bool drops_request;  /* Linux also drops a listener's pending connection
+                            (a SYN-ACK sent, no socket yet) on it */
+} tcpl_icmp_info;
+
+/* An ICMP error quoting a SYN proves that SYN even when the capture
+ * missed it (a one-way capture of the other direction): adapters let it
+ * start a lifecycle.  No other error does. */
+static inline bool tcpl_icmp_quotes_syn(const tcpl_segment *s)
+{
+    return s->icmp && (s->flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) == TCPL_SYN;
+}
+
+/* family 4 (ICMP) or 6 (ICMPv6); never NULL (unknown: TCPL_ICMP_IGNORED). */
+const tcpl_icmp_info *tcpl_icmp_lookup(uint8_t family, uint8_t type,
+                                       uint8_t code);
 
 /* -------------------------------------------------------------- settings */
 
@@ -217,6 +287,11 @@ typedef struct tcpl_endpoint {
     uint32_t hole_hi;      /* known as capture loss or network loss
                               (valid with TCPL_EP_HOLE) */
     uint16_t unanswered;   /* retransmissions/keepalives since the peer last sent */
+    uint32_t synack_ack;   /* the unacceptable ACK of its SYN-ACK (valid
+                              with TCPL_EP_BAD_SYNACK) */
+    uint8_t ttl_lo;        /* lowest and highest IP TTL of the segments */
+    uint8_t ttl_hi;        /* it sent, RSTs left out (valid with ttl_n > 0) */
+    uint32_t ttl_n;        /* how many of them had a known TTL */
     uint32_t bits;         /* TCPL_EP_* */
 } tcpl_endpoint;
 
@@ -243,9 +318,24 @@ enum {
     TCPL_EP_TAIL_GAP = 0x80000, /* the capture missed its latest segments
                                    (more than one sequence number): a FIN
                                    may hide in them */
-    TCPL_EP_RESENT = 0x100000   /* it sent its SYN-ACK or FIN again: that
+    TCPL_EP_RESENT = 0x100000,  /* it sent its SYN-ACK or FIN again: that
                                    one was not acknowledged in time */
+    TCPL_EP_BAD_SYNACK = 0x200000, /* its SYN-ACK acknowledged what the peer
+                                      never sent (synack_ack holds it) */
+    TCPL_EP_ICMP_ENDED = 0x400000, /* an ICMP error ended its SYN_SENT */
+    TCPL_EP_REJECTED = 0x800000,   /* it rejected a SYN-ACK: its next SYN
+                                      answers that, not a silence */
+    TCPL_EP_ICMP_SOFT = 0x1000000  /* it went on after an ICMP error (its
+                                      SYN again), since since_ns */
 };
+
+/* A RST whose TTL lies more than this many hops outside the range of TTLs
+ * its apparent sender used on the connection is flagged rst_injected.
+ * Within a connection the path is stable (ECMP hashes on the 4-tuple), so
+ * the range is usually one value; one hop of slack absorbs a route change
+ * mid-connection.  A forger one hop away that starts from the same initial
+ * TTL as the endpoint is therefore not told apart. */
+#define TCPL_TTL_SLACK 1
 
 typedef struct tcpl_conn {
     tcpl_config cfg;
@@ -298,7 +388,18 @@ typedef struct tcpl_event {
     tcpl_anomaly anomaly;
     uint8_t endpoint;    /* the endpoint the anomaly is about */
     int64_t duration_ns; /* the stall or wait it measured, -1 if none */
-    uint32_t bytes;      /* capture_gap: sequence numbers missed, else 0 */
+    uint32_t bytes;      /* capture_gap: sequence numbers missed;
+                            packet_too_big: next-hop MTU (0 unknown); else 0 */
+    /* unreachable, icmp_error, packet_too_big: the ICMP error (as in
+     * tcpl_segment); else 0. */
+    uint8_t icmp;
+    uint8_t icmp_type;
+    uint8_t icmp_code;
+    uint8_t icmp_from_peer;
+    /* rst_injected: the RST's TTL and the range of the others; else 0. */
+    uint8_t ttl;
+    uint8_t ttl_lo;
+    uint8_t ttl_hi;
 } tcpl_event;
 
 typedef struct tcpl_result {
@@ -327,6 +428,11 @@ enum {
  *
  * Anomalies known only after a delay (stalls, unanswered SYNs) are raised
  * on the first segment of this connection that shows the delay passed.
+ *
+ * An ICMP error (s->icmp != 0) is evidence about the segment it quotes:
+ * it can end a connection attempt, or is noted.  On a connection with no
+ * segment yet it changes nothing, unless it quotes a SYN
+ * (tcpl_icmp_quotes_syn): that SYN, unseen, then opens the lifecycle.
  */
 int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
 
@@ -357,7 +463,8 @@ int tcpl_anomaly_from_name(const char *name, size_t len);
  */
 typedef enum tcpl_close {
     TCPL_CLOSE_OPEN,        /* nothing closed it (yet) */
-    TCPL_CLOSE_REFUSED,     /* a RST answered its SYN */
+    TCPL_CLOSE_REFUSED,     /* a RST or an ICMP error (unreachable) ended
+                               the attempt before it opened */
     TCPL_CLOSE_FIN,
     TCPL_CLOSE_RST,
     TCPL_CLOSE_FIN_THEN_RST,

@@ -7,7 +7,9 @@
  * bytes ourselves costs next to nothing.  This decoder walks the link layer
  * (libpcap LINKTYPE_ numbering), optional 802.1Q/802.1ad tags, IPv4 (with
  * options; non-first fragments are not TCP) or IPv6 (with extension
- * headers), and the TCP header.  It never reads past caplen.  Pure C, no
+ * headers), and the TCP header; ICMP and ICMPv6 errors that quote a TCP
+ * segment are read too (wire_icmp.c), as evidence for that connection.
+ * It never reads past caplen.  Pure C, no
  * allocation, no I/O.
  *
  * On the way it goes through the encapsulations Zeek reads (wire_encap.c):
@@ -103,10 +105,24 @@ typedef struct tcpl_wire_tcp {
     uint32_t window;    /* unscaled header field */
     uint32_t len;       /* payload length from the IP length, not caplen */
     uint16_t flags;     /* TCPL_FIN ... as in the header */
+    uint8_t ttl;        /* IPv4 TTL / IPv6 hop limit of the innermost IP header */
+    /* TCPL_WIRE_ICMP only (icmp is 0 otherwise): the error's IP version (4
+     * or 6), type, code, source address and next-hop MTU (packet too big).
+     * The fields above then describe the quoted segment: its addresses and
+     * ports as its sender wrote them, seq; ack, flags and len only when
+     * the quote holds them (else 0); ttl is the ICMP packet's. */
+    uint8_t icmp;
+    uint8_t icmp_type;
+    uint8_t icmp_code;
+    uint16_t icmp_mtu;
+    uint8_t icmp_src[16];
     tcpl_wire_encap encap; /* n == 0: not encapsulated */
 } tcpl_wire_tcp;
 
 enum {
+    TCPL_WIRE_ICMP = 2,       /* an ICMP/ICMPv6 error quoting a TCP segment
+                                 (at least ports and sequence number): *out
+                                 filled as described above */
     TCPL_WIRE_TCP = 1,        /* *out filled */
     TCPL_WIRE_NOT_TCP = 0,    /* another protocol, or a non-first fragment */
     TCPL_WIRE_TRUNCATED = -1, /* the TCP header is not wholly captured */
@@ -134,7 +150,8 @@ const char *tcpl_wire_layer_name(int layer);
  */
 size_t tcpl_wire_encap_str(const tcpl_wire_encap *e, char *buf, size_t n);
 
-/* Fill a segment from a decoded header (from is the caller's numbering). */
+/* Fill a segment from a decoded header or ICMP error (from is the
+ * caller's numbering: for an ICMP error, the quoted segment's sender). */
 void tcpl_wire_segment(const tcpl_wire_tcp *w, int64_t ts_ns, uint8_t from,
                        tcpl_segment *s);
 

@@ -56,7 +56,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$checker" "$truth" >"$tmp/truth" || exit 1
 
-tshark -r "$pcap" -T fields -E separator=/t -e ip.src -e ipv6.src \
+# ICMP errors quote a TCP header: only TCP's own segments name endpoints.
+tshark -r "$pcap" -Y 'tcp and not icmp and not icmpv6' -T fields -E separator=/t -e ip.src -e ipv6.src \
     -e tcp.srcport -e ip.dst -e ipv6.dst -e tcp.dstport \
     -e tcp.flags.syn -e tcp.flags.ack >"$tmp/packets" 2>"$tmp/tshark.err" ||
     fail "$pcap: tshark failed: $(cat "$tmp/tshark.err")"

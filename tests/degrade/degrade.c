@@ -127,10 +127,11 @@ static int run_variant(const capture *c, const bool *keep, run *r)
     tr = tcpl_tracker_new(&to);
     if (!tr)
         return -1;
-    for (size_t i = 0; i < c->npkts && rc == 0; i++)
+    /* 1: an ICMP error about no lifecycle, not tracked (not an error). */
+    for (size_t i = 0; i < c->npkts && rc <= 0; i++)
         if (keep[i])
             rc = tcpl_tracker_packet(tr, &c->pkts[i].t, &c->pkts[i].s,
-                                     c->pkts[i].frame, -1, NULL);
+                                     c->pkts[i].frame, -1, NULL) < 0 ? -1 : 0;
     if (rc == 0)
         rc = tcpl_tracker_finish(tr);
     tcpl_tracker_free(tr);
@@ -428,8 +429,9 @@ static int load_capture(state *st, const char *pcap_path,
             break;
         }
         /* Other protocols, and headers too short or contradictory to
-         * track, are not packets the tracker would see either. */
-        if (d != TCPL_WIRE_TCP)
+         * track, are not packets the tracker would see either.  ICMP
+         * errors are: they quote a segment of a connection. */
+        if (d != TCPL_WIRE_TCP && d != TCPL_WIRE_ICMP)
             continue;
         if (grow((void **)&c->pkts, &pkts_cap, c->npkts + 1,
                  sizeof *c->pkts) != 0) {
@@ -441,6 +443,10 @@ static int load_capture(state *st, const char *pcap_path,
         k->frame = p.frame;
         tcpl_tracker_from_wire(&w, p.ts_ns, &k->t, &k->s);
         k->sender_client = sender_role(c->truth, &k->t);
+        /* An ICMP error travels the other way: from the quoted segment's
+         * destination (or a router near it) to its sender. */
+        if (d == TCPL_WIRE_ICMP && k->sender_client >= 0)
+            k->sender_client = !k->sender_client;
     }
     tcpl_pcap_close(in);
     if (rc < 0) {

@@ -42,8 +42,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     memcpy(frame, data + 1, n);
     rc = tcpl_wire_decode(link, frame, n, &w);
-    if (rc < TCPL_WIRE_MALFORMED || rc > TCPL_WIRE_TCP)
+    if (rc < TCPL_WIRE_MALFORMED || rc > TCPL_WIRE_ICMP)
         abort(); /* TCPL_WIRE_LINKTYPE is impossible for these links */
+    if ((rc == TCPL_WIRE_ICMP) != (w.icmp != 0) ||
+        (rc == TCPL_WIRE_ICMP && w.icmp != 4 && w.icmp != 6))
+        abort();
+    if (rc == TCPL_WIRE_ICMP) {
+        /* An error quotes at least ports and sequence number, behind an
+         * 8-byte ICMP header and a 20- or 40-byte IP header of its own. */
+        if ((w.family != 4 && w.family != 6) || n < 20 + 8 + 20 + 8 ||
+            w.flags > 0x0FFF || w.window > 65535)
+            abort();
+        tcpl_wire_segment(&w, 1, 0, &s);
+        if (s.icmp != w.icmp || s.seq != w.seq || s.from != 0)
+            abort();
+    }
     if (rc == TCPL_WIRE_TCP) {
         /* The IP length fields are 16 bits: no payload can exceed them
          * (length 0 means "as captured"), and the TCP header alone takes

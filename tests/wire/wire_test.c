@@ -175,7 +175,7 @@ int decode(int link, const frame *f, size_t caplen, tcpl_wire_tcp *w)
     memset(w, 0xAA, sizeof *w);
     rc = tcpl_wire_decode(link, copy, caplen, w);
     free(copy);
-    if (rc == TCPL_WIRE_TCP && caplen == f->n)
+    if ((rc == TCPL_WIRE_TCP || rc == TCPL_WIRE_ICMP) && caplen == f->n)
         seed(link, f);
     return rc;
 }
