@@ -570,6 +570,10 @@ static void seg_label(char *buf, size_t n, const tcpl_tl_segment *s)
     } order[] = {{TCPL_SYN, "SYN"}, {TCPL_FIN, "FIN"}, {TCPL_RST, "RST"}, {TCPL_ACK, "ACK"}};
     size_t len = 0;
     buf[0] = '\0';
+    if (s->icmp) { /* the quoted segment's flags are not this packet's */
+        snprintf(buf, n, "ICMP%s error", s->icmp == 6 ? "v6" : "");
+        return;
+    }
     for (size_t k = 0; k < 4 && len < n; k++)
         if (s->flags & order[k].bit)
             len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
@@ -613,7 +617,9 @@ void tcpl_pic_ladder(tcpl_sbuf *b, const tcpl_lifecycle *lc, double y)
     for (size_t r = 0; r < lc->nsegments; r++) {
         const tcpl_tl_segment *s = &lc->segments[r];
         double ry = top + (double)r * row;
-        double x1 = lane_x(lane_of(lc, s->from)), x2 = lane_x(!lane_of(lc, s->from));
+        /* An ICMP error travels toward the sender of what it quotes. */
+        int src = lane_of(lc, s->from) ^ (s->icmp ? 1 : 0);
+        double x1 = lane_x(src), x2 = lane_x(!src);
         char label[80];
         seg_label(label, sizeof label, s);
         tcpl_sb_printf(b,

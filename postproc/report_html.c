@@ -221,7 +221,8 @@ static void delta(tcpl_sbuf *b, deltas *d, uint64_t frame, int64_t us)
  *   at the end), us; or state*8 + inferred*2 + lane, index of the segment
  *   it was entered on]...,
  *  [events: anomaly*2 + lane, frame, us, duration us or -1, text]...,
- *  [segments: flags*8 + window*2 + lane of the sender, frame, us, bytes]...,
+ *  [segments: flags*8 + window*2 + lane of the sender, frame, us, bytes]...
+ *   (flags + 256 for an ICMP error quoting the segment, + 512 for ICMPv6),
  *  and only when it was encapsulated: its tunnel (tcpl_lc_tunnel)]
  * Lane 0 is the client; times in the lists are since the first packet,
  * frames and times delta-coded (see deltas).
@@ -290,7 +291,8 @@ static void html_lifecycle(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *
     sb_puts(b, "],[");
     for (size_t i = 0; i < lc->nsegments; i++) {
         const tcpl_tl_segment *s = &lc->segments[i];
-        first(b, i, (int64_t)s->flags * 8 + s->window * 2 + (s->from == ci ? 0 : 1));
+        first(b, i, ((int64_t)s->flags + (s->icmp ? 256 * (s->icmp == 6 ? 2 : 1) : 0)) * 8 +
+                        s->window * 2 + (s->from == ci ? 0 : 1));
         delta(b, &d, s->frame, tcpl_pic_us(s->ts_ns - t0));
         num(b, s->len);
     }

@@ -248,6 +248,7 @@
   }
 
   function segLabel(flags, window, len) {
+    if (flags >= 256) return 'ICMP' + (flags >= 512 ? 'v6' : '') + ' error';
     var out = [];
     if (flags & SYN) out.push('SYN');
     if (flags & FIN) out.push('FIN');
@@ -282,7 +283,8 @@
         '" x2="' + laneX(lane) + '" y2="' + (h - 6).toFixed(0) + '" stroke="#444" stroke-width="2"/>';
     }
     for (i = 0; i < nseg; i++) {
-      var k = i * 6, ry = top + i * row, from = seg[k + 2];
+      /* An ICMP error travels toward the sender of what it quotes. */
+      var k = i * 6, ry = top + i * row, from = seg[k + 2] ^ (seg[k + 3] >= 256 ? 1 : 0);
       var x1 = laneX(from), x2 = laneX(1 - from);
       s += '<g class="arrow" data-frame="' + seg[k] + '"><line x1="' + x1 + '" y1="' + f1(ry) +
         '" x2="' + x2 + '" y2="' + f1(ry + slant) + '" stroke="#222" stroke-width="1.3" ' +

@@ -338,7 +338,7 @@ static void add_segment(node *n, const tcpl_segment *s, uint64_t frame,
         n->seg_cap = nc;
     }
     lc->segments[lc->nsegments++] = (tcpl_tl_segment){
-        frame, s->ts_ns, s->len, s->from, (uint8_t)s->flags, window};
+        frame, s->ts_ns, s->len, s->from, (uint8_t)s->flags, window, s->icmp};
 }
 
 /* Keep s for the ladder when the engine said it mattered; zero_before is

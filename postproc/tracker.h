@@ -104,6 +104,9 @@ typedef struct tcpl_tl_segment {
     uint8_t from;    /* the sender, 0 or 1 */
     uint8_t flags;   /* TCP flags as sent (TCPL_SYN | TCPL_ACK ...) */
     uint8_t window;  /* TCPL_SEG_WINDOW_* */
+    uint8_t icmp;    /* 4 or 6: an ICMP error quoting a segment `from` sent
+                        (flags are the quoted ones); it travels toward
+                        `from` */
 } tcpl_tl_segment;
 
 /* Why a lifecycle was closed and emitted. */

@@ -89,7 +89,7 @@ geometry() { # bars, stalls, zero windows, marks, arrows, ladder states: coordin
         grep -o '<g class="arrow" data-frame="[0-9]*"><line x1="[0-9.]*" y1="[0-9.]*" x2="[0-9.]*" y2="[0-9.]*"\|<text class="state" data-lane="[01]" x="[0-9.]*" y="[0-9.]*"' |
         sed 's/.*data-frame="\([0-9]*\)"><line x1="\(.*\)" y1="\(.*\)" x2="\(.*\)" y2="\(.*\)"/arrow \1 \2 \3 \4 \5/; s/.*data-lane="\(.\)" x="\(.*\)" y="\(.*\)"/state \1 \2 \3/'
 }
-for name in close_wait_stall zero_window midstream half_open_vanished_v6 syn_timeout port_reuse simultaneous_close; do
+for name in close_wait_stall zero_window midstream half_open_vanished_v6 syn_timeout port_reuse simultaneous_close icmp_port_unreachable_v6; do
     index=$(ls "$caps"/*.pcap | grep -n "/$name.pcap\$" | cut -d: -f1)
     [ -n "$index" ] || { bad "no captures/$name.pcap"; continue; }
     key="$((index - 1))/0"
