@@ -57,7 +57,10 @@ static const char usage_text[] =
     "                           stream, json (JSON Lines) one object per\n"
     "                           stream and a last object with the totals,\n"
     "                           zeek a Zeek conn.log (TSV), zeek-json the\n"
-    "                           same in Zeek's JSON log style\n"
+    "                           same in Zeek's JSON log style, html one\n"
+    "                           self-contained page with pictures of every\n"
+    "                           connection, svg the timeline and ladder of\n"
+    "                           the one connection --stream names\n"
     "  --stream N[.M]           only stream N (tcp.stream), or only its M-th\n"
     "                           port-reuse successor N.M\n"
     "  --anomalies-only         only connections with at least one anomaly\n"
@@ -297,6 +300,9 @@ static int cmd_report(int argc, char **argv)
     if (rc == 0 && !live && nfiles == 0)
         rc = usage_error("report: no input%s: name a FILE, or - for standard input",
                          "");
+    if (rc == 0 && o.stream < 0 && tcpl_format_needs_stream(o.format))
+        rc = usage_error("--format %s draws one connection: name it with "
+                         "--stream N[.M]", tcpl_format_name(o.format));
     if (rc == 0 && o.streaming && o.format != TCPL_FMT_JSON &&
         o.format != TCPL_FMT_CSV && o.format != TCPL_FMT_ZEEK_JSON)
         rc = usage_error("report: streaming writes JSON Lines or CSV rows: "
@@ -323,12 +329,13 @@ static int cmd_report(int argc, char **argv)
     mallopt(M_TOP_PAD, 16 << 20);
 #endif
     /* Streaming writes as lifecycles end, across files in one stream of
-     * records: it stays in one process. */
+     * records: it stays in one process; so do the formats that keep state
+     * across files (html, svg). */
     /* One capture: its connections over --jobs engine threads (several
      * files already keep --jobs processes busy). */
     if (jobs > 1 && nfiles == 1 && pcap)
         o.workers = (int)jobs;
-    if (jobs > 1 && nfiles > 1 && !o.streaming) {
+    if (jobs > 1 && nfiles > 1 && !o.streaming && tcpl_format_parallel(o.format)) {
         int s = tcpl_report_jobs(&o, files, nfiles, pcap, (int)jobs, stdout);
         free(files);
         return s;
@@ -348,10 +355,11 @@ static int cmd_report(int argc, char **argv)
         if (s)
             status = 1;
     }
-    if (tcpl_report_close(r) != 0) {
+    int closed = tcpl_report_close(r);
+    if (closed < 0)
         fprintf(stderr, PROG ": <stdout>: write error: %s\n", strerror(errno));
+    if (closed != 0)
         status = 1;
-    }
     free(files);
     return status;
 }

@@ -26,6 +26,8 @@ static const tcpl_report_writer *const writers[] = {
     [TCPL_FMT_JSON] = &tcpl_writer_json,
     [TCPL_FMT_ZEEK] = &tcpl_writer_zeek,
     [TCPL_FMT_ZEEK_JSON] = &tcpl_writer_zeek_json,
+    [TCPL_FMT_HTML] = &tcpl_writer_html,
+    [TCPL_FMT_SVG] = &tcpl_writer_svg,
 };
 
 const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f)
@@ -49,6 +51,18 @@ const char *tcpl_format_name(tcpl_format f)
 {
     const tcpl_report_writer *w = tcpl_report_writer_for(f);
     return w ? w->name : NULL;
+}
+
+bool tcpl_format_needs_stream(tcpl_format f)
+{
+    const tcpl_report_writer *w = tcpl_report_writer_for(f);
+    return w && w->one_stream;
+}
+
+bool tcpl_format_parallel(tcpl_format f)
+{
+    const tcpl_report_writer *w = tcpl_report_writer_for(f);
+    return w && !w->one_process;
 }
 
 typedef struct reorder_rec {
@@ -454,10 +468,14 @@ int tcpl_report_close(tcpl_report *r)
         fclose(r->mem);
     free(r->mem_buf);
     free(r->ctx.sb.p);
-    free(r->ctx.state);
     if (fflush(r->ctx.out) != 0 || ferror(r->ctx.out))
         r->ctx.failed = true;
     bool failed = r->ctx.failed;
+    /* The complaint lives in the writer's state: say it before freeing. */
+    if (r->ctx.complaint && !failed)
+        fprintf(stderr, "tcp-lifecycle: %s\n", r->ctx.complaint);
+    int rc = failed ? -1 : r->ctx.complaint ? 1 : 0;
+    free(r->ctx.state);
     free(r);
-    return failed ? -1 : 0;
+    return rc;
 }

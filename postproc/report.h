@@ -32,6 +32,8 @@ typedef enum tcpl_format {
     TCPL_FMT_JSON,
     TCPL_FMT_ZEEK,      /* Zeek's conn.log, TSV */
     TCPL_FMT_ZEEK_JSON, /* the same in Zeek's JSON log style */
+    TCPL_FMT_HTML,
+    TCPL_FMT_SVG
 } tcpl_format;
 
 /* The format called name by --format; false when there is none. */
@@ -39,6 +41,13 @@ bool tcpl_format_from_name(const char *name, tcpl_format *f);
 
 /* --format's name of f ("text", "csv" ...), or NULL. */
 const char *tcpl_format_name(tcpl_format f);
+
+/* The format draws one connection and needs --stream (svg). */
+bool tcpl_format_needs_stream(tcpl_format f);
+
+/* The format's file sections can be made in separate processes (--jobs);
+ * false for html and svg, which keep state across sections. */
+bool tcpl_format_parallel(tcpl_format f);
 
 typedef struct tcpl_report_opts {
     tcpl_format format;
@@ -108,8 +117,10 @@ int tcpl_report_interim(tcpl_report *r, const tcpl_file_info *info);
 /* Close the file section.  Returns 0, or -1 on an output error. */
 int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info);
 
-/* Overall totals (JSON, text with several files); flush.  Returns 0, or -1
- * when writing failed at any point.  Frees r. */
+/* Overall totals (JSON, text with several files); flush.  Returns 0; -1
+ * when writing failed at any point; 1 when the format had nothing to
+ * write (svg: the stream is not in the input), said on stderr as
+ * "tcp-lifecycle: FILE: ...".  Frees r. */
 int tcpl_report_close(tcpl_report *r);
 
 /*

@@ -66,6 +66,11 @@ typedef struct tcpl_writer_ctx {
     const tcpl_report_totals *all; /* every file section ended so far */
     tcpl_sbuf sb;     /* scratch for building a record */
     bool failed;      /* an output error happened */
+    /* Set by a writer that has nothing to write after all (the one
+     * connection it draws is not in the input): "FILE: what is wrong".
+     * The report prints it and fails with status 1; the writer has written
+     * nothing. */
+    const char *complaint;
     void *state;      /* the writer's own: state_size bytes, zeroed */
 } tcpl_writer_ctx;
 
@@ -75,6 +80,12 @@ typedef struct tcpl_report_writer {
     /* Records are held back until the file section ends, so the report
      * may share a terminal with progress messages. */
     bool spools;
+    /* Draws one connection: --stream is required (a usage error without). */
+    bool one_stream;
+    /* Keeps state across file sections (a string table, the one picture
+     * asked for), so --jobs cannot make its sections in other processes:
+     * the report runs in one. */
+    bool one_process;
     void (*begin_report)(tcpl_writer_ctx *ctx);
     /* Returns 0, or -1 when the section cannot be written at all. */
     int (*begin_file)(tcpl_writer_ctx *ctx);
@@ -105,6 +116,8 @@ extern const tcpl_report_writer tcpl_writer_csv;
 extern const tcpl_report_writer tcpl_writer_json;
 extern const tcpl_report_writer tcpl_writer_zeek;
 extern const tcpl_report_writer tcpl_writer_zeek_json;
+extern const tcpl_report_writer tcpl_writer_html;
+extern const tcpl_report_writer tcpl_writer_svg;
 
 /*
  * --jobs (jobs.c): a file section made in another process must come out

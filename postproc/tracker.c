@@ -36,6 +36,7 @@ typedef struct node {
     bool idle;
     size_t tl_cap;
     size_t ev_cap;
+    size_t seg_cap;
 } node;
 
 struct tcpl_tracker {
@@ -81,6 +82,7 @@ static void node_free(node *n)
 {
     free(n->lc.timeline);
     free(n->lc.events);
+    free(n->lc.segments);
     free(n);
 }
 
@@ -318,6 +320,41 @@ static void add_event(node *n, uint64_t frame, int64_t ts, const tcpl_event *e)
     lc->events[lc->nevents++] = (tcpl_tl_event){frame, ts, *e};
 }
 
+/* The grow-or-drop of add_entry/add_event, for the segment list. */
+static void add_segment(node *n, const tcpl_segment *s, uint64_t frame,
+                        uint8_t window)
+{
+    tcpl_lifecycle *lc = &n->lc;
+    if (lc->nsegments == n->seg_cap) {
+        size_t nc = n->seg_cap ? n->seg_cap * 2 : 8;
+        if (nc > TCPL_TL_MAX)
+            nc = TCPL_TL_MAX;
+        void *p = nc > n->seg_cap ? realloc(lc->segments, nc * sizeof *lc->segments) : NULL;
+        if (!p) {
+            lc->segments_dropped++;
+            return;
+        }
+        lc->segments = p;
+        n->seg_cap = nc;
+    }
+    lc->segments[lc->nsegments++] = (tcpl_tl_segment){
+        frame, s->ts_ns, s->len, s->from, (uint8_t)s->flags, window, s->icmp};
+}
+
+/* Keep s for the ladder when the engine said it mattered; zero_before is
+ * the sender's TCPL_EP_ZERO before the step. */
+static void record_segment(node *n, const tcpl_segment *s, uint64_t frame,
+                           const tcpl_result *r, uint32_t zero_before)
+{
+    uint32_t zero_after = n->lc.conn.ep[s->from].bits & TCPL_EP_ZERO;
+    uint8_t window = zero_after == zero_before ? 0
+                     : zero_after              ? TCPL_SEG_WINDOW_ZERO
+                                               : TCPL_SEG_WINDOW_OPEN;
+    if (r->ntransitions || r->nevents || window ||
+        (s->flags & (TCPL_SYN | TCPL_FIN | TCPL_RST)))
+        add_segment(n, s, frame, window);
+}
+
 static void record(tcpl_tracker *tr, node *n, const tcpl_result *r,
                    uint64_t frame, int64_t ts)
 {
@@ -464,6 +501,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
                    ? 0
                    : 1;
     tcpl_result r;
+    uint32_t zero_before = lc->conn.ep[seg.from].bits & TCPL_EP_ZERO;
     int rc = tcpl_step(&lc->conn, &seg, &r);
     if (out)
         out->new_lifecycle = false;
@@ -488,6 +526,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
         n = nn;
         lc = &n->lc;
         seg.from = 0;
+        zero_before = 0;
         rc = tcpl_step(&lc->conn, &seg, &r);
     }
     /* A fresh engine never asks for a successor; if it ever did, the
@@ -501,6 +540,7 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     if (lc->tuple.encap.n == 0 && t->encap.n != 0)
         lc->tuple.encap = t->encap;
     record(tr, n, &r, frame, s->ts_ns);
+    record_segment(n, &seg, frame, &r, zero_before);
     n->touch_ns = tr->now;
     act_unlink(tr, n);
     act_append(tr, n);

@@ -8,7 +8,8 @@
  * The tracker finds the lifecycle of that 4-tuple in its own open-addressing
  * hash table, steps the engine (core/), and records what the engine
  * reported: state transitions (the timeline) and anomaly events, each with
- * the frame that showed it.  It derives no TCP rule of its own.
+ * the frame that showed it, and the segments that moved it along (for
+ * ladder diagrams).  It derives no TCP rule of its own.
  *
  * Memory is proportional to the lifecycles open at a time, not to the
  * input: a lifecycle leaves the table and is handed to the emit callback
@@ -86,6 +87,28 @@ typedef struct tcpl_tl_event {
     tcpl_event ev;
 } tcpl_tl_event;
 
+/* One segment that moved a lifecycle along, as ladder diagrams draw it:
+ * it changed a state, raised an anomaly, carried SYN, FIN or RST, or
+ * closed or reopened its sender's receive window (the engine's
+ * TCPL_EP_ZERO before and after the step).  What the engine made of it is
+ * in the timeline and events at the same frame. */
+enum {
+    TCPL_SEG_WINDOW_ZERO = 0x01, /* the sender's window went to 0 */
+    TCPL_SEG_WINDOW_OPEN = 0x02  /* the sender's window left 0 */
+};
+
+typedef struct tcpl_tl_segment {
+    uint64_t frame;
+    int64_t ts_ns;
+    uint32_t len;    /* payload bytes */
+    uint8_t from;    /* the sender, 0 or 1 */
+    uint8_t flags;   /* TCP flags as sent (TCPL_SYN | TCPL_ACK ...) */
+    uint8_t window;  /* TCPL_SEG_WINDOW_* */
+    uint8_t icmp;    /* 4 or 6: an ICMP error quoting a segment `from` sent
+                        (flags are the quoted ones); it travels toward
+                        `from` */
+} tcpl_tl_segment;
+
 /* Why a lifecycle was closed and emitted. */
 typedef enum tcpl_lc_end {
     TCPL_LC_END_INPUT,    /* the input ended */
@@ -122,6 +145,9 @@ typedef struct tcpl_lifecycle {
     uint64_t events_dropped;
     tcpl_tl_entry *timeline;
     tcpl_tl_event *events;
+    size_t nsegments;    /* entries in segments[], in frame order */
+    uint64_t segments_dropped;
+    tcpl_tl_segment *segments;
 } tcpl_lifecycle;
 
 /* Receives each completed lifecycle; lc is valid during the call only. */
