@@ -332,8 +332,10 @@ static int cmd_report(int argc, char **argv)
      * records: it stays in one process; so do the formats that keep state
      * across files (html, svg). */
     /* One capture: its connections over --jobs engine threads (several
-     * files already keep --jobs processes busy). */
-    if (jobs > 1 && nfiles == 1 && pcap)
+     * files already keep --jobs processes busy).  Not for html and svg:
+     * the segments their ladders draw are kept by the one tracker, which
+     * the threads' merge does not carry over. */
+    if (jobs > 1 && nfiles == 1 && pcap && tcpl_format_parallel(o.format))
         o.workers = (int)jobs;
     if (jobs > 1 && nfiles > 1 && !o.streaming && tcpl_format_parallel(o.format)) {
         int s = tcpl_report_jobs(&o, files, nfiles, pcap, (int)jobs, stdout);
