@@ -146,3 +146,22 @@ void tcpl_sb_anomalies(tcpl_sbuf *b, uint32_t mask, char sep, bool json)
         first = false;
     }
 }
+
+void tcpl_sb_json_str(tcpl_sbuf *b, const char *s, bool in_script)
+{
+    sb_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            sb_putc(b, '\\');
+            sb_putc(b, (char)c);
+        } else if (c < 0x20 || (in_script && c == '<')) {
+            char u[8];
+            snprintf(u, sizeof u, "\\u%04x", c);
+            sb_puts(b, u);
+        } else {
+            sb_putc(b, (char)c);
+        }
+    }
+    sb_putc(b, '"');
+}

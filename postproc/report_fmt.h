@@ -185,4 +185,8 @@ static inline bool sb_flush(tcpl_sbuf *b, FILE *f)
     return whole;
 }
 
+/* s as a JSON string into b.  in_script also escapes '<', so that the
+ * string can sit inside an HTML <script> element ("</" never appears). */
+void tcpl_sb_json_str(tcpl_sbuf *b, const char *s, bool in_script);
+
 #endif /* TCPL_POSTPROC_REPORT_FMT_H */

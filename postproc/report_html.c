@@ -95,26 +95,6 @@ static int64_t intern(html_state *st, const char *s)
     return (int64_t)st->count++;
 }
 
-/* A JSON string that is also safe inside <script>: no "</" can appear. */
-static void sb_json(tcpl_sbuf *b, const char *s)
-{
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            sb_putc(b, '\\');
-            sb_putc(b, (char)c);
-        } else if (c < 0x20 || c == '<') {
-            char u[8];
-            snprintf(u, sizeof u, "\\u%04x", c);
-            sb_puts(b, u);
-        } else {
-            sb_putc(b, (char)c);
-        }
-    }
-    sb_putc(b, '"');
-}
-
 static void sb_i64(tcpl_sbuf *b, int64_t v)
 {
     if (v < 0) {
@@ -315,11 +295,11 @@ static void html_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
     char utc[64];
     sb_puts(b, "null]</script>\n<script type=\"application/json\" "
                "class=\"tcpl-file\">{\"name\":");
-    sb_json(b, ctx->name);
+    tcpl_sb_json_str(b, ctx->name, true);
     sb_puts(b, ",\"kind\":");
-    sb_json(b, info->kind ? info->kind : "");
+    tcpl_sb_json_str(b, info->kind ? info->kind : "", true);
     sb_puts(b, ",\"utc\":");
-    sb_json(b, t->packets ? tcpl_fmt_utc(utc, sizeof utc, t->first_ns) : "");
+    tcpl_sb_json_str(b, t->packets ? tcpl_fmt_utc(utc, sizeof utc, t->first_ns) : "", true);
     sb_puts(b, ",\"span_us\":");
     sb_i64(b, t->packets ? tcpl_pic_us(t->last_ns - t->first_ns) : 0);
     static const char *const keys[] = {"lines", "packets", "connections", "shown",
@@ -336,7 +316,7 @@ static void html_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
     }
     sb_puts(b, ",\"error\":");
     if (info->error)
-        sb_json(b, info->error);
+        tcpl_sb_json_str(b, info->error, true);
     else
         sb_puts(b, "null");
     sb_puts(b, "}</script>\n");
@@ -352,7 +332,7 @@ static void html_end_report(tcpl_writer_ctx *ctx)
     for (size_t i = 0; i < st->count; i++) {
         if (i)
             sb_putc(b, ',');
-        sb_json(b, st->order[i]);
+        tcpl_sb_json_str(b, st->order[i], true);
         if (b->len > 65536 && !sb_flush(b, ctx->out))
             ctx->failed = true;
     }

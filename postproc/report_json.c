@@ -25,25 +25,6 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void sb_json_str(tcpl_sbuf *b, const char *s)
-{
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            sb_putc(b, '\\');
-            sb_putc(b, (char)c);
-        } else if (c < 0x20) {
-            char u[8];
-            snprintf(u, sizeof u, "\\u%04x", c);
-            sb_puts(b, u);
-        } else {
-            sb_putc(b, (char)c);
-        }
-    }
-    sb_putc(b, '"');
-}
-
 static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 {
     tcpl_sbuf *b = &ctx->sb;
@@ -51,7 +32,7 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     int ci = tcpl_client_of(c);
     char tunnel[TCPL_WIRE_ENCAP_STRLEN];
     sb_puts(b, "{\"file\":");
-    sb_json_str(b, ctx->name);
+    tcpl_sb_json_str(b, ctx->name, false);
     sb_puts(b, ",\"stream\":");
     sb_u64(b, (uint64_t)lc->stream);
     sb_puts(b, ",\"successor\":");
@@ -135,7 +116,7 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
         else
             sb_puts(b, "null");
         sb_puts(b, ",\"text\":");
-        sb_json_str(b, line);
+        tcpl_sb_json_str(b, line, false);
         sb_putc(b, '}');
     }
     sb_puts(b, "],\"dropped\":");
@@ -145,7 +126,7 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_puts(b, ",\"missed_bytes\":");
     sb_u64(b, tcpl_lc_missed(lc));
     sb_puts(b, ",\"tunnel\":");
-    sb_json_str(b, tcpl_lc_tunnel(lc, tunnel));
+    tcpl_sb_json_str(b, tcpl_lc_tunnel(lc, tunnel), false);
     /* Zeek's view under conn.log's names (Zeek's missed_bytes is
      * zeek_missed_bytes: ours has the plain name). */
     tcpl_lc_zeek z;
@@ -169,7 +150,7 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
         sb_puts(b, side == 0 ? ",\"client_errno\":" : ",\"server_errno\":");
         if (tcpl_app_error_text(c->ep[side == 0 ? ci : !ci].app, err,
                                 sizeof err) > 0)
-            sb_json_str(b, err);
+            tcpl_sb_json_str(b, err, false);
         else
             sb_puts(b, "null");
     }
@@ -285,7 +266,7 @@ static void json_event(tcpl_writer_ctx *ctx, const tcpl_lifecycle *lc,
     char line[512];
     tcpl_describe(c, &ev->ev, line, sizeof line);
     sb_puts(b, "{\"event\":\"anomaly\",\"file\":");
-    sb_json_str(b, ctx->name);
+    tcpl_sb_json_str(b, ctx->name, false);
     sb_puts(b, ",\"stream\":");
     sb_u64(b, (uint64_t)lc->stream);
     sb_puts(b, ",\"successor\":");
@@ -306,7 +287,7 @@ static void json_event(tcpl_writer_ctx *ctx, const tcpl_lifecycle *lc,
     sb_puts(b, ",\"time\":");
     sb_secs9(b, ev->ts_ns);
     sb_puts(b, ",\"text\":");
-    sb_json_str(b, line);
+    tcpl_sb_json_str(b, line, false);
     sb_puts(b, "}\n");
     if (!sb_flush(b, ctx->out))
         ctx->failed = true;

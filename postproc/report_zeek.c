@@ -125,25 +125,6 @@ static void sb_tsv_str(tcpl_sbuf *b, const char *s)
     }
 }
 
-static void sb_json_str(tcpl_sbuf *b, const char *s)
-{
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            sb_putc(b, '\\');
-            sb_putc(b, (char)c);
-        } else if (c < 0x20) {
-            char u[8];
-            snprintf(u, sizeof u, "\\u%04x", c);
-            sb_puts(b, u);
-        } else {
-            sb_putc(b, (char)c);
-        }
-    }
-    sb_putc(b, '"');
-}
-
 static const char *end_reason(const tcpl_lifecycle *lc)
 {
     return lc->end == TCPL_LC_END_IDLE        ? "idle"
@@ -373,7 +354,7 @@ static void write_json_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *
     sb_putc(b, ']');
     if (lc->tuple.encap.n > 0) {
         sb_puts(b, ",\"tcpl_tunnel\":");
-        sb_json_str(b, tcpl_lc_tunnel(lc, tunnel));
+        tcpl_sb_json_str(b, tcpl_lc_tunnel(lc, tunnel), false);
     }
     sb_puts(b, ",\"tcpl_duration\":");
     sb_secs6(b, c->last_ns - c->first_ns);
