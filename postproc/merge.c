@@ -233,6 +233,14 @@ static bool totals(jp *j, tcpl_report_totals *t, bool *capped)
                 t->errors = 1;
             else
                 return false;
+        } else if (strcmp(key, "schema") == 0) {
+            /* The merged report is written by this build's code: a part
+             * made to another schema cannot be added to it. */
+            if (!str(j, text, sizeof text))
+                return false;
+            if (strcmp(text, TCPL_REPORT_SCHEMA) != 0)
+                return bad(j, "a part of another report schema (not "
+                              TCPL_REPORT_SCHEMA ")");
         } else {
             /* "files" (overall totals), "open"/"kernel_dropped" (live),
              * or a key from a newer report: none is a section's. */
