@@ -17,74 +17,7 @@
 
 #include "tcpl/tcpl.h"
 
-#define C 0 /* the client: sends the first SYN (or has the higher port) */
-#define S 1
-#define MS INT64_C(1000000)
-
-#define A TCPL_ACK
-#define SYN TCPL_SYN
-#define FIN TCPL_FIN
-#define RST TCPL_RST
-#define PSH TCPL_PSH
-
-static int failed;
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            failed = 1;                                                        \
-        }                                                                      \
-    } while (0)
-
-typedef struct fx {
-    tcpl_conn c;
-    tcpl_result r;
-    int64_t t;
-    uint32_t nxt[2];
-    uint32_t win[2];
-} fx;
-
-static void fx_init(fx *f)
-{
-    memset(f, 0, sizeof *f);
-    tcpl_conn_init(&f->c, NULL);
-    f->t = INT64_C(1700000000) * 1000 * MS;
-    f->nxt[C] = 1000;
-    f->nxt[S] = 5000;
-    f->win[C] = f->win[S] = 65535;
-}
-
-static void raw(fx *f, int from, uint16_t flags, uint32_t seq, uint32_t ack,
-                uint32_t len, uint32_t win)
-{
-    tcpl_segment s = {0};
-    f->t += 10 * MS;
-    s.ts_ns = f->t;
-    s.from = (uint8_t)from;
-    s.flags = flags;
-    s.seq = seq;
-    s.ack = ack;
-    s.len = len;
-    s.window = win;
-    s.sport = from == C ? 40000 : 80;
-    s.dport = from == C ? 80 : 40000;
-    CHECK(tcpl_step(&f->c, &s, &f->r) == TCPL_OK);
-}
-
-/* A segment as a loss-free network carries it: the sender's next sequence
- * number and an ACK of all the peer sent. */
-static void tx(fx *f, int from, uint16_t flags, uint32_t len)
-{
-    uint32_t seq = f->nxt[from];
-    f->nxt[from] += len + ((flags & SYN) ? 1 : 0) + ((flags & FIN) ? 1 : 0);
-    raw(f, from, flags, seq, (flags & A) ? f->nxt[!from] : 0, len,
-        f->win[from]);
-}
-
-/* Sent, delivered, but not in the capture. */
-static void miss(fx *f, int from, uint32_t len) { f->nxt[from] += len; }
+#include "fixture.h"
 
 static void handshake(fx *f)
 {
@@ -108,27 +41,12 @@ static void verdict_is(const fx *f, const char *state, const char *history,
 }
 #define VERDICT(f, st, h) verdict_is(f, st, h, __LINE__)
 
-/* ------------------------------------------------------------- registry */
-
-typedef void (*test_fn)(void);
-static struct { const char *label; test_fn fn; } tests[64];
-static int ntests;
-
-#define TEST(name)                                                             \
-    static void test_##name(void);                                             \
-    __attribute__((constructor)) static void reg_##name(void)                  \
-    {                                                                          \
-        tests[ntests].label = #name;                                           \
-        tests[ntests++].fn = test_##name;                                      \
-    }                                                                          \
-    static void test_##name(void)
-
 /* ========================================================== conn_state */
 
 TEST(sf_data_and_fin_close)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, C, A | PSH, 100);
     tx(&f, S, A, 0);
@@ -156,7 +74,7 @@ TEST(sf_data_and_fin_close)
 TEST(rej_refused)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, SYN, 0);
     tx(&f, S, RST | A, 0);
     VERDICT(&f, "REJ", "Sr");
@@ -165,7 +83,7 @@ TEST(rej_refused)
 TEST(s0_syn_unanswered_retransmitted)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     for (int i = 0; i < 3; i++)
         raw(&f, C, SYN, 1000, 0, 0, 65535); /* same ISN: no new 'S' */
     VERDICT(&f, "S0", "S");
@@ -178,7 +96,7 @@ TEST(s0_syn_unanswered_retransmitted)
 TEST(s1_open)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, C, A | PSH, 10);
     tx(&f, S, A | PSH, 10);
@@ -188,7 +106,7 @@ TEST(s1_open)
 TEST(s2_only_originator_closed)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, C, FIN | A, 0);
     tx(&f, S, A, 0);
@@ -198,7 +116,7 @@ TEST(s2_only_originator_closed)
 TEST(s3_only_responder_closed)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, S, FIN | A, 0);
     tx(&f, C, A, 0);
@@ -208,7 +126,7 @@ TEST(s3_only_responder_closed)
 TEST(rsto_originator_aborts)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, C, RST | A, 0);
     VERDICT(&f, "RSTO", "ShAR");
@@ -217,7 +135,7 @@ TEST(rsto_originator_aborts)
 TEST(rstr_responder_aborts)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, C, A | PSH, 20);
     tx(&f, S, RST | A, 0);
@@ -227,7 +145,7 @@ TEST(rstr_responder_aborts)
 TEST(rstos0_syn_then_own_rst)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, SYN, 0);
     tx(&f, C, RST, 0);
     VERDICT(&f, "RSTOS0", "SR");
@@ -238,7 +156,7 @@ TEST(rstrh_synack_then_rst)
     /* The client's SYN is not in the capture: Zeek flips the direction
      * ('^'), the originator never shows, the responder resets. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     raw(&f, S, SYN | A, 5000, 1001, 0, 65535);
     raw(&f, S, RST, 5001, 0, 0, 0);
     VERDICT(&f, "RSTRH", "^hr");
@@ -247,7 +165,7 @@ TEST(rstrh_synack_then_rst)
 TEST(sh_syn_then_fin)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, SYN, 0);
     tx(&f, C, FIN, 0);
     VERDICT(&f, "SH", "SF");
@@ -256,7 +174,7 @@ TEST(sh_syn_then_fin)
 TEST(shr_synack_then_fin)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     raw(&f, S, SYN | A, 5000, 1001, 0, 65535);
     raw(&f, S, FIN | A, 5001, 1001, 0, 65535);
     VERDICT(&f, "SHR", "^hf");
@@ -266,7 +184,7 @@ TEST(oth_midstream)
 {
     /* No SYN: both endpoints PARTIAL. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, A | PSH, 50);
     tx(&f, S, A, 0);
     VERDICT(&f, "OTH", "Da");
@@ -276,7 +194,7 @@ TEST(rej_both_reset_without_data)
 {
     /* Zeek: both reset and neither carried a byte is a rejection too. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, RST, 0);
     tx(&f, S, RST, 0);
     VERDICT(&f, "REJ", "Rr");
@@ -287,7 +205,7 @@ TEST(sf_after_fin_then_rst)
     /* A FIN then RST from the responder, then the originator's FIN: Zeek
      * takes the close as normal after all. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, S, FIN | A, 0);
     tx(&f, S, RST | A, 0);
@@ -300,7 +218,7 @@ TEST(sf_after_fin_then_rst)
 TEST(caret_when_server_speaks_first)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, S, A | PSH, 30); /* from port 80: the client is the other side */
     tx(&f, C, A, 0);
     VERDICT(&f, "OTH", "^dA");
@@ -310,7 +228,7 @@ TEST(caret_when_server_speaks_first)
 TEST(caret_synack_first_then_established)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     raw(&f, S, SYN | A, 5000, 1001, 0, 65535);
     f.nxt[S] = 5001;
     f.nxt[C] = 1001;
@@ -325,7 +243,7 @@ TEST(caret_synack_first_then_established)
 TEST(t_repeats_at_1_10_100)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     uint32_t seq = f.nxt[C];
     tx(&f, C, A | PSH, 100);
@@ -349,7 +267,7 @@ TEST(t_repeats_at_1_10_100)
 TEST(w_zero_window)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, C, A | PSH, 100);
     f.win[S] = 0;
@@ -358,7 +276,7 @@ TEST(w_zero_window)
     VERDICT(&f, "S1", "ShADaw");
     /* None once the peer closed: no window matters then. */
     fx g;
-    fx_init(&g);
+    fx_init(&g, 1000, 5000);
     handshake(&g);
     tx(&g, C, FIN | A, 0);
     g.win[S] = 0;
@@ -369,11 +287,11 @@ TEST(w_zero_window)
 TEST(q_and_i_multi_flag)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, SYN | FIN, 0);
     VERDICT(&f, "SH", "Q");
     fx g;
-    fx_init(&g);
+    fx_init(&g, 1000, 5000);
     handshake(&g);
     tx(&g, S, FIN | RST | A, 0);
     VERDICT(&g, "RSTR", "ShAi");
@@ -382,7 +300,7 @@ TEST(q_and_i_multi_flag)
 TEST(f_again_only_at_new_sequence)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     uint32_t fseq = f.nxt[C];
     tx(&f, C, FIN | A, 0);
@@ -393,10 +311,10 @@ TEST(f_again_only_at_new_sequence)
 TEST(g_content_gap_and_missed_bytes)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     tx(&f, C, A | PSH, 100);
-    miss(&f, C, 300);
+    miss(&f, C, 0, 300);
     tx(&f, S, A, 0); /* acknowledges 300 bytes nobody saw */
     VERDICT(&f, "S1", "ShADaG");
     tcpl_zeek_counts z;
@@ -411,7 +329,7 @@ TEST(g_not_for_data_that_came_late)
      * ACK.  Zeek counts the filling segment as a retransmission (it does
      * not reach past the highest sequence number), but no gap. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     uint32_t seq = f.nxt[C];
     raw(&f, C, A | PSH, seq + 100, f.nxt[S], 100, 65535);
@@ -427,7 +345,7 @@ TEST(g_not_for_data_that_came_late)
 TEST(g_two_holes_two_gaps)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     uint32_t seq = f.nxt[C];
     raw(&f, C, A | PSH, seq + 100, f.nxt[S], 50, 65535);
@@ -443,9 +361,9 @@ TEST(g_two_holes_two_gaps)
 TEST(no_gap_letter_in_partial_connection)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, A | PSH, 100);
-    miss(&f, C, 100);
+    miss(&f, C, 0, 100);
     tx(&f, S, A, 0);
     VERDICT(&f, "OTH", "Da");
     tcpl_zeek_counts z;
@@ -456,7 +374,7 @@ TEST(no_gap_letter_in_partial_connection)
 TEST(r_again_at_new_sequence)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     uint32_t seq = f.nxt[S];
     raw(&f, S, RST, seq, 0, 0, 0);
@@ -469,7 +387,7 @@ TEST(bytes_across_sequence_wrap_and_past_4_gib)
 {
     /* Sizes are 64-bit: Zeek counts wraps of the sequence space. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     f.nxt[C] = UINT32_C(0xfffff000);
     handshake(&f);
     uint64_t sent = 0;
@@ -496,7 +414,7 @@ TEST(early_ack_before_synack_is_not_partial)
      * responder INACTIVE until the SYN-ACK, so this is still an
      * attempt, then a normal connection. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, SYN, 0);
     tx(&f, S, A, 0);
     VERDICT(&f, "S0", "Sa");
@@ -509,7 +427,7 @@ TEST(early_ack_before_synack_is_not_partial)
 TEST(bytes_unlogged_without_duration)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     tx(&f, C, SYN, 0);
     tcpl_zeek_counts z;
     tcpl_zeek_counts_of(&f.c, &z);
@@ -519,7 +437,7 @@ TEST(bytes_unlogged_without_duration)
 TEST(names_and_small_buffers)
 {
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     char st[3], h[4];
     size_t n = tcpl_zeek_verdict(&f.c, st, sizeof st, h, sizeof h);
@@ -538,7 +456,7 @@ TEST(history_cut_when_full)
     /* A RST storm at ever new sequence numbers: the history is kept to
      * its bound and says it was cut. */
     fx f;
-    fx_init(&f);
+    fx_init(&f, 1000, 5000);
     handshake(&f);
     for (uint32_t i = 0; i < 100; i++)
         raw(&f, S, RST, f.nxt[S] + i, 0, 0, 0);
@@ -546,28 +464,4 @@ TEST(history_cut_when_full)
     size_t n = tcpl_zeek_verdict(&f.c, NULL, 0, h, sizeof h);
     CHECK(n == TCPL_ZEEK_HISTORY - 1 && strlen(h) == n);
     CHECK(f.c.zeek.history_cut);
-}
-
-/* ---------------------------------------------------------------- main */
-
-int main(int argc, char **argv)
-{
-    int run = 0, bad = 0;
-    for (int i = 0; i < ntests; i++) {
-        if (argc > 1 && strcmp(argv[1], tests[i].label) != 0)
-            continue;
-        failed = 0;
-        tests[i].fn();
-        run++;
-        if (failed) {
-            bad++;
-            fprintf(stderr, "FAIL %s\n", tests[i].label);
-        }
-    }
-    if (run == 0) {
-        fprintf(stderr, "no test named %s\n", argc > 1 ? argv[1] : "");
-        return 2;
-    }
-    printf("%d passed, %d failed\n", run - bad, bad);
-    return bad ? 1 : 0;
 }
