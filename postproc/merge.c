@@ -305,6 +305,7 @@ static int read_part(const char *path, FILE *out, tcpl_report_totals **ts,
     size_t n = 0, lineno = 0;
     ssize_t len;
     bool open_section = false;
+    size_t sections = 0;
     int status = 0;
 
     if (!f) {
@@ -345,6 +346,7 @@ static int read_part(const char *path, FILE *out, tcpl_report_totals **ts,
                 *cap = nc;
             }
             (*ts)[(*nts)++] = t;
+            sections++;
             /* What makes `report` exit 1 after writing the section. */
             if (t.errors || t.plugin_disagreements)
                 *errors = true;
@@ -357,6 +359,13 @@ static int read_part(const char *path, FILE *out, tcpl_report_totals **ts,
     if (status == 0 && !out && open_section) {
         fprintf(stderr, PROG ": %s:%zu: the part ends inside a section (no "
                 "totals line after its records)\n", path, lineno);
+        status = 1;
+    }
+    /* Every report has at least one section, even of a capture with no
+     * connection: an empty part is a report that never ran (cluster-report
+     * must not pass off nothing as an empty capture). */
+    if (status == 0 && !out && !open_section && sections == 0) {
+        fprintf(stderr, PROG ": %s: no report section in it (an empty part)\n", path);
         status = 1;
     }
     free(line);

@@ -328,6 +328,9 @@ tcpl_pcap_in *tcpl_pcap_open(const char *path, bool want_comments, char *err,
             fmt(err, errlen, "%s: truncated: the capture ends inside its "
                 "headers, before frame 1 (libpcap: %s)", in->path,
                 libpcap_detail(perr));
+        else if (strncmp(perr, path, strlen(path)) == 0 && perr[strlen(path)] == ':')
+            /* libpcap names the file itself ("PATH: No such file ..."). */
+            fmt(err, errlen, "%s: cannot open:%s", in->path, perr + strlen(path) + 1);
         else
             fmt(err, errlen, "%s: %s", in->path, perr[0] ? perr : "cannot open");
         free(in);

@@ -49,6 +49,8 @@ sed '$s/"connections"/"connexions"/' "$work/p2.json" >"$work/key.json"
 bad "unknown totals key" "a totals key merge does not add up" "$work/key.json"
 echo "stream,client" >"$work/csv.json"
 bad "a CSV report" "csv.json:1: not a line of a JSON report" "$work/csv.json"
+: >"$work/empty.json"
+bad "an empty part" "empty.json: no report section in it" "$work/empty.json"
 bad "missing part" "nothere.json: No such file" "$work/nothere.json"
 rc=0
 "$cli" merge >/dev/null 2>&1 || rc=$?

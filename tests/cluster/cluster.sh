@@ -49,7 +49,9 @@ run() { # LABEL VICTIM FILES...: cluster-report into $work/got.json, killing VIC
     state=$work/state-$label
     mkdir "$state"
     rc=0
-    TCPL_VICTIM=$victim TCPL_STATE=$state PATH="$here:$PATH" \
+    # SHELL unset, as under some CI runners: GNU parallel then runs
+    # nothing on remote hosts unless cluster-report gives it one.
+    env -u SHELL TCPL_VICTIM=$victim TCPL_STATE=$state PATH="$here:$PATH" \
         "$cr" -S 1/w1,1/w2 --ssh "$here/localssh" --cli "$here/flaky $cli" \
         --local-cli "$cli" "$@" >"$work/got.json" 2>"$work/err" &
     pid=$!
