@@ -1,8 +1,8 @@
 /*
- * engine_int.h - what the two halves of the engine share, and nothing
- * public.
+ * engine_int.h - what the parts of the engine share, and nothing public.
  *
- * engine.c holds the transition table and steps a segment through it;
+ * fsm.c holds the transition table and the only code that moves a state;
+ * engine.c steps a segment through it;
  * path.c reads what the path between the endpoints shows (ICMP errors,
  * TTLs, rejected SYN-ACKs); gaps.c holds the reasoning about what the
  * capture missed (segments proven by ACKs and sequence numbers, one-way
@@ -53,7 +53,7 @@ typedef enum event {
     EV_COUNT
 } event;
 
-/* engine.c: the table and its bookkeeping. */
+/* fsm.c: the table and its bookkeeping. */
 bool eng_synchronized(tcpl_state s); /* ESTABLISHED or later */
 bool eng_holds(tcpl_state s);        /* holds a connection at all */
 void eng_raise(tcpl_conn *c, tcpl_result *r, tcpl_anomaly a, int endpoint,
@@ -70,6 +70,8 @@ bool eng_can(tcpl_state s, event ev); /* the table has a cell for it */
 bool eng_fin_acked(const tcpl_conn *c, int i);
 /* Move both endpoints as far as the ACKs known so far prove. */
 void eng_settle(tcpl_conn *c, tcpl_result *r, int64_t now);
+
+/* engine.c: the step. */
 /* Endpoint x sent its FIN at fseq (unseen: proven, not captured). */
 void eng_sent_fin(tcpl_conn *c, tcpl_result *r, int x, uint32_t fseq,
                   int64_t now, bool unseen);

@@ -8,7 +8,7 @@
  * captured proves it: an ACK past the bytes seen, one sequence number past
  * the last byte (a FIN), a plain ACK from SYN_SENT (a SYN-ACK), a sender's
  * next segment starting beyond what it was seen sending.  Each deduction
- * is an event of engine.c's table, its transitions marked inferred, and
+ * is an event of fsm.c's table, its transitions marked inferred, and
  * the gap itself a capture_gap note.  At the end of the capture, what the
  * capture cannot show (an ACK still due, a RST in a one-way capture)
  * leaves states UNKNOWN rather than guessed, while silence that a stack

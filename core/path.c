@@ -12,7 +12,7 @@
  *   - a RST whose IP TTL its apparent sender never used on the connection:
  *     most likely forged by a middlebox, so the apparent sender's state
  *     does not change.
- * State changes still go through engine.c's table (EV_ICMP_HARD,
+ * State changes still go through fsm.c's table (EV_ICMP_HARD,
  * EV_SYNACK_REJECT, EV_RECV_RST).  No allocation, no I/O, no globals.
  */
 #include <string.h>

@@ -1,8 +1,8 @@
 /*
- * fixture.h - what the engine's unit tests share (test_engine.c for the
- * transition table and the anomalies of the endpoints' own segments,
- * test_path.c for the evidence from the path: ICMP errors, TTLs, rejected
- * SYN-ACKs): checks, a fixture that plays a loss-free network, state
+ * fixture.h - what the engine's unit tests share (test_engine.c,
+ * test_anomaly.c and test_gaps.c for the transition table, the anomalies
+ * and the missed segments, test_path.c for the evidence from the path:
+ * ICMP errors, TTLs, rejected SYN-ACKs): checks, a fixture that plays a loss-free network, state
  * fixtures named after the state they reach, and TEST(name), which
  * registers a test that ctest runs as engine.<name>.
  */
