@@ -90,6 +90,16 @@ static const char usage_text[] =
     "                           one capture with N engine threads (default:\n"
     "                           the number of CPUs); the output is the same\n"
     "                           as with --jobs 1\n"
+    "  --hosts                  per host, its sockets in each state over\n"
+    "                           time (netstat from the wire) and host\n"
+    "                           warnings, instead of the connections (text,\n"
+    "                           csv host,time,state,count, or json)\n"
+    "  --interval S             --hosts: a sample every S seconds (default\n"
+    "                           1, coarser when over 1000 samples)\n"
+    "  --warn-time-wait N       time_wait_accumulation at N TIME_WAIT (283)\n"
+    "  --warn-syn-sent N        syn_sent_pileup at N SYN_SENT at once (64)\n"
+    "  --warn-syn-received N    syn_received_pileup at N SYN_RECEIVED (64)\n"
+    "  --warn-close-wait N      close_wait_leak: N CLOSE_WAIT, only grown (5)\n"
     "  --max-connections N      at most N connections open: past it, the\n"
     "                           least recently active is ended, written\n"
     "                           (end_reason evicted) and counted\n"
@@ -253,6 +263,33 @@ static int cmd_report(int argc, char **argv)
             if (missing || !parse_u32(v, v + strlen(v), &jobs) || jobs < 1 ||
                 jobs > 1024)
                 rc = usage_error("--jobs needs a number in 1..1024%s", "");
+        } else if (strcmp(a, "--hosts") == 0) {
+            o.hosts = true;
+        } else if ((v = opt_value(argc, argv, &i, "--interval", &missing)) ||
+                   missing) {
+            if (missing || !tcpl_parse_seconds(v, &o.hosts_interval_ns) ||
+                o.hosts_interval_ns < 1000000)
+                rc = usage_error("--interval needs seconds in 0.001..86400%s", "");
+        } else if (strncmp(a, "--warn-", 7) == 0) {
+            static const char *const warn[] = {"--warn-time-wait", "--warn-syn-sent",
+                                               "--warn-syn-received",
+                                               "--warn-close-wait"};
+            uint32_t *wdst[] = {&o.host_limits.time_wait, &o.host_limits.syn_sent,
+                                &o.host_limits.syn_received,
+                                &o.host_limits.close_wait};
+            size_t k;
+            for (k = 0; k < 4; k++)
+                if ((v = opt_value(argc, argv, &i, warn[k], &missing)) || missing) {
+                    int64_t n;
+                    if (missing || !parse_u32(v, v + strlen(v), &n) || n < 1)
+                        rc = usage_error("%s needs a number in 1..4294967295",
+                                         warn[k]);
+                    else
+                        *wdst[k] = (uint32_t)n;
+                    break;
+                }
+            if (k == 4)
+                rc = usage_error("report: unknown option '%s'", a);
         } else if (strcmp(a, "--streaming") == 0) {
             o.streaming = true;
         } else if (strcmp(a, "--events") == 0) {
@@ -314,6 +351,14 @@ static int cmd_report(int argc, char **argv)
     if (rc == 0 && o.events && !tcpl_format_has_events(o.format))
         rc = usage_error("report: --events writes JSON objects: --format json, "
                          "not %s", tcpl_format_name(o.format));
+    if (rc == 0 && o.hosts && !tcpl_format_has_hosts(o.format))
+        rc = usage_error("report: --hosts writes text, csv or json, not %s",
+                         tcpl_format_name(o.format));
+    if (rc == 0 && o.hosts && o.streaming)
+        rc = usage_error("report: --hosts reads each capture to its end: not "
+                         "with --streaming or --live%s", "");
+    if (rc == 0 && o.hosts_interval_ns && !o.hosts)
+        rc = usage_error("report: --interval goes with --hosts%s", "");
     if (rc == 0 && pcap && !tcpl_report_pcap)
         rc = usage_error("report: %s is not built into this program", "--pcap");
     if (rc == 0 && live && !tcpl_report_live)

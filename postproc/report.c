@@ -16,6 +16,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "report_writer.h"
 
+#include "hosts.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,12 @@ bool tcpl_format_needs_stream(tcpl_format f)
     return w && w->one_stream;
 }
 
+bool tcpl_format_has_hosts(tcpl_format f)
+{
+    const tcpl_report_writer *w = tcpl_report_writer_for(f);
+    return w && w->hosts;
+}
+
 bool tcpl_format_parallel(tcpl_format f)
 {
     const tcpl_report_writer *w = tcpl_report_writer_for(f);
@@ -87,6 +95,9 @@ struct tcpl_report {
     bool part;           /* one file of a --jobs run: no report-wide output */
     tcpl_report_totals file;
     tcpl_report_totals all;
+    /* The section's per-host netstat: with --hosts, or for a format whose
+     * summary shows it; every lifecycle goes in, shown or not. */
+    tcpl_hosts *hosts;
 };
 
 void tcpl_report_opts_init(tcpl_report_opts *o)
@@ -96,6 +107,7 @@ void tcpl_report_opts_init(tcpl_report_opts *o)
     o->stream = -1;
     o->successor = -1;
     tcpl_tracker_opts_init(&o->tracker);
+    tcpl_host_limits_init(&o->host_limits);
 }
 
 static void totals_reset(tcpl_report_totals *t)
@@ -124,6 +136,15 @@ tcpl_report *tcpl_report_new(const tcpl_report_opts *o, FILE *out)
     r->ctx.records = out;
     r->ctx.all = &r->all;
     totals_reset(&r->all);
+    if ((o->hosts && w->hosts) || w->host_summary) {
+        r->hosts = tcpl_hosts_new(o->hosts_interval_ns, o->hosts_interval_ns > 0,
+                                  &o->host_limits);
+        if (!r->hosts) {
+            free(r->ctx.state);
+            free(r);
+            return NULL;
+        }
+    }
     return r;
 }
 
@@ -131,6 +152,8 @@ tcpl_report *tcpl_report_new(const tcpl_report_opts *o, FILE *out)
 
 static bool wanted(const tcpl_report *r, const tcpl_lifecycle *lc)
 {
+    if (r->o.hosts) /* the hosts' view replaces the connections' */
+        return false;
     if (r->o.stream >= 0 && lc->stream != r->o.stream)
         return false;
     if (r->o.successor >= 0 && (int64_t)lc->successor != r->o.successor)
@@ -273,6 +296,8 @@ void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc)
     tcpl_report *r = user;
     bool shown = wanted(r, lc);
     count(&r->file, lc, shown);
+    if (r->hosts)
+        tcpl_hosts_add(r->hosts, lc); /* a failure marks the tally */
     if (r->o.streaming) {
         if (shown) {
             write_one(r, dest(r), lc);
@@ -334,6 +359,9 @@ int tcpl_report_begin_file(tcpl_report *r, const char *name)
     r->t0_set = false;
     r->next_id = 0;
     totals_reset(&r->file);
+    r->ctx.hosts = NULL;
+    if (r->hosts)
+        tcpl_hosts_reset(r->hosts);
     if (!r->begun) {
         r->begun = true;
         if (r->w->begin_report)
@@ -420,8 +448,19 @@ int tcpl_report_end_file(tcpl_report *r, const tcpl_file_info *info)
     fill_totals(t, info);
     totals_add(&r->all, t);
 
+    if (r->hosts) {
+        tcpl_hosts_finish(r->hosts, t->first_ns, t->last_ns);
+        r->ctx.hosts = r->hosts;
+        if (r->o.hosts && r->w->hosts) {
+            if (r->ctx.records)
+                r->w->hosts(&r->ctx, r->ctx.records, r->hosts);
+            else
+                r->ctx.failed = true;
+        }
+    }
     if (r->w->end_file)
         r->w->end_file(&r->ctx, t, info);
+    r->ctx.hosts = NULL;
     if (ferror(r->ctx.out))
         r->ctx.failed = true;
     return r->ctx.failed ? -1 : 0;
@@ -468,6 +507,7 @@ int tcpl_report_close(tcpl_report *r)
         fclose(r->mem);
     free(r->mem_buf);
     free(r->ctx.sb.p);
+    tcpl_hosts_free(r->hosts);
     if (fflush(r->ctx.out) != 0 || ferror(r->ctx.out))
         r->ctx.failed = true;
     bool failed = r->ctx.failed;

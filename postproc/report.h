@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tcpl/hosts.h"
 #include "tracker.h"
 
 #ifdef __cplusplus
@@ -64,6 +65,12 @@ typedef struct tcpl_report_opts {
     /* report --pcap: engine threads per capture (shard.c), when more than
      * one and neither streaming nor capped (tracker.max_open) */
     int workers;
+    /* --hosts: the per-host netstat of each file section (hosts.h) takes
+     * the place of the connection records (text, csv, json). */
+    bool hosts;
+    int64_t hosts_interval_ns; /* --interval; 0: the default (1 s, coarser
+                                  for long captures) */
+    tcpl_host_limits host_limits; /* --warn-* */
 } tcpl_report_opts;
 
 void tcpl_report_opts_init(tcpl_report_opts *o);
@@ -102,6 +109,9 @@ void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc);
  * records. */
 void tcpl_report_event(void *user, const tcpl_lifecycle *lc,
                        const tcpl_tl_event *ev);
+
+/* True when the format can draw the per-host netstat (--hosts). */
+bool tcpl_format_has_hosts(tcpl_format f);
 
 /* True when the format can write events (--events). */
 bool tcpl_format_has_events(tcpl_format f);

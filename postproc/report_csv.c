@@ -3,6 +3,7 @@
  * then one row per shown stream, whatever the number of files (the file
  * is a column).  No totals: a spreadsheet sums them itself.
  */
+#include "report_hosts.h"
 #include "report_writer.h"
 
 static const char *const csv_columns =
@@ -119,11 +120,12 @@ static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 
 static void csv_begin_report(tcpl_writer_ctx *ctx)
 {
-    fputs(csv_columns, ctx->out);
+    fputs(ctx->o->hosts ? tcpl_hosts_csv_columns : csv_columns, ctx->out);
 }
 
 const tcpl_report_writer tcpl_writer_csv = {
     .name = "csv",
     .begin_report = csv_begin_report,
     .lifecycle = write_csv,
+    .hosts = tcpl_hosts_csv,
 };

@@ -6,6 +6,7 @@
  * Streaming adds event objects ({"event":"anomaly",...}, --events) and
  * running totals ({"file":...,"interim":true,"totals":{...}}).
  */
+#include "report_hosts.h"
 #include "report_writer.h"
 
 #include <inttypes.h>
@@ -306,4 +307,5 @@ const tcpl_report_writer tcpl_writer_json = {
     .end_report = json_end_report,
     .event = json_event,
     .interim = json_interim,
+    .hosts = tcpl_hosts_json,
 };

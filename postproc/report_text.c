@@ -8,6 +8,7 @@
  * memory stays bounded however many streams there are.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "report_hosts.h"
 #include "report_writer.h"
 
 #include <inttypes.h>
@@ -180,7 +181,8 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 }
 
 static void text_header(FILE *f, const tcpl_report_totals *t, const char *title,
-                        const char *kind, const char *error)
+                        const char *kind, const char *error,
+                        const tcpl_hosts *hosts)
 {
     char t1[64], t2[64], t3[40];
     fprintf(f, "tcp-lifecycle report: %s", title);
@@ -248,6 +250,7 @@ static void text_header(FILE *f, const tcpl_report_totals *t, const char *title,
                     fprintf(f, "    %-18s %4" PRIu64 "\n",
                             tcpl_anomaly_name((tcpl_anomaly)a), t->anomaly[a]);
         }
+        tcpl_hosts_text_summary(f, hosts);
     }
     fputc('\n', f);
 }
@@ -271,7 +274,7 @@ static void text_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
     }
     if (ctx->all->files > 1)
         fputc('\n', ctx->out);
-    text_header(ctx->out, t, ctx->name, info->kind, info->error);
+    text_header(ctx->out, t, ctx->name, info->kind, info->error, ctx->hosts);
     if (ferror(s->body))
         ctx->failed = true;
     rewind(s->body);
@@ -292,7 +295,7 @@ static void text_end_report(tcpl_writer_ctx *ctx)
         char title[64];
         snprintf(title, sizeof title, "all %" PRIu64 " files", ctx->all->files);
         fputc('\n', ctx->out);
-        text_header(ctx->out, ctx->all, title, NULL, NULL);
+        text_header(ctx->out, ctx->all, title, NULL, NULL, NULL);
     }
     if (s->body)
         fclose(s->body);
@@ -307,4 +310,6 @@ const tcpl_report_writer tcpl_writer_text = {
     .lifecycle = write_text,
     .end_file = text_end_file,
     .end_report = text_end_report,
+    .hosts = tcpl_hosts_text,
+    .host_summary = true,
 };

@@ -72,6 +72,9 @@ typedef struct tcpl_writer_ctx {
      * nothing. */
     const char *complaint;
     void *state;      /* the writer's own: state_size bytes, zeroed */
+    /* The current section's per-host netstat, read and judged, from just
+     * before end_file (NULL otherwise, and for formats that draw none). */
+    const struct tcpl_hosts *hosts;
 } tcpl_writer_ctx;
 
 typedef struct tcpl_report_writer {
@@ -109,6 +112,12 @@ typedef struct tcpl_report_writer {
      * no place for them between records. */
     void (*interim)(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
                     const tcpl_file_info *info);
+    /* --hosts: the section's per-host netstat onto f (ctx->records), just
+     * before end_file.  NULL: the format has none (a usage error). */
+    void (*hosts)(tcpl_writer_ctx *ctx, FILE *f, const struct tcpl_hosts *h);
+    /* The format's summary shows the final per-host table without --hosts
+     * too (the tally runs for every report of this format). */
+    bool host_summary;
 } tcpl_report_writer;
 
 extern const tcpl_report_writer tcpl_writer_text;
