@@ -140,7 +140,7 @@ void tcpl_host_walk_init(tcpl_host_walk *w)
 
 /* netstat lists every socket but a closed one: CLOSED means the kernel
  * holds nothing (an expired TIME_WAIT, a reset, a refused attempt). */
-static bool listed(tcpl_state s)
+bool tcpl_host_lists(tcpl_state s)
 {
     return s != TCPL_CLOSED && (unsigned)s < TCPL_STATE_COUNT;
 }
@@ -162,7 +162,7 @@ size_t tcpl_host_walk_step(tcpl_host_walk *w, const tcpl_host_clock *clk,
     }
     w->state = to;
     w->since_ns = ts_ns;
-    w->counted = listed(to);
+    w->counted = tcpl_host_lists(to);
     return n;
 }
 

@@ -452,6 +452,7 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
         ti->trans = rec_trans(r);
         ti->ntrans = r->ntrans;
         ti->ts_ns = frame_ns(&pinfo->abs_ts);
+        ti->from = r->icmp ? -1 : r->from;
         tap_queue_packet(tcpl_tap, pinfo, ti);
     }
     if (drawn)

@@ -71,6 +71,9 @@ typedef struct tcpl_tap_info {
     const tcpl_transition *trans; /* this frame's transitions */
     int ntrans;
     int64_t ts_ns;                /* the frame's time */
+    int from;                     /* the endpoint that sent the frame, -1
+                                     for an ICMP error about it (its
+                                     addresses are not the endpoints') */
 } tcpl_tap_info;
 
 #define TCPL_TAP_NAME "tcp_lifecycle"

@@ -2,7 +2,10 @@
  * tcpl-stats.c - Statistics → TCP lifecycle, also `tshark -q -z
  * tcp_lifecycle,tree`: lifecycles counted by final client/server state
  * pair, anomaly, first closer and close type, and the time endpoints
- * spent in each state.
+ * spent in each state, and per host (IP address) its sockets in each
+ * state at the end: a netstat from the wire, by core's rule of what a
+ * netstat lists (include/tcpl/hosts.h; `tcp-lifecycle report --hosts`
+ * draws the same counts over time).
  *
  * The dissector taps every frame it stepped with the lifecycle as that
  * frame shows it: so far in one pass, as the whole capture shows it when
@@ -18,14 +21,28 @@
 #include <epan/packet.h>
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
+#include <epan/to_str.h>
 #include <wsutil/wmem/wmem.h>
 
 #include "tcpl-plugin.h"
+#include "tcpl/hosts.h"
 
 enum { CLOSERS = 5, CLOSE_TYPES = TCPL_CLOSE_COUNT };
 
 static const char *const closer_names[CLOSERS] = {
     "client", "server", "endpoint A", "endpoint B", "none"};
+
+/* One host's sockets per state, as a netstat on it would list them. */
+typedef struct host_count {
+    const char *name; /* its address as text */
+    int node;
+    int total;
+    int count[TCPL_STATE_COUNT];
+    uint8_t shown[TCPL_STATE_COUNT];
+    uint8_t dirty; /* changed by this frame: redraw its rows */
+} host_count;
+
+#define NOT_COUNTED 0xff
 
 /* What a tree last counted for one lifecycle. */
 typedef struct lc_count {
@@ -36,7 +53,20 @@ typedef struct lc_count {
     uint8_t state[2];     /* each endpoint's state as the frames showed */
     int64_t entered[2];   /* when it entered it */
     int64_t open_ns[2];   /* time counted for the state it is still in */
+    host_count *host[2];  /* each endpoint's host, once a frame shows it */
+    uint8_t seen[2];      /* a transition of the endpoint was seen: it
+                             counts from its first state on */
+    uint8_t counted[2];   /* the state its host counts, or NOT_COUNTED */
 } lc_count;
+
+/* A TIME_WAIT to take off its host's count when its 60 s have run out on
+ * the capture's clock (its lifecycle may see no frame again). */
+typedef struct tw_expiry {
+    lc_count *k;
+    int e;
+    int64_t since;
+    int64_t until;
+} tw_expiry;
 
 typedef struct tree_counts {
     wmem_allocator_t *pool;
@@ -54,6 +84,13 @@ typedef struct tree_counts {
     uint8_t anomaly_shown[TCPL_ANOMALY_COUNT];
     uint8_t closer_shown[CLOSERS], type_shown[CLOSE_TYPES];
     uint8_t time_shown[TCPL_STATE_COUNT];
+    int hosts_id, sockets;
+    wmem_map_t *hosts;      /* address text -> host_count */
+    wmem_array_t *dirty;    /* host_count * changed by the current frame */
+    unsigned ndirty;        /* entries of dirty in use (it is reused) */
+    wmem_array_t *expiry;   /* tw_expiry, in the order they were entered */
+    unsigned expiry_head;
+    int64_t clock;          /* the latest frame time seen */
 } tree_counts;
 
 /* The open trees (a GUI may show several): stats_tree has no user pointer. */
@@ -88,6 +125,106 @@ static void classify(lc_count *k, const tcpl_conn *c)
     else
         k->closer = c->first_closer == 0 ? 2 : 3;
     k->close_type = (uint8_t)type;
+}
+
+/* ------------------------------------------------------------ hosts */
+
+static void row(stats_tree *st, const char *name, int parent, int value,
+                uint8_t *shown);
+
+static void host_add(tree_counts *t, host_count *h, int state, int sign)
+{
+    h->count[state] += sign;
+    h->total += sign;
+    t->sockets += sign;
+    if (!h->dirty) {
+        h->dirty = 1;
+        if (t->ndirty < wmem_array_get_count(t->dirty))
+            *(host_count **)wmem_array_index(t->dirty, t->ndirty) = h;
+        else
+            wmem_array_append_one(t->dirty, h);
+        t->ndirty++;
+    }
+}
+
+static host_count *host_of(tree_counts *t, const address *a)
+{
+    char buf[WS_INET6_ADDRSTRLEN + 8];
+    host_count *h;
+
+    address_to_str_buf(a, buf, (int)sizeof buf);
+    h = (host_count *)wmem_map_lookup(t->hosts, buf);
+    if (h == NULL) {
+        h = wmem_new0(t->pool, host_count);
+        h->name = wmem_strdup(t->pool, buf);
+        h->node = -1;
+        wmem_map_insert(t->hosts, h->name, h);
+    }
+    return h;
+}
+
+/* Count endpoint e of k on its host as the lifecycle now shows it: its
+ * state, once its first one was seen, if a netstat lists it and it is not
+ * a TIME_WAIT whose timer ran out on the capture's clock. */
+static void host_recount(tree_counts *t, lc_count *k, int e,
+                         const tcpl_conn *c)
+{
+    int now = NOT_COUNTED;
+
+    if (k->host[e] != NULL && k->seen[e] && tcpl_host_lists(k->state[e]) &&
+        !(k->state[e] == TCPL_TIME_WAIT &&
+          t->clock - k->entered[e] >= c->cfg.time_wait_ns))
+        now = k->state[e];
+    if (now == k->counted[e])
+        return;
+    if (k->counted[e] != NOT_COUNTED)
+        host_add(t, k->host[e], k->counted[e], -1);
+    if (now != NOT_COUNTED)
+        host_add(t, k->host[e], now, +1);
+    k->counted[e] = (uint8_t)now;
+    if (now == TCPL_TIME_WAIT) {
+        tw_expiry x = {k, e, k->entered[e], k->entered[e] + c->cfg.time_wait_ns};
+        wmem_array_append_one(t->expiry, x);
+    }
+}
+
+/* TIME_WAITs whose 60 s ran out by the capture's clock leave their host;
+ * entries whose endpoint has moved on since are stale and skipped. */
+static void expire(tree_counts *t)
+{
+    while (t->expiry_head < wmem_array_get_count(t->expiry)) {
+        tw_expiry *x = (tw_expiry *)wmem_array_index(t->expiry, t->expiry_head);
+
+        if (x->until > t->clock)
+            break;
+        if (x->k->counted[x->e] == TCPL_TIME_WAIT &&
+            x->k->entered[x->e] == x->since) {
+            host_add(t, x->k->host[x->e], TCPL_TIME_WAIT, -1);
+            x->k->counted[x->e] = NOT_COUNTED;
+        }
+        t->expiry_head++;
+    }
+}
+
+static void show_hosts(stats_tree *st, tree_counts *t)
+{
+    unsigned n = t->ndirty;
+
+    stats_tree_manip_node_int(MN_SET, st, "Hosts: sockets at the end (netstat)",
+                              0, TRUE, t->sockets);
+    for (unsigned i = 0; i < n; i++) {
+        host_count *h = *(host_count **)wmem_array_index(t->dirty, i);
+
+        h->dirty = 0;
+        if (h->node < 0 && h->total == 0)
+            continue;
+        h->node = stats_tree_manip_node_int(MN_SET, st, h->name, t->hosts_id,
+                                            TRUE, h->total);
+        for (int s = 0; s < TCPL_STATE_COUNT; s++)
+            row(st, tcpl_state_name((tcpl_state)s), h->node, h->count[s],
+                &h->shown[s]);
+    }
+    t->ndirty = 0;
 }
 
 static int clamp_int(int64_t v)
@@ -155,7 +292,7 @@ static void show(stats_tree *st, tree_counts *t)
                               0, TRUE, clamp_int(total_ms));
 }
 
-static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_,
+static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo,
                                       epan_dissect_t *edt _U_, const void *p,
                                       tap_flags_t flags _U_)
 {
@@ -171,6 +308,7 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_,
         k = wmem_new0(t->pool, lc_count);
         k->state[0] = k->state[1] = TCPL_UNKNOWN;
         k->entered[0] = k->entered[1] = ti->conn->first_ns;
+        k->counted[0] = k->counted[1] = NOT_COUNTED;
         wmem_map_insert(t->lifecycles, ti->lifecycle, k);
     } else {
         count_lifecycle(t, k, -1);
@@ -190,6 +328,7 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_,
             t->time_ns[tr->from] += ti->ts_ns - k->entered[e];
         k->entered[e] = ti->ts_ns;
         k->state[e] = (uint8_t)tr->to;
+        k->seen[e] = 1;
     }
     end = ti->conn->last_ns > ti->ts_ns ? ti->conn->last_ns : ti->ts_ns;
     for (int e = 0; e < 2; e++) {
@@ -198,7 +337,21 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo _U_,
     }
     classify(k, ti->conn);
     count_lifecycle(t, k, +1);
+    /* Each endpoint belongs to its own address: the sender is the frame's
+     * source (an ICMP error's addresses are a router's, not theirs). */
+    if (ti->from == 0 || ti->from == 1) {
+        if (k->host[ti->from] == NULL)
+            k->host[ti->from] = host_of(t, &pinfo->src);
+        if (k->host[!ti->from] == NULL)
+            k->host[!ti->from] = host_of(t, &pinfo->dst);
+    }
+    if (ti->ts_ns > t->clock)
+        t->clock = ti->ts_ns;
+    expire(t);
+    for (int e = 0; e < 2; e++)
+        host_recount(t, k, e, ti->conn);
     show(st, t);
+    show_hosts(st, t);
     return TAP_PACKET_REDRAW;
 }
 
@@ -228,6 +381,11 @@ static void stats_init(stats_tree *st)
                                          STAT_DT_INT, TRUE);
     t->time_id = stats_tree_create_node(
         st, "Time in state (ms, both endpoints)", 0, STAT_DT_INT, TRUE);
+    t->hosts_id = stats_tree_create_node(
+        st, "Hosts: sockets at the end (netstat)", 0, STAT_DT_INT, TRUE);
+    t->hosts = wmem_map_new(t->pool, g_str_hash, g_str_equal);
+    t->dirty = wmem_array_new(t->pool, sizeof(host_count *));
+    t->expiry = wmem_array_new(t->pool, sizeof(tw_expiry));
     if (trees == NULL)
         trees = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     wmem_map_insert(trees, st, t);

@@ -189,6 +189,8 @@ static store store_of(tcpl_hosts *h, series *s)
 
 static bool append(store st, const tcpl_host_delta *add, size_t k)
 {
+    if (k == 0)
+        return true;
     if (*st.n + k > *st.cap && *st.n >= 64 && *st.n >= 2 * *st.ncompact) {
         *st.n = tcpl_host_compact(*st.d, *st.n);
         *st.ncompact = *st.n;

@@ -208,10 +208,18 @@ void tcpl_hosts_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
     size_t n = tcpl_hosts_count(h);
     const tcpl_host_clock *clk = tcpl_hosts_clock(h);
     char iv[40];
+    tcpl_fmt_secs6(iv, sizeof iv, clk->interval_ns);
+    /* "1.000000" -> "1", "0.500000" -> "0.5" */
+    char *dot = strchr(iv, '.');
+    if (dot) {
+        char *e = iv + strlen(iv);
+        while (e > dot && (e[-1] == '0' || e[-1] == '.'))
+            *--e = '\0';
+    }
     fprintf(f, "hosts  %zu, each as netstat -nat on it would have counted the "
                "capture's sockets\n       at the end of every %s s (times from "
                "the capture's start; the last row at its end)\n",
-            n, tcpl_fmt_secs6(iv, sizeof iv, clk->interval_ns));
+            n, iv);
     if (tcpl_hosts_failed(h))
         fputs("  ERROR  out of memory: some connections are not counted\n", f);
     /* Warned hosts first, then the others in the tally's order. */
@@ -224,9 +232,9 @@ void tcpl_hosts_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
             shown++;
             char name[64];
             host_name(name, sizeof name, e);
-            fprintf(f, "\n  host %s: %" PRIu64 " sockets at the end, at most %" PRIu64
+            fprintf(f, "\n  host %s: %" PRIu64 " socket%s at the end, at most %" PRIu64
                        " at once\n",
-                    name, e->held, e->peak_held);
+                    name, e->held, e->held == 1 ? "" : "s", e->peak_held);
             for (int w = 0; w < TCPL_HOST_WARNING_COUNT; w++) {
                 if (!(e->v.warnings & TCPL_BIT(w)))
                     continue;

@@ -101,6 +101,10 @@ typedef struct tcpl_host_limits {
 
 void tcpl_host_limits_init(tcpl_host_limits *l);
 
+/* The states a host's netstat lists: all but CLOSED (the kernel holds
+ * nothing then). */
+bool tcpl_host_lists(tcpl_state s);
+
 /* ------------------------------------------------------------ the clock */
 
 /*

@@ -27,7 +27,8 @@ def main():
     runs.append(['--pcap', '--format', 'json'] + caps)
     runs.append(['--pcap', '--format', 'json', '--streaming', '--events',
                  '--stats-interval', '1'] + caps)
-    seen = {'connection': 0, 'totals': 0, 'event': 0}
+    runs.append(['--pcap', '--format', 'json', '--hosts'] + caps)
+    seen = {'connection': 0, 'totals': 0, 'event': 0, 'host': 0, 'host_sample': 0}
     for args in runs:
         for rec in lines(tool, args):
             errs = sorted(v.iter_errors(rec), key=lambda e: list(e.path))
@@ -43,6 +44,12 @@ def main():
                     return 1
             elif 'event' in rec:
                 seen['event'] += 1
+            elif 'warning' in rec:
+                seen['host_warning'] = seen.get('host_warning', 0) + 1
+            elif 'counts' in rec:
+                seen['host_sample'] += 1
+            elif 'host' in rec:
+                seen['host'] += 1
             else:
                 seen['connection'] += 1
     # A check that saw no record of a kind has not checked it.
@@ -50,8 +57,10 @@ def main():
         if n == 0 and kind != 'event':
             print('schema_check: no %s record was written' % kind)
             return 1
-    print('schema_check: %d connections, %d totals, %d events valid'
-          % (seen['connection'], seen['totals'], seen['event']))
+    print('schema_check: %d connections, %d totals, %d events, %d hosts, '
+          '%d host samples valid' % (seen['connection'], seen['totals'],
+                                     seen['event'], seen['host'],
+                                     seen['host_sample']))
     return 0
 
 
