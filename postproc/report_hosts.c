@@ -444,3 +444,79 @@ void tcpl_hosts_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
             ctx->failed = true;
     }
 }
+
+/* ------------------------------------------------------------ html data */
+
+typedef struct html_walk {
+    tcpl_sbuf *b;
+    int64_t t0;
+    bool first;
+} html_walk;
+
+static void html_row(void *user, const tcpl_host_entry *e, int64_t t,
+                     const int64_t *count, const int64_t *prev, bool first)
+{
+    (void)e, (void)prev, (void)first;
+    html_walk *hw = user;
+    tcpl_sbuf *b = hw->b;
+    if (!hw->first)
+        sb_putc(b, ',');
+    hw->first = false;
+    sb_putc(b, '[');
+    sb_u64(b, (uint64_t)((t - hw->t0) / 1000));
+    for (int s = 0; s < TCPL_STATE_COUNT; s++) {
+        sb_putc(b, ',');
+        sb_u64(b, (uint64_t)(count[s] > 0 ? count[s] : 0));
+    }
+    sb_putc(b, ']');
+}
+
+void tcpl_hosts_html(tcpl_writer_ctx *ctx, tcpl_sbuf *b, const tcpl_hosts *h,
+                     size_t top)
+{
+    sb_puts(b, "{\"interval_us\":");
+    sb_u64(b, (uint64_t)(tcpl_hosts_clock(h)->interval_ns / 1000));
+    sb_puts(b, ",\"hosts\":");
+    sb_u64(b, tcpl_hosts_count(h));
+    sb_puts(b, ",\"incomplete\":");
+    sb_puts(b, tcpl_hosts_failed(h) ? "true" : "false");
+    sb_puts(b, ",\"drawn\":[");
+    /* Hosts with warnings, then the others in the tally's order (most
+     * sockets held at the end first) up to `top` in all. */
+    size_t n = tcpl_hosts_count(h), drawn = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            const tcpl_host_entry *e = tcpl_hosts_get(h, i);
+            if ((pass == 0) != (e->v.warnings != 0))
+                continue;
+            if (pass == 1 && (drawn >= top || e->peak_held == 0))
+                break;
+            char name[64];
+            host_name(name, sizeof name, e);
+            sb_puts(b, drawn++ ? ",{\"host\":" : "{\"host\":");
+            tcpl_sb_json_str(b, name, true);
+            sb_puts(b, ",\"held\":");
+            sb_u64(b, e->held);
+            sb_puts(b, ",\"peak\":");
+            sb_u64(b, e->peak_held);
+            sb_puts(b, ",\"warnings\":[");
+            bool firstw = true;
+            for (int w = 0; w < TCPL_HOST_WARNING_COUNT; w++) {
+                if (!(e->v.warnings & TCPL_BIT(w)))
+                    continue;
+                char line[768];
+                describe(h, e, (tcpl_host_warning)w, ctx->t0, line, sizeof line);
+                sb_puts(b, firstw ? "[" : ",[");
+                firstw = false;
+                tcpl_sb_json_str(b, tcpl_host_warning_name((tcpl_host_warning)w), true);
+                sb_putc(b, ',');
+                tcpl_sb_json_str(b, line, true);
+                sb_putc(b, ']');
+            }
+            sb_puts(b, "],\"series\":[");
+            html_walk hw = {b, ctx->t0, true};
+            walk(h, e, html_row, &hw);
+            sb_puts(b, "]}");
+        }
+    sb_puts(b, "]}");
+}

@@ -19,6 +19,7 @@
  * string table (#tcpl-strings); then the script.
  */
 #include "picture.h"
+#include "report_hosts.h"
 #include "report_writer.h"
 
 #include <stdlib.h>
@@ -26,6 +27,9 @@
 /* report_html.js and report_html.css (cmake/embed.cmake). */
 extern const char tcpl_html_js[];
 extern const char tcpl_html_css[];
+
+/* Hosts charted besides those with warnings. */
+#define HTML_HOSTS_TOP 8
 
 /* Strings written once and referred to by index. */
 typedef struct html_state {
@@ -293,8 +297,16 @@ static void html_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
 {
     tcpl_sbuf *b = &ctx->sb;
     char utc[64];
-    sb_puts(b, "null]</script>\n<script type=\"application/json\" "
-               "class=\"tcpl-file\">{\"name\":");
+    sb_puts(b, "null]</script>");
+    /* The per-host netstat, drawn lazily as stacked charts: hosts with
+     * warnings and the few holding the most.  On the records' last line,
+     * like every JSON element, one element's end per line. */
+    if (ctx->hosts) {
+        sb_puts(b, "<script type=\"application/json\" class=\"tcpl-hosts\">");
+        tcpl_hosts_html(ctx, b, ctx->hosts, HTML_HOSTS_TOP);
+        sb_puts(b, "</script>");
+    }
+    sb_puts(b, "\n<script type=\"application/json\" class=\"tcpl-file\">{\"name\":");
     tcpl_sb_json_str(b, ctx->name, true);
     sb_puts(b, ",\"kind\":");
     tcpl_sb_json_str(b, info->kind ? info->kind : "", true);
@@ -357,4 +369,5 @@ const tcpl_report_writer tcpl_writer_html = {
     .lifecycle = html_lifecycle,
     .end_file = html_end_file,
     .end_report = html_end_report,
+    .host_summary = true,
 };

@@ -350,7 +350,7 @@
   var state = { sort: '', anomaly: '', state: '', pair: '', q: '', open: '' };
 
   function readHash() {
-    var s = { sort: '', anomaly: '', state: '', pair: '', q: '', open: '' };
+    var s = { sort: '', anomaly: '', state: '', pair: '', q: '', open: '', host: '' };
     location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
       var i = kv.indexOf('=');
       if (i < 0) return;
@@ -457,6 +457,118 @@
       '<div class="chart"><h3>Capture gaps (estimate)</h3>' +
       (gaps ? bars('', gapItems, 0).replace('<h3></h3>', '') : '<p>the capture shows no sign of missed segments</p>') +
       '</div>';
+  }
+
+  /* ---------------------------------------------------------- hosts */
+
+  /* Per host, its sockets in each state over time (report_html.c writes
+   * the hosts with warnings and the few holding the most, report_hosts.c
+   * the data): a stacked step chart in the timeline's fills, drawn when its
+   * entry is first opened. */
+  var HOSTS = [].map.call(document.querySelectorAll('script.tcpl-hosts'), json);
+
+  function hostChart(h, spanUs) {
+    var W = D.WIDTH, H = 150, X0 = 56, X1 = W - 12, Y0 = 12, Y1 = H - 22;
+    var ser = h.series, top = 1, i, s;
+    for (i = 0; i < ser.length; i++) {
+      var sum = 0;
+      for (s = 1; s < ser[i].length; s++) sum += ser[i][s];
+      if (sum > top) top = sum;
+    }
+    var end = Math.max(spanUs, ser.length ? ser[ser.length - 1][0] : 0, 1);
+    function x(us) { return X0 + (X1 - X0) * Math.max(0, us) / end; }
+    function y(n) { return Y1 - (Y1 - Y0) * n / top; }
+    var out = '<svg class="hostchart" width="' + W + '" height="' + H + '" font-size="' + D.FONT +
+      '"><rect x="' + X0 + '" y="' + Y0 + '" width="' + (X1 - X0) + '" height="' + (Y1 - Y0) +
+      '" fill="none" stroke="#bbb"/>';
+    var used = {};
+    for (i = 0; i + 1 < ser.length; i++) {
+      var xa = x(ser[i][0]), xb = x(ser[i + 1][0]), base = 0;
+      if (xb - xa < 0.2) continue;
+      for (s = 1; s < ser[i].length; s++) {
+        var n = ser[i][s];
+        if (!n) continue;
+        var name = P.states[s - 1];
+        used[name] = true;
+        out += '<rect class="band" data-state="' + name + '" x="' + f1(xa) + '" y="' + f1(y(base + n)) +
+          '" width="' + f1(xb - xa) + '" height="' + f1(y(base) - y(base + n)) + '" fill="url(#tcpl-s-' +
+          name + ')"><title>' + name + ' ' + n + ' from ' + fmtUs(ser[i][0]) + '</title></rect>';
+        base += n;
+      }
+    }
+    out += '<text x="' + (X0 - 4) + '" y="' + (Y0 + 10) + '" text-anchor="end">' + top + '</text>' +
+      '<text x="' + (X0 - 4) + '" y="' + Y1 + '" text-anchor="end">0</text>' +
+      '<text x="' + X0 + '" y="' + (H - 6) + '">0</text>' +
+      '<text x="' + X1 + '" y="' + (H - 6) + '" text-anchor="end">' + fmtUs(end) + '</text>';
+    var lx = X0 + 40;
+    P.states.forEach(function (name) {
+      if (!used[name]) return;
+      out += '<rect x="' + lx + '" y="' + (H - 16) + '" width="12" height="10" fill="url(#tcpl-s-' +
+        name + ')" stroke="#333" stroke-width="0.6"/><text x="' + (lx + 16) + '" y="' + (H - 7) + '">' +
+        name + '</text>';
+      lx += 24 + name.length * D.CHAR_W;
+    });
+    return out + '</svg>';
+  }
+
+  function hostsSection() {
+    var html = '', k = 0;
+    HOSTS.forEach(function (hs, f) {
+      if (!hs.drawn.length) return;
+      var file = files[f] || { name: '', span_us: 0 };
+      html += '<div class="chart hosts"><h3>Hosts: sockets per state over time (netstat from the wire' +
+        (files.length > 1 ? ', ' + esc(file.name) : '') + '; a sample every ' + fmtUs(hs.interval_us) +
+        ')</h3>' + (hs.incomplete ? '<p class="err">out of memory: some connections are not counted</p>' : '');
+      hs.drawn.forEach(function (h) {
+        var warn = h.warnings.map(function (w) { return w[0]; }).join(', ');
+        html += '<details class="host" data-file="' + f + '" data-i="' + k + '" data-host="' + esc(h.host) +
+          '"><summary><b>' + esc(h.host) + '</b>: ' + plural(h.held, 'socket') + ' at the end, at most ' +
+          h.peak + (warn ? ' \u00b7 <span class="err">' + warn + '</span>' : '') + '</summary></details>';
+        h.k = k++;
+      });
+      if (hs.hosts > hs.drawn.length)
+        html += '<p>' + (hs.hosts - hs.drawn.length) + ' more hosts: tcp-lifecycle report --hosts lists ' +
+          'every one</p>';
+      html += '</div>';
+    });
+    if (!html) return;
+    var div = document.createElement('div');
+    div.id = 'hosts';
+    div.innerHTML = html;
+    document.getElementById('summary').appendChild(div);
+    div.addEventListener('toggle', function (e) {
+      var d = e.target, name = d.getAttribute('data-host');
+      if (d.open) {
+        drawHost(d);
+        if (state.host !== name) { state.host = name; writeHash(); }
+      } else if (state.host === name) {
+        state.host = ''; writeHash();
+      }
+    }, true);
+  }
+
+  /* The chart of an opened entry, once. */
+  function drawHost(d) {
+    if (d.getAttribute('data-drawn')) return;
+    var f = Number(d.getAttribute('data-file')), h = null;
+    HOSTS[f].drawn.forEach(function (x) { if (x.k === Number(d.getAttribute('data-i'))) h = x; });
+    if (!h) return;
+    d.setAttribute('data-drawn', '1');
+    d.insertAdjacentHTML('beforeend', h.warnings.map(function (w) {
+      return '<p class="events"><b>' + w[0] + '</b>: ' + esc(w[1]) + '</p>';
+    }).join('') + hostChart(h, (files[f] || {}).span_us || 0));
+  }
+
+  /* #host=ADDR opens that host's chart (the first file's, with several). */
+  function openHost() {
+    if (!state.host) return;
+    var ds = document.querySelectorAll('details.host');
+    for (var i = 0; i < ds.length; i++)
+      if (ds[i].getAttribute('data-host') === state.host) {
+        drawHost(ds[i]);
+        ds[i].open = true;
+        return;
+      }
   }
 
   /* ---------------------------------------------------------- table */
@@ -600,6 +712,7 @@
     }
     paint();
     detail();
+    openHost();
   }
 
   window.addEventListener('hashchange', function () {
@@ -640,6 +753,7 @@
   document.title = 'TCP lifecycles: ' + (files.length > 3 ? files.length + ' files' :
     files.map(function (f) { return f.name.replace(/^.*\//, ''); }).join(', '));
   summary();
+  hostsSection();
   controls();
   table();
   update(true);
