@@ -61,6 +61,9 @@ cp hosts.pcap again.pcap
 "$tool" report --pcap --hosts --format json --jobs 2 hosts.pcap again.pcap > multi2.jsonl
 cmp -s multi1.jsonl multi2.jsonl || bad "two files: --jobs 2 differs"
 [ "$(grep -c '"warning":"' multi1.jsonl)" = 8 ] || bad "two files: not 4 warnings each"
+# Hosts are per file section, so parts made apart merge into the same.
+"$tool" report --pcap --hosts --format json again.pcap > again.jsonl
+"$tool" merge one.jsonl again.jsonl | cmp -s multi1.jsonl - || bad "merge of two parts differs"
 
 # Options.
 "$tool" report --pcap --hosts --interval 5 hosts.pcap > five.txt
