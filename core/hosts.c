@@ -166,15 +166,39 @@ size_t tcpl_host_walk_step(tcpl_host_walk *w, const tcpl_host_clock *clk,
     return n;
 }
 
-size_t tcpl_host_walk_end(tcpl_host_walk *w, const tcpl_host_clock *clk,
-                          tcpl_host_delta out[2])
+int64_t tcpl_host_give_up_ns(tcpl_state s)
 {
+    switch (s) {
+    case TCPL_SYN_SENT: return INT64_C(64000000000);
+    case TCPL_SYN_RECEIVED: return INT64_C(32000000000);
+    default: return 0;
+    }
+}
+
+size_t tcpl_host_walk_end(tcpl_host_walk *w, const tcpl_host_clock *clk,
+                          int64_t last_ns, tcpl_host_delta out[1],
+                          int64_t *gone_ns)
+{
+    *gone_ns = INT64_MAX;
     if (!w->counted)
         return 0;
+    int64_t g = tcpl_host_give_up_ns(w->state);
+    if (g > 0)
+        *gone_ns = (last_ns > w->since_ns ? last_ns : w->since_ns) + g;
     w->counted = false;
     out[0] = (tcpl_host_delta){first_sample_at_or_after(clk, w->since_ns), 1,
                                (uint8_t)w->state};
     return 1;
+}
+
+bool tcpl_host_gone(const tcpl_host_clock *clk, tcpl_state s, int64_t gone_ns,
+                    int64_t end_ns, tcpl_host_delta *out)
+{
+    if (gone_ns > end_ns) /* still held at the last sample */
+        return false;
+    *out = (tcpl_host_delta){first_sample_at_or_after(clk, gone_ns), -1,
+                             (uint8_t)s};
+    return true;
 }
 
 /* --------------------------------------------------------- the series */

@@ -57,16 +57,22 @@ typedef struct lc_count {
     uint8_t seen[2];      /* a transition of the endpoint was seen: it
                              counts from its first state on */
     uint8_t counted[2];   /* the state its host counts, or NOT_COUNTED */
+    uint8_t queued[2];    /* an expiry for the counted state is queued, */
+    int64_t queued_from[2]; /* held from this time */
+    int64_t last;         /* the lifecycle's last segment, as last shown */
 } lc_count;
 
-/* A TIME_WAIT to take off its host's count when its 60 s have run out on
- * the capture's clock (its lifecycle may see no frame again). */
-typedef struct tw_expiry {
+/* A socket to take off its host's count once the capture's clock passes
+ * `until` (its lifecycle may see no frame again): a TIME_WAIT after 60 s,
+ * a handshake Linux gives up (tcpl_host_give_up_ns).  Stale when the
+ * endpoint has moved on since (another state, or a later segment). */
+typedef struct expiry {
     lc_count *k;
     int e;
+    int state;
     int64_t since;
     int64_t until;
-} tw_expiry;
+} expiry;
 
 typedef struct tree_counts {
     wmem_allocator_t *pool;
@@ -88,8 +94,8 @@ typedef struct tree_counts {
     wmem_map_t *hosts;      /* address text -> host_count */
     wmem_array_t *dirty;    /* host_count * changed by the current frame */
     unsigned ndirty;        /* entries of dirty in use (it is reused) */
-    wmem_array_t *expiry;   /* tw_expiry, in the order they were entered */
-    unsigned expiry_head;
+    wmem_array_t *expiry;   /* a min-heap of expiry on until */
+    unsigned nexpiry;
     int64_t clock;          /* the latest frame time seen */
 } tree_counts;
 
@@ -163,46 +169,109 @@ static host_count *host_of(tree_counts *t, const address *a)
     return h;
 }
 
-/* Count endpoint e of k on its host as the lifecycle now shows it: its
- * state, once its first one was seen, if a netstat lists it and it is not
- * a TIME_WAIT whose timer ran out on the capture's clock. */
-static void host_recount(tree_counts *t, lc_count *k, int e,
-                         const tcpl_conn *c)
+/* How long a socket in state s is held without a sign of life, and from
+ * when: TIME_WAIT from its entry, a handshake from the last segment. */
+static int64_t hold_ns(int s, const tcpl_conn *c)
 {
-    int now = NOT_COUNTED;
+    return s == TCPL_TIME_WAIT ? c->cfg.time_wait_ns
+                               : tcpl_host_give_up_ns((tcpl_state)s);
+}
 
-    if (k->host[e] != NULL && k->seen[e] && tcpl_host_lists(k->state[e]) &&
-        !(k->state[e] == TCPL_TIME_WAIT &&
-          t->clock - k->entered[e] >= c->cfg.time_wait_ns))
-        now = k->state[e];
-    if (now == k->counted[e])
-        return;
-    if (k->counted[e] != NOT_COUNTED)
-        host_add(t, k->host[e], k->counted[e], -1);
-    if (now != NOT_COUNTED)
-        host_add(t, k->host[e], now, +1);
-    k->counted[e] = (uint8_t)now;
-    if (now == TCPL_TIME_WAIT) {
-        tw_expiry x = {k, e, k->entered[e], k->entered[e] + c->cfg.time_wait_ns};
-        wmem_array_append_one(t->expiry, x);
+static int64_t hold_from(const lc_count *k, int e, int s)
+{
+    return s == TCPL_TIME_WAIT ? k->entered[e] : k->last;
+}
+
+static expiry *heap_at(tree_counts *t, unsigned i)
+{
+    return (expiry *)wmem_array_index(t->expiry, i);
+}
+
+static void heap_swap(tree_counts *t, unsigned a, unsigned b)
+{
+    expiry x = *heap_at(t, a);
+
+    *heap_at(t, a) = *heap_at(t, b);
+    *heap_at(t, b) = x;
+}
+
+static void heap_push(tree_counts *t, const expiry *x)
+{
+    unsigned i = t->nexpiry++;
+
+    if (i < wmem_array_get_count(t->expiry))
+        *heap_at(t, i) = *x;
+    else
+        wmem_array_append_one(t->expiry, *x);
+    while (i > 0 && heap_at(t, (i - 1) / 2)->until > heap_at(t, i)->until) {
+        heap_swap(t, i, (i - 1) / 2);
+        i = (i - 1) / 2;
     }
 }
 
-/* TIME_WAITs whose 60 s ran out by the capture's clock leave their host;
- * entries whose endpoint has moved on since are stale and skipped. */
+static void heap_pop(tree_counts *t)
+{
+    unsigned i = 0;
+
+    *heap_at(t, 0) = *heap_at(t, --t->nexpiry);
+    for (;;) {
+        unsigned l = 2 * i + 1, m = i;
+
+        if (l < t->nexpiry && heap_at(t, l)->until < heap_at(t, m)->until)
+            m = l;
+        if (l + 1 < t->nexpiry && heap_at(t, l + 1)->until < heap_at(t, m)->until)
+            m = l + 1;
+        if (m == i)
+            break;
+        heap_swap(t, i, m);
+        i = m;
+    }
+}
+
+/* Count endpoint e of k on its host as the lifecycle now shows it: its
+ * state, once its first one was seen, if a netstat lists it and Linux has
+ * not let go of it by the capture's clock (a TIME_WAIT after 60 s, a
+ * handshake given up). */
+static void host_recount(tree_counts *t, lc_count *k, int e,
+                         const tcpl_conn *c)
+{
+    int now = NOT_COUNTED, s = k->state[e];
+
+    if (k->host[e] != NULL && k->seen[e] && tcpl_host_lists((tcpl_state)s) &&
+        (hold_ns(s, c) == 0 || t->clock - hold_from(k, e, s) < hold_ns(s, c)))
+        now = s;
+    if (now != k->counted[e]) {
+        if (k->counted[e] != NOT_COUNTED)
+            host_add(t, k->host[e], k->counted[e], -1);
+        if (now != NOT_COUNTED)
+            host_add(t, k->host[e], now, +1);
+        k->counted[e] = (uint8_t)now;
+        k->queued[e] = 0;
+    }
+    if (now != NOT_COUNTED && hold_ns(now, c) > 0 &&
+        !(k->queued[e] && k->queued_from[e] == hold_from(k, e, now))) {
+        expiry x = {k, e, now, hold_from(k, e, now),
+                    hold_from(k, e, now) + hold_ns(now, c)};
+
+        heap_push(t, &x);
+        k->queued[e] = 1;
+        k->queued_from[e] = x.since;
+    }
+}
+
+/* What Linux let go of by the capture's clock leaves its host; entries
+ * whose endpoint has moved on since are stale and skipped. */
 static void expire(tree_counts *t)
 {
-    while (t->expiry_head < wmem_array_get_count(t->expiry)) {
-        tw_expiry *x = (tw_expiry *)wmem_array_index(t->expiry, t->expiry_head);
+    while (t->nexpiry > 0 && heap_at(t, 0)->until <= t->clock) {
+        expiry x = *heap_at(t, 0);
 
-        if (x->until > t->clock)
-            break;
-        if (x->k->counted[x->e] == TCPL_TIME_WAIT &&
-            x->k->entered[x->e] == x->since) {
-            host_add(t, x->k->host[x->e], TCPL_TIME_WAIT, -1);
-            x->k->counted[x->e] = NOT_COUNTED;
+        heap_pop(t);
+        if (x.k->counted[x.e] == x.state && hold_from(x.k, x.e, x.state) == x.since) {
+            host_add(t, x.k->host[x.e], x.state, -1);
+            x.k->counted[x.e] = NOT_COUNTED;
+            x.k->queued[x.e] = 0;
         }
-        t->expiry_head++;
     }
 }
 
@@ -347,6 +416,7 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo,
     }
     if (ti->ts_ns > t->clock)
         t->clock = ti->ts_ns;
+    k->last = ti->conn->last_ns;
     expire(t);
     for (int e = 0; e < 2; e++)
         host_recount(t, k, e, ti->conn);
@@ -385,7 +455,7 @@ static void stats_init(stats_tree *st)
         st, "Hosts: sockets at the end (netstat)", 0, STAT_DT_INT, TRUE);
     t->hosts = wmem_map_new(t->pool, g_str_hash, g_str_equal);
     t->dirty = wmem_array_new(t->pool, sizeof(host_count *));
-    t->expiry = wmem_array_new(t->pool, sizeof(tw_expiry));
+    t->expiry = wmem_array_new(t->pool, sizeof(expiry));
     if (trees == NULL)
         trees = wmem_map_new(wmem_epan_scope(), g_direct_hash, g_direct_equal);
     wmem_map_insert(trees, st, t);

@@ -31,6 +31,14 @@ typedef struct series {
     size_t n, cap, ncompact;
 } series;
 
+/* A handshake Linux gives up at `gone` unless the capture ends first,
+ * which is known only at tcpl_hosts_finish(). */
+typedef struct pending {
+    size_t host;
+    int64_t gone;
+    uint8_t state;
+} pending;
+
 struct tcpl_hosts {
     tcpl_host_clock clk;
     tcpl_host_limits lim;
@@ -40,6 +48,8 @@ struct tcpl_hosts {
     size_t tcap, tcount;
     tcpl_host_entry *hosts; /* in the order first seen, then sorted */
     size_t nhosts, hcap;
+    pending *pend;
+    size_t npend, pcap;
     bool failed;
     int64_t first_bucket, last_bucket, end_ns;
 };
@@ -69,6 +79,9 @@ void tcpl_hosts_reset(tcpl_hosts *h)
         free(h->hosts[i].d);
     free(h->tab);
     free(h->hosts);
+    free(h->pend);
+    h->pend = NULL;
+    h->npend = h->pcap = 0;
     h->tab = NULL;
     h->hosts = NULL;
     h->tcap = h->tcount = h->nhosts = h->hcap = 0;
@@ -301,9 +314,23 @@ static bool add_endpoint(tcpl_hosts *h, const tcpl_lifecycle *lc, int ep)
         size_t k = tcpl_host_walk_step(&w, &h->clk, c->ep[ep].state, ts, d);
         ok = ok && append(hst, d, k);
     }
-    ok = ok && append(hst, d, tcpl_host_walk_end(&w, &h->clk, d));
-    if (ds)
-        ok = ok && append(store_of(h, ds), d, tcpl_host_walk_end(&tw, &h->clk, d));
+    int64_t gone;
+    tcpl_state held = w.state;
+    ok = ok && append(hst, d, tcpl_host_walk_end(&w, &h->clk, c->last_ns, d, &gone));
+    if (ok && gone != INT64_MAX) {
+        if (h->npend == h->pcap) {
+            size_t nc = h->pcap ? h->pcap * 2 : 64;
+            void *p = realloc(h->pend, nc * sizeof *h->pend);
+            if (!p)
+                return false;
+            h->pend = p;
+            h->pcap = nc;
+        }
+        h->pend[h->npend++] = (pending){hi, gone, (uint8_t)held};
+    }
+    if (ds) /* TIME_WAIT only: never given up early */
+        ok = ok && append(store_of(h, ds), d,
+                          tcpl_host_walk_end(&tw, &h->clk, c->last_ns, d, &gone));
     return ok;
 }
 
@@ -363,6 +390,15 @@ void tcpl_hosts_finish(tcpl_hosts *h, int64_t first_ns, int64_t last_ns)
     h->first_bucket = tcpl_host_bucket(&h->clk, first_ns);
     h->last_bucket = tcpl_host_bucket(&h->clk, last_ns);
     h->end_ns = last_ns;
+    for (size_t i = 0; i < h->npend; i++) {
+        tcpl_host_delta d;
+        tcpl_host_entry *e = &h->hosts[h->pend[i].host];
+        store st = {&e->d, &e->n, &e->cap, &e->ncompact};
+        if (tcpl_host_gone(&h->clk, (tcpl_state)h->pend[i].state, h->pend[i].gone,
+                           last_ns, &d) &&
+            !append(st, &d, 1))
+            h->failed = true;
+    }
     for (size_t i = 0; i < h->nhosts; i++) {
         tcpl_host_entry *e = &h->hosts[i];
         e->n = tcpl_host_compact(e->d, e->n);

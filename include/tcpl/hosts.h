@@ -12,7 +12,11 @@
  * guessed further.  A lifecycle the capture joined mid-way counts from its
  * first captured packet on, in the state the engine picked up: the
  * connection existed before, but the wire cannot date it.  LISTEN sockets
- * never show on the wire and are not counted.
+ * never show on the wire and are not counted.  A handshake the wire shows
+ * no more of leaves the count when Linux's own retries would have given it
+ * up (tcpl_host_give_up_ns), though the connection's final state stays
+ * what the engine says: the engine describes the connection, this the
+ * host's socket table.
  *
  * Time: intervals are aligned to the epoch (bucket b covers
  * [b*I, (b+1)*I)), so two captures of the same period agree; the count of
@@ -105,6 +109,20 @@ void tcpl_host_limits_init(tcpl_host_limits *l);
  * nothing then). */
 bool tcpl_host_lists(tcpl_state s);
 
+/*
+ * How long after a connection's last segment Linux has dropped a socket in
+ * state s that sent nothing more (0: it keeps it).  SYN_SENT: 64 s, the
+ * wait after connect()'s last SYN (tcp_syn_retries 6: 1+2+...+64 = 127 s,
+ * then ETIMEDOUT); no retry is ever further from the one before, so a
+ * longer silence means it gave up.  SYN_RECEIVED: 32 s, likewise for the
+ * SYN-ACKs (tcp_synack_retries 5: 63 s in all).  Other states have no
+ * timer the wire can bound (an application may hold ESTABLISHED or
+ * CLOSE_WAIT forever; FIN_WAIT_2 waits tcp_fin_timeout only once its
+ * socket is closed, which the wire does not show); TIME_WAIT's 60 s is the
+ * engine's (tcpl_config.time_wait_ns).
+ */
+int64_t tcpl_host_give_up_ns(tcpl_state s);
+
 /* ------------------------------------------------------------ the clock */
 
 /*
@@ -166,9 +184,22 @@ void tcpl_host_walk_init(tcpl_host_walk *w);
 size_t tcpl_host_walk_step(tcpl_host_walk *w, const tcpl_host_clock *clk,
                            tcpl_state to, int64_t ts_ns,
                            tcpl_host_delta out[2]);
-/* The end of the lifecycle: the last state is held to the capture's end. */
+/*
+ * The end of the lifecycle, whose last segment was at last_ns: the last
+ * state is held to the end of the capture, or until Linux gave it up
+ * (tcpl_host_give_up_ns): *gone_ns is then that time, else INT64_MAX.
+ * The capture's end is known only once every lifecycle is in: the caller
+ * keeps (state, *gone_ns) and, at the end, asks tcpl_host_gone() for the
+ * change it makes.
+ */
 size_t tcpl_host_walk_end(tcpl_host_walk *w, const tcpl_host_clock *clk,
-                          tcpl_host_delta out[2]);
+                          int64_t last_ns, tcpl_host_delta out[1],
+                          int64_t *gone_ns);
+
+/* The change a socket in state s given up at gone_ns makes, in a capture
+ * ending at end_ns: none (false) when the capture ended first. */
+bool tcpl_host_gone(const tcpl_host_clock *clk, tcpl_state s, int64_t gone_ns,
+                    int64_t end_ns, tcpl_host_delta *out);
 
 /* Sort d by bucket and state and merge equal ones (dropping zeros).
  * Returns the new length. */

@@ -65,6 +65,19 @@ cmp -s multi1.jsonl multi2.jsonl || bad "two files: --jobs 2 differs"
 "$tool" report --pcap --hosts --format json again.pcap > again.jsonl
 "$tool" merge one.jsonl again.jsonl | cmp -s multi1.jsonl - || bad "merge of two parts differs"
 
+# Linux lets go: on the capture that goes on to 120 s the TIME_WAITs and
+# the handshakes have left their hosts; the leak stays, and the warnings
+# (peaks) too.
+"$mk" -l long.pcap || bad "mkhosts -l failed"
+"$tool" report --pcap --hosts --format json long.pcap > long.jsonl
+for h in '10.0.0.1' '10.0.0.3' '10.0.0.5'; do
+    grep -q "\"host\":\"$h\",\"interval\":1.000000000,\"final\":{}" long.jsonl ||
+        bad "long: $h still holds sockets at 120 s"
+done
+grep -q '"host":"10.0.0.4","interval":1.000000000,"final":{"CLOSE_WAIT":8}' long.jsonl ||
+    bad "long: the leak is gone"
+[ "$(grep -c '"warning":"' long.jsonl)" = 4 ] || bad "long: not the four warnings"
+
 # Options.
 "$tool" report --pcap --hosts --interval 5 hosts.pcap > five.txt
 grep -q "at the end of every 5 s" five.txt || bad "--interval 5 not used"

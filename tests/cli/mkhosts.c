@@ -21,7 +21,13 @@
  *   10.0.0.6 <-> 10.0.0.7:25  a connection whose server closes late: its
  *                             CLOSE_WAIT falls, no warning.
  *
- * usage: mkhosts OUT.pcap
+ * With -l the capture goes on to 120 s (one more ACK of a leaking
+ * connection): by then Linux has let go of the TIME_WAITs (60 s) and of the
+ * handshakes (64 s after the last SYN, 32 s after the last SYN-ACK), so the
+ * hosts hold only the leak at the end, the warnings staying as the peaks
+ * were.
+ *
+ * usage: mkhosts [-l] OUT.pcap
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -184,10 +190,12 @@ static void write_pcap(FILE *f)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: mkhosts OUT.pcap\n");
+    int longer = argc == 3 && strcmp(argv[1], "-l") == 0;
+    if (argc != 2 + longer) {
+        fprintf(stderr, "usage: mkhosts [-l] OUT.pcap\n");
         return 2;
     }
+    const char *out = argv[1 + longer];
     static const uint8_t h1[4] = {10, 0, 0, 1}, h2[4] = {10, 0, 0, 2},
                          h3[4] = {10, 0, 0, 3}, h4[4] = {10, 0, 0, 4},
                          h5[4] = {10, 0, 0, 5}, h6[4] = {10, 0, 0, 6},
@@ -252,15 +260,19 @@ int main(int argc, char **argv)
         conn k = {leak[0], h4, 45000, 8080, 100u + 102, 200u + 301};
         c2s(&k, 20000000, ACK, 0);
     }
+    if (longer) {
+        conn k = {leak[1], h4, 45000, 8080, 100u + 102, 201u + 301};
+        c2s(&k, 120000000, ACK, 0);
+    }
     qsort(pkts, npkts, sizeof *pkts, cmp);
-    FILE *f = fopen(argv[1], "wb");
+    FILE *f = fopen(out, "wb");
     if (!f) {
-        perror(argv[1]);
+        perror(out);
         return 1;
     }
     write_pcap(f);
     if (fclose(f) != 0) {
-        perror(argv[1]);
+        perror(out);
         return 1;
     }
     return 0;

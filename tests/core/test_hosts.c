@@ -20,6 +20,16 @@ typedef struct host {
 static tcpl_host_clock clk;
 static host hosts[2]; /* [C] the client's host, [S] the server's */
 static int64_t t_first, t_last;
+/* Handshakes Linux gives up unless the capture ends first: settled at the
+ * end, when the end is known. */
+typedef struct pending {
+    int who;
+    tcpl_state state;
+    int64_t gone;
+} pending;
+static pending pend[256];
+static size_t npend;
+static bool settled;
 
 static void reset(int64_t interval_ns)
 {
@@ -27,6 +37,8 @@ static void reset(int64_t interval_ns)
     memset(hosts, 0, sizeof hosts);
     t_first = INT64_MAX;
     t_last = INT64_MIN;
+    npend = 0;
+    settled = false;
 }
 
 static void put(int who, const tcpl_host_delta *d, size_t k)
@@ -81,8 +93,25 @@ static void conn_end(conn *k, int64_t at)
     k->f.t = at;
     fin(&k->f);
     feed(k);
-    for (int e = 0; e < 2; e++)
-        put(e, d, tcpl_host_walk_end(&k->w[e], &clk, d));
+    for (int e = 0; e < 2; e++) {
+        int64_t gone;
+        tcpl_state held = k->w[e].state;
+        put(e, d, tcpl_host_walk_end(&k->w[e], &clk, k->f.c.last_ns, d, &gone));
+        if (gone != INT64_MAX && npend < 256)
+            pend[npend++] = (pending){e, held, gone};
+    }
+}
+
+static void settle(void)
+{
+    if (settled)
+        return;
+    settled = true;
+    for (size_t i = 0; i < npend; i++) {
+        tcpl_host_delta d;
+        if (tcpl_host_gone(&clk, pend[i].state, pend[i].gone, t_last, &d))
+            put(pend[i].who, &d, 1);
+    }
 }
 
 static void handshake(conn *k)
@@ -105,6 +134,7 @@ static void client_closes(conn *k)
 static int64_t count_at(int who, tcpl_state s, int64_t t)
 {
     host *h = &hosts[who];
+    settle();
     h->n = tcpl_host_compact(h->d, h->n);
     tcpl_host_cursor c;
     tcpl_host_cursor_init(&c, h->d, h->n, tcpl_host_bucket(&clk, t));
@@ -114,6 +144,7 @@ static int64_t count_at(int who, tcpl_state s, int64_t t)
 static void judge(int who, const tcpl_host_limits *l, tcpl_host_verdict *v)
 {
     host *h = &hosts[who];
+    settle();
     h->n = tcpl_host_compact(h->d, h->n);
     tcpl_host_judge(l, &clk, h->d, h->n, tcpl_host_bucket(&clk, t_first),
                     tcpl_host_bucket(&clk, t_last), t_last, NULL, v);
@@ -209,6 +240,56 @@ TEST(hosts_syn_sent_pileup)
         judge(S, &l, &v);
         CHECK(v.peak[TCPL_SYN_RECEIVED] == 0 && v.peak[TCPL_UNKNOWN] == 0);
     }
+}
+
+TEST(hosts_handshakes_given_up_as_linux_does)
+{
+    /* 70 SYNs at T0 that nobody answers, 10 SYN-ACKs never acknowledged,
+     * and a capture that goes on 100 s: connect() gave up 64 s after the
+     * last SYN (tcp_syn_retries 6), the listener 32 s after its SYN-ACK
+     * (tcp_synack_retries 5), so the sockets leave their hosts then; the
+     * pile-up was there all the same. */
+    reset(SEC);
+    conn k;
+    for (int i = 0; i < 70; i++) {
+        conn_start(&k, T0 + i * MS);
+        step(&k, C, SYN, 0);
+        conn_end(&k, T0 + 100 * SEC);
+    }
+    for (int i = 0; i < 10; i++) { /* the SYN-ACK resent at 1 and 3 s */
+        conn_start(&k, T0 + 500 * MS);
+        step(&k, C, SYN, 0);
+        step(&k, S, SYN | A, 1);
+        k.f.nxt[S]--;
+        step(&k, S, SYN | A, 1000);
+        k.f.nxt[S]--;
+        step(&k, S, SYN | A, 2000);
+        conn_end(&k, T0 + 100 * SEC);
+    }
+    t_last = T0 + 100 * SEC;
+    /* the last SYN-ACK at 3.5 s: held until 35.5 s, its client's SYN
+     * until 67.5 s; the lone SYNs until 64.07 s */
+    CHECK(count_at(C, TCPL_SYN_SENT, T0 + 63 * SEC) == 80);
+    CHECK(count_at(C, TCPL_SYN_SENT, T0 + 65 * SEC) == 10);
+    CHECK(count_at(C, TCPL_SYN_SENT, T0 + 68 * SEC) == 0);
+    CHECK(count_at(S, TCPL_SYN_RECEIVED, T0 + 34 * SEC) == 10);
+    CHECK(count_at(S, TCPL_SYN_RECEIVED, T0 + 36 * SEC) == 0);
+    tcpl_host_limits l;
+    tcpl_host_limits_init(&l);
+    tcpl_host_verdict v;
+    judge(C, &l, &v);
+    CHECK(v.peak[TCPL_SYN_SENT] == 80 && v.final[TCPL_SYN_SENT] == 0);
+    CHECK(v.warnings == TCPL_BIT(TCPL_HW_SYN_SENT_PILEUP));
+    /* a capture that ends before: still held at its end */
+    reset(SEC);
+    conn_start(&k, T0);
+    step(&k, C, SYN, 0);
+    conn_end(&k, T0 + 60 * SEC);
+    t_last = T0 + 60 * SEC;
+    judge(C, &l, &v);
+    CHECK(v.final[TCPL_SYN_SENT] == 1);
+    CHECK(tcpl_host_give_up_ns(TCPL_ESTABLISHED) == 0 &&
+          tcpl_host_give_up_ns(TCPL_CLOSE_WAIT) == 0);
 }
 
 TEST(hosts_syn_received_pileup)
@@ -312,7 +393,9 @@ TEST(hosts_sample_at_interval_end)
     /* entered exactly at a sample time: that sample shows it */
     put(C, d, tcpl_host_walk_step(&w, &clk, TCPL_CLOSE_WAIT, T0 + 2 * SEC, d));
     put(C, d, tcpl_host_walk_step(&w, &clk, TCPL_CLOSED, T0 + 3 * SEC + 1, d));
-    put(C, d, tcpl_host_walk_end(&w, &clk, d));
+    int64_t gone;
+    put(C, d, tcpl_host_walk_end(&w, &clk, T0 + 3 * SEC, d, &gone));
+    CHECK(gone == INT64_MAX);
     CHECK(count_at(C, TCPL_SYN_SENT, T0) == 0);
     CHECK(count_at(C, TCPL_ESTABLISHED, T0) == 1);     /* sample at T0+1 s */
     CHECK(count_at(C, TCPL_ESTABLISHED, T0 + SEC) == 0); /* at T0+2 s */
