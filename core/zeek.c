@@ -12,7 +12,8 @@
  * scripts/base/protocols/conn/main.zeek for conn_state); each comment says
  * which rule it carries.  Where we knowingly differ, docs/zeek.md says so:
  * checksums are not checked (no 'C'), roles are ours (no mid-connection
- * flip), and per-lifecycle, not per Zeek connection.
+ * flip), and per-lifecycle, not per Zeek connection (zeek_rows.c cuts a
+ * lifecycle into Zeek's connections, with eng_zeek_update()).
  *
  * eng_zeek_step() runs inside tcpl_step() for every segment the engine
  * accepts, after the roles are known.
