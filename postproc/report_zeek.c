@@ -8,8 +8,10 @@
  *
  * Each row is one of our lifecycles, with the verdict core/zeek.c gives
  * it.  Zeek may cut one lifecycle into several rows of its own (its attempt
- * and close timers, see docs/zeek.md and the man page); we do not imitate
- * that, so a row here covers the whole lifecycle.
+ * and close timers, see docs/zeek.md and the man page); with --zeek-rows
+ * the rows are those (the tracker kept them, core/zeek_rows.c), each with
+ * its own uid and a last column saying which of Zeek's rules ended it,
+ * while the tcpl_* columns still describe the whole lifecycle.
  *
  * The header's #open and #close are the capture's first and last packet
  * times, not the wall clock Zeek uses, so the same capture always gives the
