@@ -449,7 +449,8 @@ void tcpl_hosts_finish(tcpl_hosts *h, int64_t first_ns, int64_t last_ns)
             tcpl_host_cursor_next(&c);
         }
     }
-    qsort(h->hosts, h->nhosts, sizeof *h->hosts, entry_cmp);
+    if (h->nhosts > 1)
+        qsort(h->hosts, h->nhosts, sizeof *h->hosts, entry_cmp);
 }
 
 bool tcpl_hosts_failed(const tcpl_hosts *h) { return h->failed; }
