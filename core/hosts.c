@@ -28,6 +28,17 @@ static const struct {
 #undef TCPL_HOST_WARNING_ROW
 };
 
+tcpl_state tcpl_host_warning_state(tcpl_host_warning w)
+{
+    switch (w) {
+    case TCPL_HW_TIME_WAIT_ACCUMULATION: return TCPL_TIME_WAIT;
+    case TCPL_HW_SYN_SENT_PILEUP: return TCPL_SYN_SENT;
+    case TCPL_HW_SYN_RECEIVED_PILEUP: return TCPL_SYN_RECEIVED;
+    case TCPL_HW_CLOSE_WAIT_LEAK: return TCPL_CLOSE_WAIT;
+    default: return TCPL_UNKNOWN;
+    }
+}
+
 const char *tcpl_host_warning_name(tcpl_host_warning w)
 {
     return (unsigned)w < TCPL_HOST_WARNING_COUNT ? warnings[w].name : "?";
@@ -327,14 +338,8 @@ size_t tcpl_host_describe(tcpl_host_warning w, const char *host,
                           const tcpl_host_limits *l, int64_t t0_ns, char *buf,
                           size_t n)
 {
-    static const tcpl_state about[TCPL_HOST_WARNING_COUNT] = {
-        [TCPL_HW_TIME_WAIT_ACCUMULATION] = TCPL_TIME_WAIT,
-        [TCPL_HW_SYN_SENT_PILEUP] = TCPL_SYN_SENT,
-        [TCPL_HW_SYN_RECEIVED_PILEUP] = TCPL_SYN_RECEIVED,
-        [TCPL_HW_CLOSE_WAIT_LEAK] = TCPL_CLOSE_WAIT,
-    };
     const char *tpl = tcpl_host_warning_template(w);
-    tcpl_state st = (unsigned)w < TCPL_HOST_WARNING_COUNT ? about[w] : TCPL_UNKNOWN;
+    tcpl_state st = tcpl_host_warning_state(w);
     size_t at = 0;
     char tmp[256];
     for (const char *p = tpl; *p; p++) {

@@ -403,13 +403,7 @@ void tcpl_hosts_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
         for (int w = 0; w < TCPL_HOST_WARNING_COUNT; w++) {
             if (!(e->v.warnings & TCPL_BIT(w)))
                 continue;
-            static const tcpl_state about[TCPL_HOST_WARNING_COUNT] = {
-                [TCPL_HW_TIME_WAIT_ACCUMULATION] = TCPL_TIME_WAIT,
-                [TCPL_HW_SYN_SENT_PILEUP] = TCPL_SYN_SENT,
-                [TCPL_HW_SYN_RECEIVED_PILEUP] = TCPL_SYN_RECEIVED,
-                [TCPL_HW_CLOSE_WAIT_LEAK] = TCPL_CLOSE_WAIT,
-            };
-            tcpl_state st = about[w];
+            tcpl_state st = tcpl_host_warning_state((tcpl_host_warning)w);
             char line[768];
             describe(h, e, (tcpl_host_warning)w, ctx->t0, line, sizeof line);
             json_head(ctx, name);

@@ -74,6 +74,8 @@ typedef enum tcpl_host_warning {
 } tcpl_host_warning;
 
 const char *tcpl_host_warning_name(tcpl_host_warning w);
+/* The state a warning counts (TIME_WAIT for time_wait_accumulation ...). */
+tcpl_state tcpl_host_warning_state(tcpl_host_warning w);
 tcpl_severity tcpl_host_warning_severity(tcpl_host_warning w);
 const char *tcpl_host_warning_template(tcpl_host_warning w);
 int tcpl_host_warning_from_name(const char *name, size_t len);
