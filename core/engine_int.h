@@ -100,5 +100,7 @@ void eng_finish_gaps(tcpl_conn *c, tcpl_result *r, int64_t end_ns);
 /* zeek.c: Zeek's view of the same segment (c->zeek), once roles are known
  * and before c->segments counts it. */
 void eng_zeek_step(tcpl_conn *c, const tcpl_segment *s);
+/* A segment that failed its checksum: Zeek's 'C'/'c', nothing else. */
+void eng_zeek_corrupt(tcpl_conn *c, const tcpl_segment *s);
 
 #endif /* TCPL_ENGINE_INT_H */
