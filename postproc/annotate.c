@@ -716,7 +716,7 @@ int tcpl_cmd_annotate(int argc, char **argv)
     if (!a.in || !a.out)
         return annotate_usage_error("%s", "needs IN and OUT.pcapng");
     if (strcmp(a.in, "-") == 0)
-        return annotate_usage_error("%s", "IN must be a file (it is read twice)");
+        return annotate_usage_error("%s", "IN must be a file (it is read three times)");
     if (strcmp(a.out, "-") == 0 || (a.labels && strcmp(a.labels, "-") == 0))
         return annotate_usage_error("%s", "OUT and LABELS must be files");
     if (a.labels && strcmp(a.labels, a.out) == 0)
