@@ -74,6 +74,85 @@ static void frame_words(char *buf, size_t n, const tcpl_lifecycle *lc,
                                                                 : "at the end");
 }
 
+/* Appenders for the state lines, written by hand rather than with printf
+ * (whose format parsing was most of this format's time): each returns
+ * the end of what it wrote. */
+static char *put(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* s left-justified in width columns, as "%-*s". */
+static char *put_left(char *p, const char *s, int width)
+{
+    char *q = put(p, s);
+    while (q - p < width)
+        *q++ = ' ';
+    return q;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+    char d[20];
+    int i = (int)sizeof d;
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(p, d + i, sizeof d - (size_t)i);
+    return p + (sizeof d - (size_t)i);
+}
+
+/* frame_words() into p. */
+static char *put_frame(char *p, const tcpl_lifecycle *lc, uint64_t frame)
+{
+    if (frame)
+        return put_u64(put(p, "frame "), frame);
+    return put(p, lc->end == TCPL_LC_END_IDLE      ? "when idle"
+                  : lc->end == TCPL_LC_END_EVICTED ? "when evicted"
+                                                   : "at the end");
+}
+
+/* One state of the timeline: the role (on an endpoint's first line), the
+ * state and its frame, when it began and how long it lasted. */
+static void state_line(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
+                       size_t i, const char *role)
+{
+    const tcpl_tl_entry *te = &lc->timeline[i];
+    char left[96], line[400], t1[40], t2[40], *p = left;
+    bool last = is_last(lc, i);
+
+    /* A state deduced from later ACKs or sequence numbers says so; the
+     * frame column absorbs the longer name where it can. */
+    p = put(p, tcpl_state_name(te->state));
+    if (te->inferred)
+        p = put(p, " (inferred)");
+    while (p - left < 13)
+        *p++ = ' ';
+    *p++ = ' ';
+    p = put_frame(p, lc, te->frame);
+    *p = '\0';
+    int over = p - left > 27 ? (int)(p - left) - 27 : 0;
+    tcpl_fmt_secs6(t1, sizeof t1, te->ts_ns - ctx->t0);
+    p = put_left(put(line, "  "), role, 8);
+    *p++ = ' ';
+    p = put(put(put_left(p, left, 27), " +"), t1);
+    p = put(p, " s");
+    if (!(last && te->state == TCPL_CLOSED)) {
+        int pad = 12 - (int)strlen(t1) - over;
+        for (int k = pad > 1 ? pad : 1; k > 0; k--)
+            *p++ = ' ';
+        p = put(put(p, "for "), tcpl_fmt_secs6(t2, sizeof t2, tcpl_fmt_time_in(lc, i)));
+        p = put(p, " s");
+        if (last)
+            p = put(put(p, ", "), end_words(lc));
+    }
+    *p++ = '\n';
+    fwrite(line, 1, (size_t)(p - line), f);
+}
+
 static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 {
     const tcpl_conn *c = &lc->conn;
@@ -136,24 +215,7 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
             const tcpl_tl_entry *te = &lc->timeline[i];
             if (te->endpoint != e)
                 continue;
-            char fr[32], st[40], left[80];
-            frame_words(fr, sizeof fr, lc, te->frame);
-            /* A state deduced from later ACKs or sequence numbers says so;
-             * the frame column absorbs the longer name where it can. */
-            snprintf(st, sizeof st, "%s%s", tcpl_state_name(te->state),
-                     te->inferred ? " (inferred)" : "");
-            snprintf(left, sizeof left, "%-13s %s", st, fr);
-            int over = (int)strlen(left) > 27 ? (int)strlen(left) - 27 : 0;
-            fprintf(f, "  %-8s %-27s +%s s", first ? tcpl_role_name(c, e) : "",
-                    left, tcpl_fmt_secs6(t1, sizeof t1, te->ts_ns - ctx->t0));
-            if (is_last(lc, i) && te->state == TCPL_CLOSED)
-                fputc('\n', f);
-            else
-                fprintf(f, "%*sfor %s s%s%s\n",
-                        12 - (int)strlen(t1) - over > 1 ? 12 - (int)strlen(t1) - over : 1, "",
-                        tcpl_fmt_secs6(t2, sizeof t2, tcpl_fmt_time_in(lc, i)),
-                        is_last(lc, i) ? ", " : "",
-                        is_last(lc, i) ? end_words(lc) : "");
+            state_line(ctx, f, lc, i, first ? tcpl_role_name(c, e) : "");
             first = false;
         }
         if (first)
