@@ -159,40 +159,46 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     char a[80], b[80], t1[40], t2[40], t3[40], id[48];
     int ci = tcpl_client_of(c);
 
-    char head[400];
-    int hl = snprintf(head, sizeof head, "stream %-6s %s %s ->",
-                      tcpl_fmt_stream_id(id, sizeof id, lc), tcpl_role_name(c, ci),
-                      tcpl_fmt_endpoint(a, sizeof a, &lc->tuple, ci));
-    int tl = snprintf(NULL, 0, "%s %s%s", tcpl_role_name(c, !ci),
-                      tcpl_fmt_endpoint(b, sizeof b, &lc->tuple, !ci),
-                      c->role_guessed ? "  (roles guessed)" : "");
-    /* Long IPv6 addresses: the peer goes on a line of its own. */
-    fprintf(f, "%s%s%s %s%s\n", head, hl + 1 + tl > WRAP ? "\n          " : " ",
-            tcpl_role_name(c, !ci), b, c->role_guessed ? "  (roles guessed)" : "");
-    fprintf(f, "  time     +%s .. +%s s, %s s, frames %" PRIu64 "..%" PRIu64
-               ", %" PRIu64 " packets\n",
-            tcpl_fmt_secs6(t1, sizeof t1, c->first_ns - ctx->t0),
-            tcpl_fmt_secs6(t2, sizeof t2, c->last_ns - ctx->t0),
-            tcpl_fmt_secs6(t3, sizeof t3, c->last_ns - c->first_ns), lc->first_frame,
-            lc->last_frame, lc->packets);
-    if (c->first_closer >= 0)
-        fprintf(f, "  closed   first by the %s, with a %s\n",
-                tcpl_role_name(c, c->first_closer),
-                c->first_close_rst ? "RST" : "FIN");
-    else
-        fputs("  closed   by neither endpoint\n", f);
-    fprintf(f, "  final    %s %s, %s %s\n", tcpl_role_name(c, ci),
-            tcpl_state_name(c->ep[ci].state), tcpl_role_name(c, !ci),
-            tcpl_state_name(c->ep[!ci].state));
+    const char *guessed = c->role_guessed ? "  (roles guessed)" : "";
+    const char *role = tcpl_role_name(c, ci), *peer = tcpl_role_name(c, !ci);
+    /* The first five lines, built by hand (see put()) and written at once. */
+    char line[1024], *p;
     tcpl_lc_zeek z;
+
+    tcpl_fmt_endpoint(a, sizeof a, &lc->tuple, ci);
+    tcpl_fmt_endpoint(b, sizeof b, &lc->tuple, !ci);
+    p = put_left(put(line, "stream "), tcpl_fmt_stream_id(id, sizeof id, lc), 6);
+    p = put(put(put(put(put(p, " "), role), " "), a), " ->");
+    /* Long IPv6 addresses: the peer goes on a line of its own. */
+    size_t tl = strlen(peer) + 1 + strlen(b) + strlen(guessed);
+    p = put(p, (size_t)(p - line) + 1 + tl > WRAP ? "\n          " : " ");
+    p = put(put(put(put(p, peer), " "), b), guessed);
+    p = put(p, "\n  time     +");
+    p = put(p, tcpl_fmt_secs6(t1, sizeof t1, c->first_ns - ctx->t0));
+    p = put(put(p, " .. +"), tcpl_fmt_secs6(t2, sizeof t2, c->last_ns - ctx->t0));
+    p = put(put(p, " s, "), tcpl_fmt_secs6(t3, sizeof t3, c->last_ns - c->first_ns));
+    p = put_u64(put(p, " s, frames "), lc->first_frame);
+    p = put_u64(put(p, ".."), lc->last_frame);
+    p = put(put_u64(put(p, ", "), lc->packets), " packets\n");
+    if (c->first_closer >= 0) {
+        p = put(put(p, "  closed   first by the "), tcpl_role_name(c, c->first_closer));
+        p = put(put(p, ", with a "), c->first_close_rst ? "RST\n" : "FIN\n");
+    } else {
+        p = put(p, "  closed   by neither endpoint\n");
+    }
+    p = put(put(put(put(p, "  final    "), role), " "), tcpl_state_name(c->ep[ci].state));
+    p = put(put(put(put(p, ", "), peer), " "), tcpl_state_name(c->ep[!ci].state));
     tcpl_lc_zeek_of(lc, &z);
-    fprintf(f, "  zeek     %-6s %s, orig %" PRIu64 " pkts %" PRIu64
-               " bytes, resp %" PRIu64 " pkts %" PRIu64 " bytes",
-            z.state, z.history[0] ? z.history : "-", z.n.orig_pkts,
-            z.n.orig_bytes, z.n.resp_pkts, z.n.resp_bytes);
+    p = put_left(put(p, "\n  zeek     "), z.state, 6);
+    p = put(put(p, " "), z.history[0] ? z.history : "-");
+    p = put(put_u64(put(p, ", orig "), z.n.orig_pkts), " pkts ");
+    p = put(put_u64(p, z.n.orig_bytes), " bytes, resp ");
+    p = put(put_u64(p, z.n.resp_pkts), " pkts ");
+    p = put(put_u64(p, z.n.resp_bytes), " bytes");
     if (z.n.missed_bytes)
-        fprintf(f, ", %" PRIu64 " missed", z.n.missed_bytes);
-    fputc('\n', f);
+        p = put(put_u64(put(p, ", "), z.n.missed_bytes), " missed");
+    *p++ = '\n';
+    fwrite(line, 1, (size_t)(p - line), f);
     /* What each application most likely saw last (Linux semantics). */
     for (int side = 0; side < 2; side++) {
         int e = side == 0 ? ci : !ci;
