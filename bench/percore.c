@@ -1,6 +1,6 @@
 /*
  * percore.c - one stage of `report --pcap`'s single-core path over a
- * capture, timed from the first packet to the last, for bench/percore.sh.
+ * capture, timed from opening the file to the end, for bench/percore.sh.
  *
  * The stages nest, so the difference between two of them is what the
  * later one adds: `floor` is libpcap alone (pcap_next_ex, touching each

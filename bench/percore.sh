@@ -94,8 +94,8 @@ irefs() {
     sed -n 's/.*I *refs: *//p' "$work/vg.err" | tr -d ,
 }
 
-# wall ROW: one run's packets per second (the stages time themselves from
-# the first packet; the program is timed around the whole command)
+# wall ROW: one run's packets per second (the stages time their own run
+# from opening the file; the program is timed around the whole command)
 wall() {
     case $1 in
     floor|read|decode|step) $(cmd "$1" "$cap") | cut -d' ' -f4 ;;
@@ -135,7 +135,7 @@ echo "tcp-lifecycle report --pcap, one core, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine:  $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
 echo "capture:  $cap ($packets packets)"
 echo "runs:     instructions: valgrind, whole capture minus its first packet alone;"
-echo "          wall: median of $reps runs (stages from their first packet, the program whole)"
+echo "          wall: median of $reps runs (stages from opening the file, the program whole)"
 echo "load:     1-min load average $load_before before, $load_after after (wall figures need < 0.5)"
 echo
 printf '%-8s %12s %10s %14s %10s\n' row instr/pkt "x floor" "wall pkt/s" "floor/x"
