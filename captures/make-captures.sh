@@ -165,6 +165,7 @@ input tcp dport 5000 meta length > 200 reject with tcp reset" ;;
         ROUTER_RULES="forward tcp dport 5000 meta length > 200 reject with tcp reset" ;;
     pmtu_blackhole)
         DESC="client, router, server; the router's link toward the server has MTU 1280, the hosts' links 1500, and the router's ICMP fragmentation-needed errors are dropped at its output; three small exchanges pass, then the client's 6000-byte upload goes out in full-size segments (DF) that are retransmitted at full size for 5 s (tcp_mtu_probing=0), never delivered"
+        EXPECT="pmtu_blackhole"
         ROUTERS=1
         ROUTER_RULES="output icmp type destination-unreachable icmp code frag-needed drop"
         NARROW="1 east 1280"
