@@ -103,5 +103,13 @@ void eng_finish_gaps(tcpl_conn *c, tcpl_result *r, int64_t end_ns);
 /* zeek.c: Zeek's view of the same segment (c->zeek), once roles are known
  * and before c->segments counts it. */
 void eng_zeek_step(tcpl_conn *c, const tcpl_segment *s);
+/* The same on any tcpl_zeek (zeek_rows.c keeps one per Zeek row): orig,
+ * the sender is the originator; first, it is the row's first segment. */
+void eng_zeek_update(tcpl_zeek *z, const tcpl_segment *s, bool orig,
+                     bool first);
+tcpl_zeek_conn_state eng_zeek_conn_state(const tcpl_zeek *z);
+/* any: z has seen a segment, the first at first_ns. */
+void eng_zeek_counts(const tcpl_zeek *z, int64_t first_ns, bool any,
+                     tcpl_zeek_counts *out);
 
 #endif /* TCPL_ENGINE_INT_H */

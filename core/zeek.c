@@ -12,7 +12,8 @@
  * scripts/base/protocols/conn/main.zeek for conn_state); each comment says
  * which rule it carries.  Where we knowingly differ, docs/zeek.md says so:
  * checksums are not checked (no 'C'), roles are ours (no mid-connection
- * flip), and per-lifecycle, not per Zeek connection.
+ * flip), and per-lifecycle, not per Zeek connection (zeek_rows.c cuts a
+ * lifecycle into Zeek's connections, with eng_zeek_update()).
  *
  * eng_zeek_step() runs inside tcpl_step() for every segment the engine
  * accepts, after the roles are known.
@@ -492,13 +493,16 @@ static void update_last(tcpl_zeek *z, zep *e, bool orig, const tcpl_segment *s,
 
 void eng_zeek_step(tcpl_conn *c, const tcpl_segment *s)
 {
-    tcpl_zeek *z = &c->zeek;
-    bool orig = s->from == c->client;
+    eng_zeek_update(&c->zeek, s, s->from == c->client, c->segments == 0);
+}
+
+void eng_zeek_update(tcpl_zeek *z, const tcpl_segment *s, bool orig, bool first)
+{
     zep *e = &z->ep[orig ? 0 : 1], *p = &z->ep[orig ? 1 : 0];
     bool syn = s->flags & TCPL_SYN, fin = s->flags & TCPL_FIN;
     bool rst = s->flags & TCPL_RST, ack = s->flags & TCPL_ACK;
 
-    if (c->segments == 0) {
+    if (first) {
         /* Zeek's reassembler numbers the first data byte 1. */
         for (int i = 0; i < 2; i++)
             z->ep[i].reassem = z->ep[i].trim = 1;
@@ -593,7 +597,11 @@ static bool inactive(uint8_t st)
 
 tcpl_zeek_conn_state tcpl_zeek_state(const tcpl_conn *c)
 {
-    const tcpl_zeek *z = &c->zeek;
+    return eng_zeek_conn_state(&c->zeek);
+}
+
+tcpl_zeek_conn_state eng_zeek_conn_state(const tcpl_zeek *z)
+{
     const zep *o = &z->ep[0], *r = &z->ep[1];
     uint8_t os = o->state, rs = r->state;
 
@@ -643,14 +651,19 @@ size_t tcpl_zeek_verdict(const tcpl_conn *c, char *state, size_t sn,
 
 void tcpl_zeek_counts_of(const tcpl_conn *c, tcpl_zeek_counts *out)
 {
-    const tcpl_zeek *z = &c->zeek;
+    eng_zeek_counts(&c->zeek, c->first_ns, c->segments > 0, out);
+}
+
+void eng_zeek_counts(const tcpl_zeek *z, int64_t first_ns, bool any,
+                     tcpl_zeek_counts *out)
+{
     memset(out, 0, sizeof *out);
     out->orig_pkts = z->ep[0].pkts;
     out->resp_pkts = z->ep[1].pkts;
     out->orig_bytes = zeek_size(&z->ep[0], &z->ep[1]);
     out->resp_bytes = zeek_size(&z->ep[1], &z->ep[0]);
     out->missed_bytes = z->missed_bytes;
-    if (c->segments > 0)
-        out->duration_ns = elapsed(c->first_ns, z->last_ns);
+    if (any)
+        out->duration_ns = elapsed(first_ns, z->last_ns);
     out->bytes_logged = out->duration_ns > 0;
 }

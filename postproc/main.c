@@ -64,6 +64,10 @@ static const char usage_text[] =
     "  --stream N[.M]           only stream N (tcp.stream), or only its M-th\n"
     "                           port-reuse successor N.M\n"
     "  --anomalies-only         only connections with at least one anomaly\n"
+    "  --zeek-rows              with --format zeek or zeek-json: one row per\n"
+    "                           connection Zeek would log, cut from each of\n"
+    "                           ours by Zeek's timers (attempt, close, reset,\n"
+    "                           inactivity) and SYN reuse; see " PROG "(1)\n"
     "  --syn-timeout S          SYN without SYN-ACK for S seconds is\n"
     "                           syn_unanswered (default 1)\n"
     "  --close-wait-stall S     CLOSE_WAIT this long is close_wait_stall (1)\n"
@@ -264,6 +268,8 @@ static int cmd_report(int argc, char **argv)
                                  "0..4294967295", missing ? "" : v);
         } else if (strcmp(a, "--anomalies-only") == 0) {
             o.anomalies_only = true;
+        } else if (strcmp(a, "--zeek-rows") == 0) {
+            o.tracker.zeek_rows = true;
         } else if (strcmp(a, "--pcap") == 0) {
             pcap = true;
         } else {
@@ -308,6 +314,10 @@ static int cmd_report(int argc, char **argv)
         rc = usage_error("report: streaming writes JSON Lines or CSV rows: "
                          "--format json, csv or zeek-json, not %s",
                          tcpl_format_name(o.format));
+    if (rc == 0 && o.tracker.zeek_rows && o.format != TCPL_FMT_ZEEK &&
+        o.format != TCPL_FMT_ZEEK_JSON)
+        rc = usage_error("report: --zeek-rows cuts conn.log rows: --format "
+                         "zeek or zeek-json, not %s", tcpl_format_name(o.format));
     if (rc == 0 && (o.events || o.stats_interval_ns) && !o.streaming)
         rc = usage_error("report: %s goes with --streaming or --live",
                          o.events ? "--events" : "--stats-interval");

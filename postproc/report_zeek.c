@@ -8,8 +8,10 @@
  *
  * Each row is one of our lifecycles, with the verdict core/zeek.c gives
  * it.  Zeek may cut one lifecycle into several rows of its own (its attempt
- * and close timers, see docs/zeek.md and the man page); we do not imitate
- * that, so a row here covers the whole lifecycle.
+ * and close timers, see docs/zeek.md and the man page); with --zeek-rows
+ * the rows are those (the tracker kept them, core/zeek_rows.c), each with
+ * its own uid and a last column saying which of Zeek's rules ended it,
+ * while the tcpl_* columns still describe the whole lifecycle.
  *
  * The header's #open and #close are the capture's first and last packet
  * times, not the wall clock Zeek uses, so the same capture always gives the
@@ -73,7 +75,8 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-static void zeek_uid(char out[19], const char *file, const tcpl_lifecycle *lc)
+static void zeek_uid(char out[19], const char *file, const tcpl_lifecycle *lc,
+                     int64_t row)
 {
     static const char digits[] =
         "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -88,6 +91,9 @@ static void zeek_uid(char out[19], const char *file, const tcpl_lifecycle *lc)
         h[k] = fnv(h[k], &lc->conn.first_ns, sizeof lc->conn.first_ns);
         h[k] = fnv(h[k], &lc->stream, sizeof lc->stream);
         h[k] = fnv(h[k], &lc->successor, sizeof lc->successor);
+        /* --zeek-rows: each row its own (the default's stay as they were). */
+        if (row >= 0)
+            h[k] = fnv(h[k], &row, sizeof row);
     }
     out[0] = 'C';
     for (int i = 1; i <= 11; i++, h[0] /= 62)
@@ -133,22 +139,61 @@ static const char *end_reason(const tcpl_lifecycle *lc)
                                               : "input";
 }
 
+/* What a row says in Zeek's columns: the lifecycle's verdict, or with
+ * --zeek-rows one of the rows Zeek would cut it into (core/zeek_rows.c). */
+typedef struct zrow {
+    int64_t ts;
+    int64_t index;      /* -1: the whole lifecycle */
+    tcpl_zeek_counts n;
+    const char *state;
+    const char *history;
+    const char *end;    /* --zeek-rows: why Zeek ended the row */
+} zrow;
+
+static bool rows_mode(const tcpl_writer_ctx *ctx)
+{
+    return ctx->o->tracker.zeek_rows;
+}
+
+/* Calls draw for each row of lc: one, or Zeek's rows of it. */
+static void for_rows(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
+                     void (*draw)(tcpl_writer_ctx *, FILE *,
+                                  const tcpl_lifecycle *, const zrow *))
+{
+    if (!rows_mode(ctx)) {
+        tcpl_lc_zeek z;
+        tcpl_lc_zeek_of(lc, &z);
+        zrow r = {lc->conn.first_ns, -1, z.n, z.state, z.history, NULL};
+        draw(ctx, f, lc, &r);
+        return;
+    }
+    /* A row left out for want of memory must not pass for a full log. */
+    if (lc->zeek_rows_dropped)
+        ctx->failed = true;
+    for (size_t i = 0; i < lc->nzeek_rows; i++) {
+        const tcpl_zeek_row *zr = &lc->zeek_rows[i];
+        zrow r = {zr->first_ns, (int64_t)i, zr->n,
+                  tcpl_zeek_conn_state_name((tcpl_zeek_conn_state)zr->state),
+                  zr->history, tcpl_zeek_cut_name((tcpl_zeek_cut)zr->cut)};
+        draw(ctx, f, lc, &r);
+    }
+}
+
 /* ---- TSV */
 
 typedef struct zeek_state {
     FILE *body; /* this file's rows, spooled until #open is known */
 } zeek_state;
 
-static void write_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
+static void draw_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
+                     const zrow *z)
 {
     tcpl_sbuf *b = &ctx->sb;
     const tcpl_conn *c = &lc->conn;
     int ci = tcpl_client_of(c);
     char uid[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
-    tcpl_lc_zeek z;
-    tcpl_lc_zeek_of(lc, &z);
-    zeek_uid(uid, ctx->name, lc);
-    sb_secs6(b, c->first_ns);
+    zeek_uid(uid, ctx->name, lc, z->index);
+    sb_secs6(b, z->ts);
     sb_putc(b, '\t');
     sb_puts(b, uid);
     for (int side = 0; side < 2; side++) {
@@ -160,25 +205,25 @@ static void write_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     }
     sb_puts(b, "\ttcp\t-\t");
     /* Zeek logs duration and bytes only when the duration is above zero. */
-    if (z.n.bytes_logged) {
-        sb_secs6(b, z.n.duration_ns);
+    if (z->n.bytes_logged) {
+        sb_secs6(b, z->n.duration_ns);
         sb_putc(b, '\t');
-        sb_u64(b, z.n.orig_bytes);
+        sb_u64(b, z->n.orig_bytes);
         sb_putc(b, '\t');
-        sb_u64(b, z.n.resp_bytes);
+        sb_u64(b, z->n.resp_bytes);
     } else {
         sb_puts(b, "-\t-\t-");
     }
     sb_putc(b, '\t');
-    sb_puts(b, z.state);
+    sb_puts(b, z->state);
     sb_puts(b, "\t-\t-\t");
-    sb_u64(b, z.n.missed_bytes);
+    sb_u64(b, z->n.missed_bytes);
     sb_putc(b, '\t');
-    sb_puts(b, z.history[0] ? z.history : "-");
+    sb_puts(b, z->history[0] ? z->history : "-");
     sb_putc(b, '\t');
-    sb_u64(b, z.n.orig_pkts);
+    sb_u64(b, z->n.orig_pkts);
     sb_puts(b, "\t-\t");
-    sb_u64(b, z.n.resp_pkts);
+    sb_u64(b, z->n.resp_pkts);
     /* IP bytes are not kept per lifecycle; tunnel_parents are Zeek's uids
      * of tunnel connections, which we do not log (tcpl_tunnel says what
      * the encapsulation was). */
@@ -210,9 +255,18 @@ static void write_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_secs6(b, c->last_ns - c->first_ns);
     sb_putc(b, '\t');
     sb_puts(b, end_reason(lc));
+    if (z->end) {
+        sb_putc(b, '\t');
+        sb_puts(b, z->end);
+    }
     sb_putc(b, '\n');
     if (!sb_flush(b, f))
         ctx->failed = true;
+}
+
+static void write_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
+{
+    for_rows(ctx, f, lc, draw_row);
 }
 
 /* Zeek's #open/#close stamp, "2026-12-01-23-05-00", in UTC. */
@@ -250,9 +304,13 @@ static void zeek_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
             open_s);
     for (size_t k = 0; k < NFIELDS; k++)
         fprintf(f, "\t%s", zeek_fields[k][0]);
+    if (rows_mode(ctx))
+        fputs("\ttcpl_zeek_row_end", f);
     fputs("\n#types", f);
     for (size_t k = 0; k < NFIELDS; k++)
         fprintf(f, "\t%s", zeek_fields[k][1]);
+    if (rows_mode(ctx))
+        fputs("\tstring", f);
     fputc('\n', f);
     if (ferror(s->body))
         ctx->failed = true;
@@ -292,17 +350,16 @@ const tcpl_report_writer tcpl_writer_zeek = {
 /* ---- JSON: Zeek's JSON logs leave unset fields out and write sets as
  * arrays, times and intervals as seconds. */
 
-static void write_json_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
+static void draw_json_row(tcpl_writer_ctx *ctx, FILE *f,
+                          const tcpl_lifecycle *lc, const zrow *z)
 {
     tcpl_sbuf *b = &ctx->sb;
     const tcpl_conn *c = &lc->conn;
     int ci = tcpl_client_of(c);
     char uid[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
-    tcpl_lc_zeek z;
-    tcpl_lc_zeek_of(lc, &z);
-    zeek_uid(uid, ctx->name, lc);
+    zeek_uid(uid, ctx->name, lc, z->index);
     sb_puts(b, "{\"ts\":");
-    sb_secs6(b, c->first_ns);
+    sb_secs6(b, z->ts);
     sb_puts(b, ",\"uid\":\"");
     sb_puts(b, uid);
     sb_puts(b, "\",\"id.orig_h\":\"");
@@ -314,27 +371,27 @@ static void write_json_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *
     sb_puts(b, "\",\"id.resp_p\":");
     sb_u64(b, ci == 0 ? lc->tuple.dport : lc->tuple.sport);
     sb_puts(b, ",\"proto\":\"tcp\"");
-    if (z.n.bytes_logged) {
+    if (z->n.bytes_logged) {
         sb_puts(b, ",\"duration\":");
-        sb_secs6(b, z.n.duration_ns);
+        sb_secs6(b, z->n.duration_ns);
         sb_puts(b, ",\"orig_bytes\":");
-        sb_u64(b, z.n.orig_bytes);
+        sb_u64(b, z->n.orig_bytes);
         sb_puts(b, ",\"resp_bytes\":");
-        sb_u64(b, z.n.resp_bytes);
+        sb_u64(b, z->n.resp_bytes);
     }
     sb_puts(b, ",\"conn_state\":\"");
-    sb_puts(b, z.state);
+    sb_puts(b, z->state);
     sb_puts(b, "\",\"missed_bytes\":");
-    sb_u64(b, z.n.missed_bytes);
-    if (z.history[0]) {
+    sb_u64(b, z->n.missed_bytes);
+    if (z->history[0]) {
         sb_puts(b, ",\"history\":\"");
-        sb_puts(b, z.history);
+        sb_puts(b, z->history);
         sb_putc(b, '"');
     }
     sb_puts(b, ",\"orig_pkts\":");
-    sb_u64(b, z.n.orig_pkts);
+    sb_u64(b, z->n.orig_pkts);
     sb_puts(b, ",\"resp_pkts\":");
-    sb_u64(b, z.n.resp_pkts);
+    sb_u64(b, z->n.resp_pkts);
     sb_puts(b, ",\"tcpl_stream\":\"");
     sb_puts(b, tcpl_fmt_stream_id(id, sizeof id, lc));
     sb_puts(b, "\",\"tcpl_client_final\":\"");
@@ -360,9 +417,19 @@ static void write_json_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *
     sb_secs6(b, c->last_ns - c->first_ns);
     sb_puts(b, ",\"tcpl_end_reason\":\"");
     sb_puts(b, end_reason(lc));
+    if (z->end) {
+        sb_puts(b, "\",\"tcpl_zeek_row_end\":\"");
+        sb_puts(b, z->end);
+    }
     sb_puts(b, "\"}\n");
     if (!sb_flush(b, f))
         ctx->failed = true;
+}
+
+static void write_json_row(tcpl_writer_ctx *ctx, FILE *f,
+                           const tcpl_lifecycle *lc)
+{
+    for_rows(ctx, f, lc, draw_json_row);
 }
 
 const tcpl_report_writer tcpl_writer_zeek_json = {

@@ -243,7 +243,9 @@ static void worker_emit(void *user, const tcpl_lifecycle *lc)
     wslot *ws = w->cur;
     size_t tl = lc->ntimeline * sizeof *lc->timeline;
     size_t ev = lc->nevents * sizeof *lc->events;
-    size_t size = ALIGN_UP(sizeof(emitted)) + ALIGN_UP(tl) + ALIGN_UP(ev);
+    size_t zr = lc->nzeek_rows * sizeof *lc->zeek_rows;
+    size_t size = ALIGN_UP(sizeof(emitted)) + ALIGN_UP(tl) + ALIGN_UP(ev) +
+                  ALIGN_UP(zr);
     unsigned char *a = grow_array(ws->arena, &ws->acap, ws->alen + size, 1);
     if (!a) {
         /* Lost: say so rather than write a report short of it. */
@@ -262,6 +264,8 @@ static void worker_emit(void *user, const tcpl_lifecycle *lc)
         memcpy(p, lc->timeline, tl);
     if (ev)
         memcpy(p + ALIGN_UP(tl), lc->events, ev);
+    if (zr)
+        memcpy(p + ALIGN_UP(tl) + ALIGN_UP(ev), lc->zeek_rows, zr);
     ws->alen += size;
 }
 
@@ -381,8 +385,10 @@ static void merge_epoch(shard *sh, slot *s)
             unsigned char *p = ws->arena + off + ALIGN_UP(sizeof(emitted));
             off += e->size;
             e->lc.timeline = (tcpl_tl_entry *)p;
-            e->lc.events = (tcpl_tl_event *)(p + ALIGN_UP(e->lc.ntimeline *
-                                                          sizeof *e->lc.timeline));
+            size_t tl = ALIGN_UP(e->lc.ntimeline * sizeof *e->lc.timeline);
+            e->lc.events = (tcpl_tl_event *)(p + tl);
+            e->lc.zeek_rows = (tcpl_zeek_row *)(p + tl +
+                ALIGN_UP(e->lc.nevents * sizeof *e->lc.events));
             ref *rs = grow_array(sh->refs, &sh->refcap, nrefs + 1, sizeof *rs);
             if (!rs) {
                 sh->oom = true;

@@ -37,6 +37,8 @@ typedef struct node {
     size_t tl_cap;
     size_t ev_cap;
     size_t seg_cap;
+    size_t zrow_cap;
+    tcpl_zeek_rows zr; /* with opts.zeek_rows: the Zeek row being cut */
 } node;
 
 struct tcpl_tracker {
@@ -83,6 +85,7 @@ static void node_free(node *n)
     free(n->lc.timeline);
     free(n->lc.events);
     free(n->lc.segments);
+    free(n->lc.zeek_rows);
     free(n);
 }
 
@@ -341,6 +344,23 @@ static void add_segment(node *n, const tcpl_segment *s, uint64_t frame,
         frame, s->ts_ns, s->len, s->from, (uint8_t)s->flags, window, s->icmp};
 }
 
+/* Keep a finished Zeek row (opts.zeek_rows). */
+static void add_zeek_row(node *n, const tcpl_zeek_row *row)
+{
+    tcpl_lifecycle *lc = &n->lc;
+    if (lc->nzeek_rows == n->zrow_cap) {
+        size_t nc = n->zrow_cap ? n->zrow_cap * 2 : 2;
+        void *p = realloc(lc->zeek_rows, nc * sizeof *lc->zeek_rows);
+        if (!p) {
+            lc->zeek_rows_dropped++;
+            return;
+        }
+        lc->zeek_rows = p;
+        n->zrow_cap = nc;
+    }
+    lc->zeek_rows[lc->nzeek_rows++] = *row;
+}
+
 /* Keep s for the ladder when the engine said it mattered; zero_before is
  * the sender's TCPL_EP_ZERO before the step. */
 static void record_segment(node *n, const tcpl_segment *s, uint64_t frame,
@@ -382,6 +402,9 @@ static void finish_emit(tcpl_tracker *tr, node *n, int64_t end_ns,
     act_unlink(tr, n);
     tcpl_finish(&n->lc.conn, end_ns, fin);
     record(tr, n, fin, frame, end_ns);
+    tcpl_zeek_row row;
+    if (tr->o.zeek_rows && tcpl_zeek_rows_last(&n->zr, &row))
+        add_zeek_row(n, &row);
     n->lc.end_ns = end_ns;
     n->lc.end = why;
     tr->o.emit(tr->o.user, &n->lc);
@@ -401,6 +424,7 @@ static node *node_new(tcpl_tracker *tr, const tcpl_tuple *t, const key *k,
     n->lc.stream = stream_hint >= 0 ? stream_hint : (int64_t)tr->next_id;
     n->lc.first_frame = frame;
     tcpl_conn_init(&n->lc.conn, &tr->o.cfg);
+    tcpl_zeek_rows_init(&n->zr);
     return n;
 }
 
@@ -532,6 +556,12 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     /* A fresh engine never asks for a successor; if it ever did, the
      * segment still counts and r (empty) records nothing. */
     (void)rc;
+    if (tr->o.zeek_rows && !seg.icmp) {
+        tcpl_zeek_row row;
+        if (tcpl_zeek_rows_step(&n->zr, &seg, seg.from == lc->conn.client,
+                                &row))
+            add_zeek_row(n, &row);
+    }
 
     lc->packets++;
     lc->last_frame = frame;

@@ -148,6 +148,14 @@ typedef struct tcpl_lifecycle {
     size_t nsegments;    /* entries in segments[], in frame order */
     uint64_t segments_dropped;
     tcpl_tl_segment *segments;
+    /* With tcpl_tracker_opts.zeek_rows: the rows Zeek's conn.log would
+     * hold for this lifecycle, in time order (core/zeek_rows.c); the last
+     * one ends with the lifecycle.  Not bounded: each holds at least one
+     * packet.  Rows memory could not hold are counted, and a report must
+     * then fail rather than leave them out. */
+    size_t nzeek_rows;
+    uint64_t zeek_rows_dropped;
+    tcpl_zeek_row *zeek_rows;
 } tcpl_lifecycle;
 
 /* Receives each completed lifecycle; lc is valid during the call only. */
@@ -165,6 +173,7 @@ typedef struct tcpl_tracker_opts {
     tcpl_tracker_event_fn on_event; /* optional */
     void *user;                /* for emit and on_event */
     uint64_t max_open;         /* cap on lifecycles open at once; 0: none */
+    bool zeek_rows;            /* also cut each lifecycle into Zeek's rows */
 } tcpl_tracker_opts;
 
 /* Defaults: engine defaults, linger 65 s (Linux TIME_WAIT is 60 s). emit/user left NULL. */

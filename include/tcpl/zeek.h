@@ -15,11 +15,12 @@
  * direction, and the history starts with '^'.  Everything is computed per
  * our lifecycle: where Zeek cuts one lifecycle into several connections
  * (its attempt timer, its removal of a closed connection), see
- * docs/zeek.md.
+ * docs/zeek.md; tcpl_zeek_rows below makes those rows on request.
  */
 #ifndef TCPL_ZEEK_H
 #define TCPL_ZEEK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ extern "C" {
 #endif
 
 struct tcpl_conn;
+struct tcpl_segment;
 
 /* Zeek's per-endpoint states (its TCP_ENDPOINT_* values, same order). */
 #define TCPL_ZEEK_EP_STATES(X)                                                 \
@@ -148,6 +150,81 @@ typedef struct tcpl_zeek_counts {
 } tcpl_zeek_counts;
 
 void tcpl_zeek_counts_of(const struct tcpl_conn *c, tcpl_zeek_counts *out);
+
+/* ------------------------------------------------------------ Zeek's rows */
+
+/*
+ * Zeek logs a connection when it removes it, and its timers remove one
+ * where TCP would not end it: a later packet of the same 4-tuple then
+ * starts a new conn.log row.  A tcpl_zeek_rows, fed the segments of one of
+ * our lifecycles, cuts it into the rows Zeek would log, each with its
+ * conn_state, history and counts over just its own segments
+ * (core/zeek_rows.c).  It is Zeek's view only: the lifecycle and its
+ * verdict (tcpl_conn.zeek) do not change.  The caller owns the object and
+ * the rows it keeps; nothing here allocates.
+ *
+ * Zeek's defaults (scripts/base/init-bare.zeek), which Zeek's own test
+ * baselines use.
+ */
+#define TCPL_ZEEK_ATTEMPT_DELAY_NS INT64_C(5000000000)    /* tcp_attempt_delay */
+#define TCPL_ZEEK_CLOSE_DELAY_NS INT64_C(5000000000)      /* tcp_close_delay */
+#define TCPL_ZEEK_RESET_DELAY_NS INT64_C(5000000000)      /* tcp_reset_delay */
+#define TCPL_ZEEK_INACTIVITY_NS INT64_C(300000000000)     /* tcp_inactivity_timeout */
+
+/* Why Zeek ended a row (the name is the --zeek-rows column's value). */
+#define TCPL_ZEEK_CUTS(X)                                                      \
+    X(LIFECYCLE, "lifecycle")   /* our lifecycle ended: so does the row */     \
+    X(ATTEMPT, "attempt")       /* still an unanswered attempt 5 s on */       \
+    X(CLOSE, "close")           /* 5 s after its close completed */            \
+    X(RESET, "reset")           /* 5 s after a RST that followed a FIN */      \
+    X(INACTIVITY, "inactivity") /* 5 min without a packet */                  \
+    X(REUSE, "reuse")           /* a SYN at a new sequence number */
+
+typedef enum tcpl_zeek_cut {
+#define TCPL_ZEEK_CUT_ENUM(id, name) TCPL_ZCUT_##id,
+    TCPL_ZEEK_CUTS(TCPL_ZEEK_CUT_ENUM)
+#undef TCPL_ZEEK_CUT_ENUM
+    TCPL_ZCUT_COUNT
+} tcpl_zeek_cut;
+
+const char *tcpl_zeek_cut_name(tcpl_zeek_cut c); /* "close"; "?" */
+
+/* One conn.log row, complete. */
+typedef struct tcpl_zeek_row {
+    int64_t first_ns;       /* its first segment: conn.log's ts */
+    tcpl_zeek_counts n;
+    uint8_t state;          /* tcpl_zeek_conn_state */
+    uint8_t cut;            /* tcpl_zeek_cut: why it ended */
+    uint8_t history_cut;
+    char history[TCPL_ZEEK_HISTORY];
+} tcpl_zeek_row;
+
+typedef struct tcpl_zeek_rows {
+    tcpl_zeek z;            /* the row being built */
+    int64_t first_ns;       /* its first segment */
+    int64_t attempt_ns;     /* the attempt timer's time; INT64_MAX: none */
+    int64_t remove_ns;      /* removal after a completed close; INT64_MAX */
+    int64_t reset_ns;       /* removal after a RST that followed a FIN */
+    uint64_t segments;      /* in the row being built */
+    uint64_t rows;          /* rows ended so far */
+} tcpl_zeek_rows;
+
+void tcpl_zeek_rows_init(tcpl_zeek_rows *zr);
+
+/*
+ * Feed a segment of the lifecycle (after tcpl_step() took it; ICMP errors
+ * are no TCP packets to Zeek and change nothing), from_client: its sender
+ * is our client.  Returns 1 when Zeek would have removed the connection
+ * before this segment, which then starts a new row: *done holds the row
+ * that ended; else 0.
+ */
+int tcpl_zeek_rows_step(tcpl_zeek_rows *zr, const struct tcpl_segment *s,
+                        bool from_client, tcpl_zeek_row *done);
+
+/* The row being built, as it stands (the lifecycle's last row once the
+ * lifecycle ended).  Returns 0, and fills nothing, when it has no
+ * segment. */
+int tcpl_zeek_rows_last(const tcpl_zeek_rows *zr, tcpl_zeek_row *out);
 
 #ifdef __cplusplus
 }

@@ -8,7 +8,8 @@
 # with several lingers: 65 s (lifecycles end at the end of input), 10 ms
 # and 0.5 ms (most end idle, in between other workers' packets, and the
 # report's reorder heap overflows behind connections left open), 0 (never
-# idle).  Then filters, a capture cut mid-packet, and standard input.
+# idle); Zeek's rows (--zeek-rows) of the merged and synthetic captures.
+# Then filters, a capture cut mid-packet, and standard input.
 # Last, that the threads are really there: while report waits on a pipe,
 # /proc shows 1 + N threads with --jobs N, and one when the run must stay
 # on one tracker (--jobs 1, --max-connections, --streaming).
@@ -56,6 +57,11 @@ for fmt in text csv json; do
         compare "synthetic, linger $linger, $fmt" "2 3 5" --pcap --format "$fmt" \
             --linger "$linger" "$work/syn.pcap"
     done
+done
+# Zeek's rows travel from the workers with their lifecycles.
+for c in "$work/merged.pcap" "$work/syn.pcap"; do
+    compare "$(basename "$c"), zeek rows" "2 3" --pcap --format zeek --zeek-rows \
+        --linger 0.01 "$c"
 done
 echo "$me: $checked captures and formats identical"
 [ "$rc1" = 0 ] || fail "synthetic: exit $rc1"
