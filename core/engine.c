@@ -473,6 +473,16 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         result_init(c, r, s->ts_ns);
         return TCPL_EINVAL;
     }
+    if (s->bad_checksum) {
+        /* Its bytes are not what the sender sent (or the sender's NIC
+         * fixed them after the capture point): evidence of nothing, not
+         * even of a new lifecycle.  Only Zeek's history records it. */
+        result_init(c, r, s->ts_ns);
+        if (c->segments > 0)
+            eng_zeek_corrupt(&c->zeek, s->from == c->client);
+        result_done(c, r);
+        return TCPL_OK;
+    }
     if (opens_new_lifecycle(c, s)) {
         memset(r, 0, sizeof *r);
         return TCPL_NEW_LIFECYCLE;

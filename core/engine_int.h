@@ -111,5 +111,7 @@ tcpl_zeek_conn_state eng_zeek_conn_state(const tcpl_zeek *z);
 /* any: z has seen a segment, the first at first_ns. */
 void eng_zeek_counts(const tcpl_zeek *z, int64_t first_ns, bool any,
                      tcpl_zeek_counts *out);
+/* A segment that failed its checksum: Zeek's 'C'/'c', nothing else. */
+void eng_zeek_corrupt(tcpl_zeek *z, bool orig);
 
 #endif /* TCPL_ENGINE_INT_H */

@@ -74,7 +74,31 @@ static int decode_tcp(const uint8_t *p, size_t cap, size_t ip_len,
     out->flags = (uint16_t)(((p[12] & 0x0F) << 8) | p[13]);
     out->window = be16(p + 14);
     out->len = (uint32_t)(ip_len - hlen);
+    /* Ethernet padding can make cap exceed the IP length. */
+    out->cap_len = (uint32_t)((cap < ip_len ? cap : ip_len) - hlen);
+    out->tcp_hdr = p;
     return TCPL_WIRE_TCP;
+}
+
+/* Remember the outermost fragment for a reassembler (tcpl_wire_frag). */
+static void note_frag(tcpl_wire_tcp *out, const uint8_t *ip, size_t cap,
+                      uint8_t family, uint32_t id, uint32_t offset,
+                      size_t hdr_len, size_t data_len, uint8_t proto,
+                      int more)
+{
+    tcpl_wire_frag *f = &out->frag;
+
+    if (f->ip != NULL)
+        return;
+    f->ip = ip;
+    f->cap = cap;
+    f->family = family;
+    f->id = id;
+    f->offset = offset;
+    f->hdr_len = (uint32_t)hdr_len;
+    f->data_len = (uint32_t)data_len;
+    f->proto = proto;
+    f->more = (uint8_t)(more != 0);
 }
 
 int wire_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
@@ -82,6 +106,7 @@ int wire_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
     size_t ihl, tot;
     uint8_t proto;
     int more;
+    uint32_t frag_off;
 
     if (cap < 20)
         return TCPL_WIRE_TRUNCATED;
@@ -99,12 +124,17 @@ int wire_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         return TCPL_WIRE_MALFORMED;
     if (cap < ihl)
         return TCPL_WIRE_TRUNCATED;
-    /* A non-first fragment carries no TCP header. */
-    if ((be16(p + 6) & 0x1FFF) != 0)
-        return TCPL_WIRE_NOT_TCP;
+    frag_off = (uint32_t)(be16(p + 6) & 0x1FFF) * 8;
     more = (be16(p + 6) & 0x2000) != 0;
+    if (frag_off != 0 || more)
+        note_frag(out, p, cap, 4, be16(p + 4), frag_off, ihl, tot - ihl, p[9],
+                  more);
+    /* A non-first fragment carries no TCP header. */
+    if (frag_off != 0)
+        return TCPL_WIRE_NOT_TCP;
     proto = p[9];
     out->ttl = p[8];
+    out->ip_hdr = p;
     out->family = 4;
     memset(out->src, 0, sizeof out->src);
     memset(out->dst, 0, sizeof out->dst);
@@ -137,6 +167,7 @@ int wire_ipv4(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
 
 int wire_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
 {
+    const uint8_t *ip = p;
     size_t plen;
     uint8_t next;
     int more = 0;
@@ -152,6 +183,7 @@ int wire_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
         plen = cap - 40;
     next = p[6];
     out->ttl = p[7];
+    out->ip_hdr = p;
     out->family = 6;
     memcpy(out->src, p + 8, 16);
     memcpy(out->dst, p + 24, 16);
@@ -181,9 +213,13 @@ int wire_ipv6(const uint8_t *p, size_t cap, tcpl_wire_tcp *out)
                 return plen < 8 ? TCPL_WIRE_MALFORMED : TCPL_WIRE_TRUNCATED;
             if (plen < 8)
                 return TCPL_WIRE_MALFORMED;
+            more = be16(p + 2) & 1;
+            if ((be16(p + 2) & 0xFFF8) != 0 || more)
+                note_frag(out, ip, cap + (size_t)(p - ip), 6, be32(p + 4),
+                          be16(p + 2) & 0xFFF8u, (size_t)(p - ip) + 8,
+                          plen - 8, p[0], more);
             if ((be16(p + 2) & 0xFFF8) != 0)
                 return TCPL_WIRE_NOT_TCP;
-            more = be16(p + 2) & 1;
             ext = 8;
             break;
         case IPPROTO_AH_:
@@ -277,7 +313,10 @@ int tcpl_wire_decode(int linktype, const uint8_t *frame, size_t caplen,
         caplen = 0;
     out->ttl = 0;
     out->icmp = 0;
+    out->cap_len = 0;
+    out->ip_hdr = out->tcp_hdr = NULL;
     memset(&out->encap, 0, sizeof out->encap);
+    memset(&out->frag, 0, sizeof out->frag);
     switch (linktype) {
     case TCPL_LINK_NULL:
         if (caplen < 4)
@@ -338,4 +377,6 @@ void tcpl_wire_segment(const tcpl_wire_tcp *w, int64_t ts_ns, uint8_t from,
     s->icmp_mtu = w->icmp ? w->icmp_mtu : 0;
     s->icmp_seq_unknown = 0;
     s->icmp_from_peer = w->icmp && memcmp(w->icmp_src, w->dst, 16) == 0;
+    s->uncaptured = !w->icmp && w->cap_len < w->len ? w->len - w->cap_len : 0;
+    s->bad_checksum = 0;
 }

@@ -11,9 +11,12 @@
  * TCP_Endpoint.cc and TCP_Reassembler.cc, src/Conn.cc for the history,
  * scripts/base/protocols/conn/main.zeek for conn_state); each comment says
  * which rule it carries.  Where we knowingly differ, docs/zeek.md says so:
- * checksums are not checked (no 'C'), roles are ours (no mid-connection
- * flip), and per-lifecycle, not per Zeek connection (zeek_rows.c cuts a
- * lifecycle into Zeek's connections, with eng_zeek_update()).
+ * checksums are checked only when the caller asks (Zeek checks them by
+ * default), roles are ours (no mid-connection flip), and per-lifecycle,
+ * not per Zeek connection (zeek_rows.c cuts a lifecycle into Zeek's
+ * connections, with eng_zeek_update()).  A payload the snapshot length
+ * cut is sequence space like any other but never reaches Zeek's
+ * reassembler, so an ACK that covers it reveals a content gap.
  *
  * eng_zeek_step() runs inside tcpl_step() for every segment the engine
  * accepts, after the roles are known.
@@ -563,11 +566,18 @@ void eng_zeek_update(tcpl_zeek *z, const tcpl_segment *s, bool orig, bool first)
     if (ack)
         ack_received(z, p, !orig, rel_ack);
 
-    if (s->len > 0 && !rst && !underflow)
+    /* Zeek hands the reassembler only a payload captured whole. */
+    if (s->len > 0 && !rst && !underflow && s->uncaptured == 0)
         data_sent(e, syn ? rel + 1 : rel, s->len);
 
     if (close)
         e->did_close = 1;
+}
+
+/* Zeek's ChecksumError: counted per sender, the letter scaled like 'T'. */
+void eng_zeek_corrupt(tcpl_zeek *z, bool orig)
+{
+    scaled(z, orig, &z->ep[orig ? 0 : 1].chk_cnt, 'C');
 }
 
 /* ----------------------------------------------------------------- verdict */

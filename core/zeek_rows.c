@@ -159,6 +159,13 @@ int tcpl_zeek_rows_step(tcpl_zeek_rows *zr, const tcpl_segment *s,
 {
     if (s->icmp)
         return 0;
+    /* A segment that failed its checksum only adds Zeek's 'C' to the row
+     * it falls in, as tcpl_step() does to the lifecycle's history. */
+    if (s->bad_checksum) {
+        if (zr->segments > 0)
+            eng_zeek_corrupt(&zr->z, from_client);
+        return 0;
+    }
     int ended = 0;
     if (zr->segments > 0) {
         tcpl_zeek_cut cut = expired(zr, s->ts_ns);

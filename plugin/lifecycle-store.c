@@ -246,7 +246,8 @@ int64_t frame_ns(const nstime_t *t)
     return secs * 1000000000 + t->nsecs;
 }
 
-frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
+frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg,
+                   bool check_sums)
 {
     const wtap_rec *rec = pinfo->rec;
     tcpl_wire_tcp w;
@@ -256,7 +257,7 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     flow *f;
     lifecycle *lc;
     frame_rec *r;
-    int linktype, side, from, rc;
+    int linktype, side, from, rc, sum;
     guint caplen;
     int64_t ts;
 
@@ -276,6 +277,11 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     rc = tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w);
     if (rc != TCPL_WIRE_TCP && rc != TCPL_WIRE_ICMP)
         return NULL;
+    sum = rc == TCPL_WIRE_TCP && check_sums ? tcpl_wire_checksum(&w)
+                                            : TCPL_CSUM_UNCHECKED;
+    /* As Zeek's IP layer: a bad IPv4 header sum drops the packet. */
+    if (sum == TCPL_CSUM_BAD_IP)
+        return NULL;
 
     if (flows == NULL)
         flows = wmem_map_new(wmem_file_scope(), flow_hash, flow_equal);
@@ -287,6 +293,10 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     if (f == NULL && rc == TCPL_WIRE_ICMP &&
         (w.flags & (TCPL_SYN | TCPL_ACK | TCPL_RST)) != TCPL_SYN)
         return NULL;
+    /* A segment that failed its checksum joins a lifecycle, never starts
+     * one (the tracker's rule too). */
+    if (f == NULL && sum == TCPL_CSUM_BAD_TCP)
+        return NULL;
     if (f == NULL) {
         f = wmem_new(wmem_file_scope(), flow);
         f->key = key;
@@ -296,6 +306,7 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg)
     lc = f->cur;
     from = side == lc->ep0_side ? 0 : 1;
     tcpl_wire_segment(&w, ts, (uint8_t)from, &seg);
+    seg.bad_checksum = sum == TCPL_CSUM_BAD_TCP;
     fin.nevents = 0;
     rc = tcpl_step(&lc->conn, &seg, &res);
     if (rc == TCPL_NEW_LIFECYCLE) {

@@ -109,8 +109,10 @@ void tcpl_store_cleanup(void);
 
 /* First, in-order pass: step the frame's lifecycle with the engine and
  * store the record; NULL if the frame is not TCP we can read.  New
- * lifecycles start with cfg. */
-frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg);
+ * lifecycles start with cfg.  check_sums: verify IPv4 header and TCP
+ * checksums; a bad one is no evidence (the CLI's --check-checksums). */
+frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg,
+                   bool check_sums);
 
 /* The record of frame num, or NULL if it was not stepped. */
 frame_rec *rec_get(uint32_t num);

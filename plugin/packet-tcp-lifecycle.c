@@ -100,7 +100,8 @@ static struct {
     guint close_wait_stall_ms;
     guint zero_window_stall_ms;
     tcpl_pref_bool tag_transitions;
-} prefs_v = {1000, 1000, 1000, 0};
+    tcpl_pref_bool check_checksums;
+} prefs_v = {1000, 1000, 1000, 0, 0};
 
 /* The engine configuration the preferences translate into; copied into
  * each new connection, so a change applies after the redissection
@@ -411,7 +412,7 @@ static int dissect_tcp_lifecycle(tvbuff_t *tvb, packet_info *pinfo,
     bool drawn, tagged, tapped;
 
     if (!PINFO_FD_VISITED(pinfo))
-        r = compute(tvb, pinfo, &tcpl_cfg);
+        r = compute(tvb, pinfo, &tcpl_cfg, prefs_v.check_checksums);
     else
         r = rec_get(pinfo->num);
     if (r == NULL)
@@ -636,6 +637,13 @@ void proto_register_tcp_lifecycle(void)
         "Besides anomalies, tag each state change in the Info column, e.g. "
         "[TCP lifecycle: client ESTABLISHED \xe2\x86\x92 FIN_WAIT_1]",
         &prefs_v.tag_transitions);
+    prefs_register_bool_preference(
+        m, "check_checksums", "Verify IPv4 and TCP checksums",
+        "A TCP segment with a bad checksum is then no evidence of any state "
+        "(Zeek's 'C' in the history) and a bad IPv4 header sum drops the "
+        "packet. Off by default, as in the TCP dissector: captures on the "
+        "sending host see checksums the NIC fills in later",
+        &prefs_v.check_checksums);
     /* The seconds-as-text thresholds of earlier versions: -o with them now
      * fails loudly, a preferences file naming them is cleaned on save. */
     prefs_register_obsolete_preference(m, "syn_timeout");

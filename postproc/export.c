@@ -31,7 +31,7 @@ const char *const tcpl_export_fields[] = {
     "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream", "tcp.flags",
     "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value",
     "ip.ttl", "ipv6.hlim", "icmp.type", "icmp.code", "icmpv6.type",
-    "icmpv6.code", NULL};
+    "icmpv6.code", "frame.len", "frame.cap_len", NULL};
 
 int tcpl_export_open(tcpl_export *x, const char *name, FILE *f,
                      const char *mem, size_t len)
@@ -729,6 +729,21 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
         if (num(x, ttlc, 255, "0..255", &v))
             return TCPL_EXPORT_ERROR;
         p->seg.ttl = (uint8_t)v;
+    }
+    /* Frame lengths: optional, silently.  What the snapshot length cut
+     * off a frame is cut off its end, so off the payload first (the
+     * --pcap path knows it from the IP length; both must agree). */
+    p->seg.uncaptured = 0;
+    p->seg.bad_checksum = 0;
+    if (!empty(x, TCPL_COL_FRAME_LEN) && !empty(x, TCPL_COL_CAP_LEN)) {
+        uint64_t wire, cap;
+        if (num(x, TCPL_COL_FRAME_LEN, UINT32_MAX, "0..4294967295", &wire) ||
+            num(x, TCPL_COL_CAP_LEN, UINT32_MAX, "0..4294967295", &cap))
+            return TCPL_EXPORT_ERROR;
+        if (wire > cap)
+            p->seg.uncaptured = (uint32_t)(wire - cap < p->seg.len
+                                               ? wire - cap
+                                               : p->seg.len);
     }
     p->seg.icmp = p->seg.icmp_type = p->seg.icmp_code = 0;
     p->seg.icmp_from_peer = p->seg.icmp_seq_unknown = 0;

@@ -55,6 +55,8 @@ extern "C" {
     X(ICMP_CODE, "icmp.code", 0)                                               \
     X(ICMP6_TYPE, "icmpv6.type", 0)                                            \
     X(ICMP6_CODE, "icmpv6.code", 0)                                            \
+    X(FRAME_LEN, "frame.len", 0)                                               \
+    X(CAP_LEN, "frame.cap_len", 0)                                             \
     X(LC_SRC, "tcp.lifecycle.src_state", 0)                                    \
     X(LC_DST, "tcp.lifecycle.dst_state", 0)                                    \
     X(LC_ANOMALY, "tcp.lifecycle.anomaly", 0)

@@ -82,6 +82,10 @@ static const char usage_text[] =
     "                           SIGTERM; implies --streaming (JSON unless\n"
     "                           --format csv)\n"
     "  --filter BPF             with --live: capture only what BPF matches\n"
+    "  --check-checksums        with --pcap or --live: verify IPv4 header and\n"
+    "                           TCP checksums; a bad one is no evidence (off:\n"
+    "                           captures on a sending host have offloaded,\n"
+    "                           unfilled checksums)\n"
     "  --streaming              write each connection when it ends (or its\n"
     "                           linger expires), flushed per line, not in\n"
     "                           start order; SIGINT/SIGTERM end the input\n"
@@ -272,6 +276,8 @@ static int cmd_report(int argc, char **argv)
             o.tracker.zeek_rows = true;
         } else if (strcmp(a, "--pcap") == 0) {
             pcap = true;
+        } else if (strcmp(a, "--check-checksums") == 0) {
+            o.check_checksums = true;
         } else {
             static const char *const secs[] = {"--syn-timeout", "--close-wait-stall",
                                                "--zero-window-stall", "--linger",
@@ -300,6 +306,9 @@ static int cmd_report(int argc, char **argv)
     }
     if (rc == 0 && live && (nfiles > 0 || pcap))
         rc = usage_error("report: --live reads an interface, not FILEs%s", "");
+    if (rc == 0 && o.check_checksums && !live && !pcap)
+        rc = usage_error("report: --check-checksums goes with --pcap or --live "
+                         "(an export carries no checksums)%s", "");
     if (rc == 0 && filter && !live)
         rc = usage_error("report: --filter goes with --live (a filtered file "
                          "would renumber its frames)%s", "");

@@ -1,24 +1,97 @@
 /*
  * pcap_feed.c - one captured frame into the tracker, for every command
- * that reads captures (see pcap_feed.h).  The decoding is core's
- * (tcpl_wire_decode); this file only counts what was not TCP or not whole.
+ * that reads captures (see pcap_feed.h).  The decoding, the checksums and
+ * the fragment reassembly are core's (tcpl_wire_decode, tcpl_wire_checksum,
+ * tcpl_ipfrag); this file owns the reassembler's memory, chooses what is
+ * asked for, and counts what was not TCP or not whole.
  */
 #include "pcap_feed.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PROG "tcp-lifecycle"
+
+/* tcpl_wire_decode's codes, and this: a fragment the reassembler kept. */
+#define FRAG_HELD 100
+
+/* Nested fragmentation (a fragmented tunnel carrying fragments) deeper
+ * than this is not reassembled further. */
+#define FRAG_DEPTH 3
+
+/* The datagram's walk starts at its own IP header: put back first the
+ * layers the fragment's walk recorded around it. */
+static void merge_encap(tcpl_wire_encap *e, const tcpl_wire_encap *outer)
+{
+    tcpl_wire_encap in = *e;
+
+    if (outer->n == 0)
+        return;
+    *e = *outer;
+    for (int i = 0; i < in.n && e->n < TCPL_WIRE_ENCAP_MAX; i++)
+        e->layer[e->n++] = in.layer[i];
+    if (e->family == 0) {
+        e->family = in.family;
+        memcpy(e->src, in.src, sizeof e->src);
+        memcpy(e->dst, in.dst, sizeof e->dst);
+    }
+}
+
+static int decode(int linktype, const tcpl_pcap_packet *p, tcpl_wire_tcp *w,
+                  tcpl_feed_stats *st)
+{
+    int rc = tcpl_wire_decode(linktype, p->data, p->caplen, w);
+
+    for (int depth = 0; st->reassemble && w->frag.ip && depth < FRAG_DEPTH;
+         depth++) {
+        const uint8_t *dgram;
+        size_t len;
+        tcpl_wire_encap outer = w->encap;
+
+        if (!st->frag) {
+            size_t n = tcpl_ipfrag_size(TCPL_FEED_FRAG_SLOTS);
+            st->frag_mem = malloc(n);
+            st->frag = tcpl_ipfrag_init(st->frag_mem, n, TCPL_FEED_FRAG_SLOTS,
+                                        TCPL_IPFRAG_TIMEOUT_NS);
+            if (!st->frag) {
+                free(st->frag_mem);
+                st->frag_mem = NULL;
+                st->reassemble = false;
+                st->frag_no_memory++;
+                break;
+            }
+        }
+        if (tcpl_ipfrag_add(st->frag, &w->frag, p->ts_ns, &dgram, &len) == 0)
+            return FRAG_HELD;
+        rc = tcpl_wire_decode(TCPL_LINK_RAW, dgram, len, w);
+        merge_encap(&w->encap, &outer);
+    }
+    return rc;
+}
 
 int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
                      tcpl_wire_tcp *w, tcpl_tuple *t, tcpl_segment *s,
                      tcpl_feed_stats *st)
 {
-    int rc;
+    int rc, sum = TCPL_CSUM_UNCHECKED;
 
     st->records++;
-    rc = tcpl_wire_decode(linktype, p->data, p->caplen, w);
+    rc = decode(linktype, p, w, st);
+    if (rc == FRAG_HELD)
+        return 0;
+    if (rc == TCPL_WIRE_TCP && st->check_checksums) {
+        sum = tcpl_wire_checksum(w);
+        /* Zeek's IP layer drops such a packet before any connection
+         * sees it. */
+        if (sum == TCPL_CSUM_BAD_IP) {
+            st->bad_ip_checksums++;
+            return 0;
+        }
+        if (sum == TCPL_CSUM_BAD_TCP)
+            st->bad_tcp_checksums++;
+    }
     if (rc == TCPL_WIRE_NOT_TCP) {
         st->non_tcp++;
         return 0;
@@ -31,6 +104,7 @@ int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
         return 0;
     }
     tcpl_tracker_from_wire(w, p->ts_ns, t, s);
+    s->bad_checksum = sum == TCPL_CSUM_BAD_TCP;
     return 1;
 }
 
@@ -49,15 +123,56 @@ int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
     rc = tcpl_tracker_packet(tr, &t, &s, p->frame, -1, pi);
     if (rc < 0)
         return -1;
-    if (rc > 0) { /* an ICMP error about no connection in the capture */
-        st->non_tcp++;
+    if (rc > 0) { /* an ICMP error about no connection in the capture, or
+                     a bad checksum that starts none */
+        if (!s.bad_checksum)
+            st->non_tcp++;
         return 0;
     }
     return 1;
 }
 
+void tcpl_feed_end(tcpl_feed_stats *st)
+{
+    if (!st->frag)
+        return;
+    tcpl_ipfrag_expire_all(st->frag);
+    /* The counts outlive the reassembler, for tcpl_feed_note(). */
+    st->frag_stats = *tcpl_ipfrag_stats_of(st->frag);
+    free(st->frag_mem);
+    st->frag_mem = NULL;
+    st->frag = NULL;
+}
+
+static const char *plural(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 void tcpl_feed_note(const char *name, const tcpl_feed_stats *st)
 {
+    const tcpl_ipfrag_stats *f = st->frag ? tcpl_ipfrag_stats_of(st->frag)
+                                          : &st->frag_stats;
+    uint64_t frag_drops = f->overlapping + f->bad + f->timed_out;
+
+    if (st->bad_ip_checksums || st->bad_tcp_checksums)
+        fprintf(stderr,
+                PROG ": %s: note: bad checksums: %" PRIu64 " TCP segment%s "
+                "taken as no evidence (Zeek's 'C'), %" PRIu64 " frame%s "
+                "dropped for the IPv4 header's\n",
+                name, st->bad_tcp_checksums, plural(st->bad_tcp_checksums),
+                st->bad_ip_checksums, plural(st->bad_ip_checksums));
+    if (frag_drops || f->no_room || st->frag_no_memory)
+        fprintf(stderr,
+                PROG ": %s: note: IP fragments: %" PRIu64 " datagram%s "
+                "reassembled from %" PRIu64 " fragment%s; dropped: %" PRIu64
+                " overlapping, %" PRIu64 " malformed or cut, %" PRIu64
+                " incomplete, %" PRIu64 " fragment%s with no free slot%s\n",
+                name, f->reassembled, plural(f->reassembled), f->fragments,
+                plural(f->fragments), f->overlapping, f->bad, f->timed_out,
+                f->no_room + st->frag_no_memory,
+                plural(f->no_room + st->frag_no_memory),
+                st->frag_no_memory ? " (out of memory)" : "");
     if (st->incomplete == 0)
         return;
     fprintf(stderr,

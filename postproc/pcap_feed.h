@@ -12,17 +12,33 @@
 #include <stdint.h>
 
 #include "pcap_in.h"
+#include "tcpl/ipfrag.h"
 #include "tcpl/wire.h"
 #include "tracker.h"
 
-/* What an input loop counted. */
+/* What an input loop counted, and the two choices it reads frames by
+ * (both off in a zeroed struct, as annotate has them). */
 typedef struct tcpl_feed_stats {
     uint64_t records;
     uint64_t non_tcp;
     uint64_t incomplete; /* truncated or malformed headers */
     uint64_t first_incomplete;
     int first_incomplete_rc;
+    bool check_checksums;  /* set by the caller: verify IPv4/TCP sums */
+    uint64_t bad_ip_checksums;  /* frames dropped for their IPv4 header */
+    uint64_t bad_tcp_checksums; /* segments taken as Zeek's 'C' only */
+    bool reassemble;       /* set by the caller: reassemble IP fragments */
+    tcpl_ipfrag *frag;     /* the reassembler, allocated at the first
+                              fragment (tcpl_feed_end frees it) */
+    void *frag_mem;
+    uint64_t frag_no_memory; /* fragments passed on unreassembled: no
+                                memory for the reassembler */
+    tcpl_ipfrag_stats frag_stats; /* the reassembler's, once it is freed */
 } tcpl_feed_stats;
+
+/* Slots of the reassembler: datagrams in reassembly at once (about 66 KiB
+ * each, 4 MiB in all). */
+#define TCPL_FEED_FRAG_SLOTS 64
 
 /*
  * Decode one frame and step it.  Returns 1 when it was a TCP packet the
@@ -38,9 +54,13 @@ int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
                      tcpl_wire_tcp *w, tcpl_tuple *t, tcpl_segment *s,
                      tcpl_feed_stats *st);
 
-/* The note on standard error about frames with a cut or malformed TCP/IP
- * header, when there were any. */
+/* The notes on standard error about frames with a cut or malformed TCP/IP
+ * header, bad checksums and fragments, when there were any. */
 void tcpl_feed_note(const char *name, const tcpl_feed_stats *st);
+
+/* The input ended: datagrams still in reassembly are dropped (counted),
+ * the reassembler's memory freed.  Call before tcpl_feed_note(). */
+void tcpl_feed_end(tcpl_feed_stats *st);
 
 /* Open a capture file ("-": standard input) and check that the decoder
  * knows its link type; NULL with err filled otherwise. */

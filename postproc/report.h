@@ -64,6 +64,9 @@ typedef struct tcpl_report_opts {
     /* report --pcap: engine threads per capture (shard.c), when more than
      * one and neither streaming nor capped (tracker.max_open) */
     int workers;
+    /* report --pcap/--live: verify IPv4 header and TCP checksums; a bad
+     * TCP sum is no evidence, only Zeek's 'C' (--check-checksums) */
+    bool check_checksums;
 } tcpl_report_opts;
 
 void tcpl_report_opts_init(tcpl_report_opts *o);

@@ -138,6 +138,8 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
 
     memset(&info, 0, sizeof info);
     memset(&st, 0, sizeof st);
+    st.check_checksums = o->check_checksums;
+    st.reassemble = true;
     err[0] = '\0';
     if (tcpl_report_begin_file(r, name) != 0) {
         fprintf(stderr, PROG ": %s: cannot create a temporary file\n", name);
@@ -203,6 +205,7 @@ done:
                  sharded ? &shard_stats : NULL);
     tcpl_tracker_free(tr);
     tcpl_pcap_close(in);
+    tcpl_feed_end(&st);
     tcpl_feed_note(name, &st);
     if (live && info.dropped)
         fprintf(stderr, PROG ": %s: note: the kernel dropped %" PRIu64

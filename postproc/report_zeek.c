@@ -75,11 +75,53 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-static void zeek_uid(char out[19], const char *file, const tcpl_lifecycle *lc,
-                     int64_t row)
+static void uid_digits(char out[19], const uint64_t hash[2])
 {
     static const char digits[] =
         "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t h[2] = {hash[0], hash[1]};
+    out[0] = 'C';
+    for (int i = 1; i <= 11; i++, h[0] /= 62)
+        out[i] = digits[h[0] % 62];
+    for (int i = 12; i <= 17; i++, h[1] /= 62)
+        out[i] = digits[h[1] % 62];
+    out[18] = '\0';
+}
+
+/*
+ * Zeek's tunnel_parents: the uids of the tunnel connections the
+ * connection ran inside.  We do not log tunnels as connections, so the
+ * parent's uid is ours for the outermost IP tunnel: a hash of the file,
+ * the layers and the tunnel's two endpoints in either order (a tunnel is
+ * one parent for both directions), stable across reports like our uids.
+ * False when there is no IP tunnel (MPLS, PPPoE and the like are
+ * framing, not tunnels, to Zeek too).
+ */
+static bool tunnel_uid(char out[19], const char *file, const tcpl_wire_encap *e)
+{
+    const uint8_t *a = e->src, *b = e->dst;
+    uint64_t h[2] = {0x9e3779b97f4a7c15ULL, 0xcbf29ce484222325ULL};
+
+    if (e->n == 0 || e->family == 0)
+        return false;
+    if (memcmp(a, b, sizeof e->src) > 0) {
+        a = e->dst;
+        b = e->src;
+    }
+    for (int k = 0; k < 2; k++) {
+        h[k] = fnv(h[k], file, strlen(file));
+        h[k] = fnv(h[k], e->layer, e->n);
+        h[k] = fnv(h[k], &e->family, 1);
+        h[k] = fnv(h[k], a, sizeof e->src);
+        h[k] = fnv(h[k], b, sizeof e->dst);
+    }
+    uid_digits(out, h);
+    return true;
+}
+
+static void zeek_uid(char out[19], const char *file, const tcpl_lifecycle *lc,
+                     int64_t row)
+{
     uint64_t h[2] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
     for (int k = 0; k < 2; k++) {
         h[k] = fnv(h[k], file, strlen(file));
@@ -95,12 +137,7 @@ static void zeek_uid(char out[19], const char *file, const tcpl_lifecycle *lc,
         if (row >= 0)
             h[k] = fnv(h[k], &row, sizeof row);
     }
-    out[0] = 'C';
-    for (int i = 1; i <= 11; i++, h[0] /= 62)
-        out[i] = digits[h[0] % 62];
-    for (int i = 12; i <= 17; i++, h[1] /= 62)
-        out[i] = digits[h[1] % 62];
-    out[18] = '\0';
+    uid_digits(out, h);
 }
 
 /* Seconds with 6 decimals, as Zeek prints times and intervals, rounded
@@ -191,7 +228,7 @@ static void draw_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
     tcpl_sbuf *b = &ctx->sb;
     const tcpl_conn *c = &lc->conn;
     int ci = tcpl_client_of(c);
-    char uid[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
+    char uid[19], parent[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
     zeek_uid(uid, ctx->name, lc, z->index);
     sb_secs6(b, z->ts);
     sb_putc(b, '\t');
@@ -224,10 +261,13 @@ static void draw_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
     sb_u64(b, z->n.orig_pkts);
     sb_puts(b, "\t-\t");
     sb_u64(b, z->n.resp_pkts);
-    /* IP bytes are not kept per lifecycle; tunnel_parents are Zeek's uids
-     * of tunnel connections, which we do not log (tcpl_tunnel says what
-     * the encapsulation was). */
-    sb_puts(b, "\t-\t-\t");
+    /* IP bytes are not kept per lifecycle. */
+    sb_puts(b, "\t-\t");
+    if (tunnel_uid(parent, ctx->name, &lc->tuple.encap))
+        sb_puts(b, parent);
+    else
+        sb_putc(b, '-');
+    sb_putc(b, '\t');
     sb_puts(b, tcpl_fmt_stream_id(id, sizeof id, lc));
     sb_putc(b, '\t');
     sb_puts(b, tcpl_state_name(c->ep[ci].state));
@@ -356,7 +396,7 @@ static void draw_json_row(tcpl_writer_ctx *ctx, FILE *f,
     tcpl_sbuf *b = &ctx->sb;
     const tcpl_conn *c = &lc->conn;
     int ci = tcpl_client_of(c);
-    char uid[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
+    char uid[19], parent[19], addr[64], id[48], tunnel[TCPL_WIRE_ENCAP_STRLEN];
     zeek_uid(uid, ctx->name, lc, z->index);
     sb_puts(b, "{\"ts\":");
     sb_secs6(b, z->ts);
@@ -392,6 +432,11 @@ static void draw_json_row(tcpl_writer_ctx *ctx, FILE *f,
     sb_u64(b, z->n.orig_pkts);
     sb_puts(b, ",\"resp_pkts\":");
     sb_u64(b, z->n.resp_pkts);
+    if (tunnel_uid(parent, ctx->name, &lc->tuple.encap)) {
+        sb_puts(b, ",\"tunnel_parents\":[\"");
+        sb_puts(b, parent);
+        sb_puts(b, "\"]");
+    }
     sb_puts(b, ",\"tcpl_stream\":\"");
     sb_puts(b, tcpl_fmt_stream_id(id, sizeof id, lc));
     sb_puts(b, "\",\"tcpl_client_final\":\"");

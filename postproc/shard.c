@@ -92,7 +92,8 @@ typedef struct worker {
     uint64_t cur_frame;
     bool oom;
     uint64_t oom_frame;
-    uint64_t untracked; /* ICMP errors quoting no connection */
+    uint64_t untracked; /* ICMP errors quoting no connection (bad
+                           checksums starting none are counted already) */
 } worker;
 
 typedef struct idmap { /* (worker, its lifecycle id) -> report's id */
@@ -286,7 +287,7 @@ static void work_epoch(worker *w, slot *s)
             w->oom_frame = p->frame;
             break;
         }
-        if (rc > 0)
+        if (rc > 0 && !p->s.bad_checksum)
             w->untracked++;
         tcpl_tracker_get_stats(w->tr, &st);
         if (st.lifecycles != before)

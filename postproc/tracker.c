@@ -503,6 +503,9 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     /* An ICMP error joins the connection it quotes, never starts one. */
     if (!n && s->icmp && !tcpl_icmp_quotes_syn(s))
         return 1;
+    /* Nor does a segment that failed its checksum. */
+    if (!n && s->bad_checksum)
+        return 1;
     if (!n && tr->o.max_open > 0 && tr->count >= tr->o.max_open) {
         evict_for_cap(tr);
         i = find_slot(tr, &k, h); /* removals shift the table */
@@ -570,7 +573,8 @@ int tcpl_tracker_packet(tcpl_tracker *tr, const tcpl_tuple *t,
     if (lc->tuple.encap.n == 0 && t->encap.n != 0)
         lc->tuple.encap = t->encap;
     record(tr, n, &r, frame, s->ts_ns);
-    record_segment(n, &seg, frame, &r, zero_before);
+    if (!seg.bad_checksum)
+        record_segment(n, &seg, frame, &r, zero_before);
     n->touch_ns = tr->now;
     act_unlink(tr, n);
     act_append(tr, n);

@@ -217,6 +217,14 @@ typedef struct tcpl_segment {
                                  number (a tshark export): the error cannot
                                  be checked against the window, and is
                                  taken as matching */
+    /* The capture's own limits, not the connection's.  uncaptured: payload
+     * bytes the snapshot length cut off (len still counts them: they were
+     * on the wire); to Zeek they are a content gap.  bad_checksum: the
+     * segment failed a checksum the caller chose to verify; it is no
+     * evidence of anything but itself (Zeek's 'C'), and joins an existing
+     * lifecycle without starting one. */
+    uint32_t uncaptured;
+    uint8_t bad_checksum;
 } tcpl_segment;
 
 /* --------------------------------------------------------- ICMP errors */

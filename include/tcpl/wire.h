@@ -94,6 +94,27 @@ typedef struct tcpl_wire_encap {
                                            headers walked (bounds it) */
 } tcpl_wire_encap;
 
+/*
+ * The first IP fragment met on the way in (outermost first): what a
+ * reassembler needs to put the datagram back together.  ip is NULL when
+ * the frame holds no fragment.  Non-first fragments decode as
+ * TCPL_WIRE_NOT_TCP and a first fragment as whatever its start holds (a
+ * TCP header whose length is the fragment's, not the datagram's); a
+ * caller that reassembles looks at frag before the return code.
+ */
+typedef struct tcpl_wire_frag {
+    const uint8_t *ip;  /* the fragment's IP header, inside the frame */
+    size_t cap;         /* bytes captured from ip on */
+    uint32_t id;        /* IPv4 identification or IPv6 fragment id */
+    uint32_t offset;    /* of this fragment's data in the datagram, bytes */
+    uint32_t hdr_len;   /* from ip to the fragment's data (IPv6: the
+                           unfragmentable part and the fragment header) */
+    uint32_t data_len;  /* the fragment's data bytes, by the IP length */
+    uint8_t family;     /* 4 or 6 */
+    uint8_t proto;      /* the protocol the datagram carries */
+    uint8_t more;       /* more fragments follow */
+} tcpl_wire_frag;
+
 typedef struct tcpl_wire_tcp {
     uint8_t family;     /* 4 or 6 */
     uint8_t src[16];    /* IPv4 uses the first 4 bytes */
@@ -104,6 +125,8 @@ typedef struct tcpl_wire_tcp {
     uint32_t ack;
     uint32_t window;    /* unscaled header field */
     uint32_t len;       /* payload length from the IP length, not caplen */
+    uint32_t cap_len;   /* payload bytes captured: less than len when the
+                           snapshot length cut the segment */
     uint16_t flags;     /* TCPL_FIN ... as in the header */
     uint8_t ttl;        /* IPv4 TTL / IPv6 hop limit of the innermost IP header */
     /* TCPL_WIRE_ICMP only (icmp is 0 otherwise): the error's IP version (4
@@ -117,6 +140,11 @@ typedef struct tcpl_wire_tcp {
     uint16_t icmp_mtu;
     uint8_t icmp_src[16];
     tcpl_wire_encap encap; /* n == 0: not encapsulated */
+    tcpl_wire_frag frag;   /* frag.ip == NULL: not a fragment */
+    /* For tcpl_wire_checksum(): the innermost IP header and the TCP
+     * header, inside the frame (NULL for an ICMP error). */
+    const uint8_t *ip_hdr;
+    const uint8_t *tcp_hdr;
 } tcpl_wire_tcp;
 
 enum {
@@ -133,6 +161,24 @@ enum {
 /* Decode one frame; returns one of the TCPL_WIRE_* codes. */
 int tcpl_wire_decode(int linktype, const uint8_t *frame, size_t caplen,
                      tcpl_wire_tcp *out);
+
+/* tcpl_wire_checksum() verdicts. */
+enum {
+    TCPL_CSUM_OK = 0,
+    TCPL_CSUM_BAD_IP = 1,   /* the innermost IPv4 header's checksum */
+    TCPL_CSUM_BAD_TCP = 2,  /* the TCP checksum (with the pseudo-header) */
+    TCPL_CSUM_UNCHECKED = 3 /* not a whole TCP segment: cut by the
+                               snapshot length, a fragment, an ICMP error */
+};
+
+/*
+ * Verify the checksums of a frame tcpl_wire_decode() returned
+ * TCPL_WIRE_TCP for (w as it filled it, the frame still in memory).  Only
+ * the innermost IPv4 header is checked, not the tunnel headers around it;
+ * IPv6 has no header checksum.  Like Zeek, a segment the capture did not
+ * keep whole is not checked: its sum cannot be computed.
+ */
+int tcpl_wire_checksum(const tcpl_wire_tcp *w);
 
 /* Name of a TCPL_ENC_* layer ("vxlan", "gre", "erspan2", ...); "?" for
  * an unknown code. */

@@ -105,6 +105,7 @@ typedef struct tcpl_zeek_endpoint {
     uint32_t rxmt_cnt;      /* retransmissions ('T'/'t' at 1, 10, 100, ...) */
     uint32_t win0_cnt;      /* zero windows ('W'/'w') */
     uint32_t gap_cnt;       /* content gaps ('G'/'g') */
+    uint32_t chk_cnt;       /* bad checksums ('C'/'c'), when checked */
     uint16_t seen;          /* once-per-direction history letters already given */
     uint8_t state;          /* tcpl_zeek_ep_state */
     uint8_t prev_state;

@@ -4,7 +4,8 @@
 # finds the same lifecycles with the same final states and anomalies, and
 # the plugin (where it is built) gives every frame the same states as on
 # Ethernet, plus tcp.lifecycle.tunnel naming the encapsulation and, for IP
-# tunnels, the endpoints of the frame's own direction.
+# tunnels, the endpoints of the frame's own direction; Zeek's conn.log
+# names the IP tunnel as tunnel_parents.
 #
 # usage: tunnels.sh TCP_LIFECYCLE MKCAP [PLUGIN_DIR]
 . "$(dirname "$0")/lib.sh"
@@ -60,6 +61,25 @@ if head -n 1 "$work/vxlan.full.csv" | tr , '\n' | grep -qx tunnel; then
                  NR > 1 && $c != ""' "$work/eth.full.csv" | wc -l)
     [ "$n" -eq 0 ] || fail "eth: $n lifecycles with a tunnel"
 fi
+
+# Zeek's tunnel_parents: one parent uid for every lifecycle of an IP
+# tunnel (both directions and all 9 lifecycles share the one VXLAN or GRE
+# tunnel), none for MPLS, PPPoE and plain Ethernet.
+for link in eth $tunnels; do
+    "$cli" report --pcap --format zeek "$work/$link.pcap" 2>"$work/err" |
+        awk -F'\t' '/^#fields/ { for (i = 2; i <= NF; i++) if ($i == "tunnel_parents") c = i - 1 }
+                    !/^#/ { print $c }' | sort | uniq -c >"$work/$link.parents"
+    case $link in
+    vxlan | gre)
+        grep -Eqx ' *9 C[0-9A-Za-z]{17}' "$work/$link.parents" ||
+            fail "$link: tunnel_parents not one uid for all 9: $(cat "$work/$link.parents")" ;;
+    *)
+        grep -Eqx ' *9 -' "$work/$link.parents" ||
+            fail "$link: tunnel_parents set: $(cat "$work/$link.parents")" ;;
+    esac
+done
+cmp -s "$work/vxlan.parents" "$work/gre.parents" &&
+    fail "vxlan and gre: the same tunnel parent"
 
 if [ -n "$plugdir" ]; then
     [ -d "$plugdir" ] || die "plugin folder $plugdir does not exist: build the tcp_lifecycle target"

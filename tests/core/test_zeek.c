@@ -465,3 +465,116 @@ TEST(history_cut_when_full)
     CHECK(n == TCPL_ZEEK_HISTORY - 1 && strlen(h) == n);
     CHECK(f.c.zeek.history_cut);
 }
+
+/* ============================================ what the capture hides */
+
+/* Step a segment the capture cut (uncaptured payload bytes) or that
+ * failed its checksum, at the sender's next sequence number.  A bad one
+ * does not move the sender on: it is not evidence of what was sent. */
+static int capture_limited(fx *f, int from, uint16_t flags, uint32_t len,
+                           uint32_t uncaptured, int bad)
+{
+    tcpl_segment s = {0};
+    f->t += 10 * MS;
+    s.ts_ns = f->t;
+    s.from = (uint8_t)from;
+    s.flags = flags;
+    s.seq = f->nxt[from];
+    s.ack = (flags & TCPL_ACK) ? f->nxt[!from] : 0;
+    s.len = len;
+    s.window = 65535;
+    s.sport = from == C ? 40000 : 80;
+    s.dport = from == C ? 80 : 40000;
+    s.uncaptured = uncaptured;
+    s.bad_checksum = (uint8_t)bad;
+    if (!bad)
+        f->nxt[from] += len + ((flags & TCPL_SYN) ? 1 : 0) +
+                        ((flags & TCPL_FIN) ? 1 : 0);
+    f->rc = tcpl_step(&f->c, &s, &f->r);
+    return f->rc;
+}
+
+TEST(g_snaplen_cut_payload_is_a_gap)
+{
+    /* 1000 bytes on the wire, 40 captured: Zeek's reassembler gets none
+     * of it, so the ACK covering it reveals a gap of the whole segment.
+     * The sequence space is the wire's: the next whole segment is new
+     * data, not a retransmission, and the states move as usual. */
+    fx f;
+    fx_init(&f, 1000, 5000);
+    handshake(&f);
+    capture_limited(&f, C, A | PSH, 1000, 960, 0);
+    tx(&f, S, A, 0);
+    tx(&f, C, A | PSH, 100);
+    tx(&f, S, A, 0);
+    tx(&f, C, FIN | A, 0);
+    tx(&f, S, FIN | A, 0);
+    tx(&f, C, A, 0);
+    VERDICT(&f, "SF", "ShADaGFf");
+    tcpl_zeek_counts z;
+    tcpl_zeek_counts_of(&f.c, &z);
+    CHECK(z.missed_bytes == 1000);
+    CHECK(z.orig_bytes == 1100);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+    CHECK_STATE(&f, S, TCPL_CLOSED);
+}
+
+TEST(g_snaplen_whole_payload_is_no_gap)
+{
+    /* The control: the same exchange captured whole. */
+    fx f;
+    fx_init(&f, 1000, 5000);
+    handshake(&f);
+    capture_limited(&f, C, A | PSH, 1000, 0, 0);
+    tx(&f, S, A, 0);
+    VERDICT(&f, "S1", "ShADa");
+    tcpl_zeek_counts z;
+    tcpl_zeek_counts_of(&f.c, &z);
+    CHECK(z.missed_bytes == 0);
+}
+
+TEST(c_bad_checksum_is_no_evidence)
+{
+    /* A RST and a FIN that fail their checksums close nothing and count
+     * as no packet; Zeek's history says 'C' (scaled: again at the 10th)
+     * for the originator, 'c' for the responder. */
+    fx f;
+    fx_init(&f, 1000, 5000);
+    handshake(&f);
+    capture_limited(&f, C, RST, 0, 0, 1);
+    CHECK(f.rc == TCPL_OK);
+    capture_limited(&f, S, FIN | A, 0, 0, 1);
+    for (int i = 0; i < 8; i++)
+        capture_limited(&f, C, A, 10, 0, 1);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    VERDICT(&f, "S1", "ShACc");
+    capture_limited(&f, C, A, 10, 0, 1); /* the 10th from the originator */
+    VERDICT(&f, "S1", "ShACcC");
+    tcpl_zeek_counts z;
+    tcpl_zeek_counts_of(&f.c, &z);
+    CHECK(z.orig_pkts == 2 && z.resp_pkts == 1);
+    CHECK(f.c.zeek.ep[0].chk_cnt == 10 && f.c.zeek.ep[1].chk_cnt == 1);
+}
+
+TEST(c_bad_checksum_starts_nothing)
+{
+    /* On a fresh connection it is not a first segment; after a closed
+     * one, a bad SYN is no port reuse. */
+    fx f;
+    fx_init(&f, 1000, 5000);
+    capture_limited(&f, C, SYN, 0, 0, 1);
+    CHECK(f.rc == TCPL_OK && f.c.segments == 0);
+    CHECK(f.c.zeek.hlen == 0);
+    handshake(&f);
+    VERDICT(&f, "S1", "ShA");
+    fx_init(&f, 1000, 5000);
+    handshake(&f);
+    tx(&f, C, FIN | A, 0);
+    tx(&f, S, FIN | A, 0);
+    tx(&f, C, A, 0);
+    f.nxt[C] += 100000;
+    capture_limited(&f, C, SYN, 0, 0, 1);
+    CHECK(f.rc == TCPL_OK);
+    CHECK_STATE(&f, C, TCPL_TIME_WAIT);
+}

@@ -335,3 +335,33 @@ TEST(icmp_errors_are_not_packets_to_zeek)
     CHECK(strcmp(tcpl_zeek_cut_name(TCPL_ZCUT_INACTIVITY), "inactivity") == 0);
     CHECK(strcmp(tcpl_zeek_cut_name(TCPL_ZCUT_COUNT), "?") == 0);
 }
+
+/* ================================================ checksums (checked) */
+
+TEST(bad_checksum_adds_c_to_its_row_only)
+{
+    rx r;
+    rx_init(&r, 1000, 5000);
+    handshake(&r);
+    /* A data segment of the client's whose checksum failed: to the engine
+     * and to the cutter it is only Zeek's 'C', not a packet of the row. */
+    tcpl_segment bad = {.ts_ns = r.f.t, .from = C, .flags = A,
+                        .seq = r.f.nxt[C], .ack = r.f.nxt[S], .len = 100,
+                        .window = r.f.win[C], .bad_checksum = 1};
+    tcpl_result res;
+    CHECK(tcpl_step(&r.f.c, &bad, &res) == TCPL_OK);
+    tcpl_zeek_row done;
+    CHECK(tcpl_zeek_rows_step(&r.zr, &bad, true, &done) == 0);
+    rtx(&r, C, A | FIN, 0);
+    rtx(&r, S, A | FIN, 0);
+    rtx(&r, C, A, 0);
+    rx_end(&r);
+    CHECK(r.n == 1);
+    ROW(&r, 0, "SF", "ShACFf", LIFECYCLE);
+    CHECK(r.rows[0].n.orig_pkts == 4 && r.rows[0].n.orig_bytes == 0);
+    /* A lone bad segment starts no row. */
+    tcpl_zeek_rows z2;
+    tcpl_zeek_rows_init(&z2);
+    CHECK(tcpl_zeek_rows_step(&z2, &bad, true, &done) == 0);
+    CHECK(!tcpl_zeek_rows_last(&z2, &done));
+}

@@ -8,11 +8,84 @@
  * so that AddressSanitizer sees any over-read.  Beyond "no crash", the
  * checks below hold the decoder to the contract wire.h states, the
  * encapsulation record included.
+ *
+ * The checksum verifier runs on every segment, and the fragment
+ * reassembler on every fragment: the frame is also cut at each "FRAG"
+ * marker into a sequence of frames of the same link type, fed in order
+ * to a fresh reassembler, so that one input can hold the pieces of a
+ * datagram (test_wire_frag writes such seeds).
  */
+#include "tcpl/ipfrag.h"
 #include "tcpl/wire.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static const uint8_t marker[4] = {'F', 'R', 'A', 'G'};
+
+/* A whole datagram from the reassembler decodes like any raw frame. */
+static void check_datagram(const uint8_t *dg, size_t len)
+{
+    tcpl_wire_tcp w;
+    int rc;
+
+    if (len > 60 + 65535)
+        abort();
+    rc = tcpl_wire_decode(TCPL_LINK_RAW, dg, len, &w);
+    if (rc < TCPL_WIRE_MALFORMED || rc > TCPL_WIRE_ICMP)
+        abort();
+    if (rc == TCPL_WIRE_TCP && (tcpl_wire_checksum(&w) < TCPL_CSUM_OK ||
+                                tcpl_wire_checksum(&w) > TCPL_CSUM_UNCHECKED))
+        abort();
+}
+
+/* Feed each marker-separated frame's fragment to one reassembler. */
+static void reassemble(int link, const uint8_t *data, size_t n)
+{
+    static void *mem;
+    size_t need = tcpl_ipfrag_size(2);
+    tcpl_ipfrag *r;
+    int64_t ts = 0;
+
+    if (!mem && !(mem = malloc(need)))
+        abort();
+    r = tcpl_ipfrag_init(mem, need, 2, 1000);
+    if (!r)
+        abort();
+    while (n > 0) {
+        const uint8_t *end = NULL;
+        for (size_t i = 0; i + sizeof marker <= n; i++)
+            if (memcmp(data + i, marker, sizeof marker) == 0) {
+                end = data + i;
+                break;
+            }
+        size_t len = end ? (size_t)(end - data) : n;
+        uint8_t *frame = malloc(len ? len : 1);
+        tcpl_wire_tcp w;
+        const uint8_t *dg;
+        size_t dlen;
+        if (!frame)
+            abort();
+        memcpy(frame, data, len);
+        tcpl_wire_decode(link, frame, len, &w);
+        if (w.frag.ip) {
+            if (w.frag.ip < frame || w.frag.ip + w.frag.cap > frame + len)
+                abort();
+            if (tcpl_ipfrag_add(r, &w.frag, ts += 400, &dg, &dlen) == 1)
+                check_datagram(dg, dlen);
+        }
+        free(frame);
+        if (!end)
+            break;
+        n -= len + sizeof marker;
+        data = end + sizeof marker;
+    }
+    tcpl_ipfrag_expire_all(r);
+    const tcpl_ipfrag_stats *st = tcpl_ipfrag_stats_of(r);
+    if (st->reassembled + st->overlapping + st->bad + st->timed_out +
+            st->no_room + st->duplicates > st->fragments)
+        abort();
+}
 
 static const int links[] = {
     TCPL_LINK_NULL,      TCPL_LINK_ETHERNET, TCPL_LINK_RAW,
@@ -80,7 +153,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (tcpl_wire_encap_str(&w.encap, text, sizeof text) >= sizeof text ||
             strlen(text) >= sizeof text)
             abort();
+        rc = tcpl_wire_checksum(&w);
+        if (rc < TCPL_CSUM_OK || rc > TCPL_CSUM_UNCHECKED ||
+            (rc != TCPL_CSUM_UNCHECKED && w.cap_len != w.len) ||
+            w.cap_len > w.len)
+            abort();
     }
     free(frame);
+    reassemble(link, data + 1, n);
     return 0;
 }
