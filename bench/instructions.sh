@@ -11,9 +11,11 @@
 # pluginq (plugin loaded, printing only plain's fields).  The ratio is a
 # load-proof companion to run.sh's CPU-time ratio; it leaves out I/O,
 # memory stalls and page faults, so it is not a wall-time ratio.
-# Run as root after run.sh (it reuses run.sh's plugin folders).
+# Run as root.  It reuses run.sh's plugin folders; without them, or with
+# --build (to measure the plugin as the tree now has it: run.sh's copy may
+# be older), it builds the plugin (Release) and lays them out itself.
 #
-# usage: bench/instructions.sh [-c PACKETS] [-B BUILD_DIR] [CAPTURE]
+# usage: bench/instructions.sh [-c PACKETS] [-B BUILD_DIR] [--build] [CAPTURE]
 # (default 30000 packets; a few minutes: valgrind runs ~50x slower)
 set -euo pipefail
 
@@ -22,6 +24,7 @@ top=$(dirname "$here")
 build=$top/build-bench
 count=30000
 cap=
+rebuild=0
 
 die() { echo "instructions.sh: $*" >&2; exit 1; }
 usage() { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
             { echo "instructions.sh: -c: expected an integer in 1000..1000000, got '$2'" >&2; exit 2; }
         count=$2; shift 2 ;;
     -B) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
+    --build) rebuild=1; shift ;;
     -h|--help) usage ;;
     -*) usage ;;
     *) [ -z "$cap" ] || usage; cap=$1; shift ;;
@@ -40,8 +44,21 @@ done
 [ "$(id -u)" = 0 ] || die "run as root"
 command -v valgrind >/dev/null || die "needs valgrind (apt-get install valgrind)"
 work=$build/bench-work
-[ -d "$work/plugins-tcpl" ] || die "run bench/run.sh first (it prepares $work)"
-find "$work/plugins-tcpl" -name tcp_lifecycle.so | grep -q . || die "no plugin in $work/plugins-tcpl"
+if [ $rebuild = 1 ] || ! find "$work/plugins-tcpl" -name tcp_lifecycle.so 2>/dev/null | grep -q .; then
+    command -v cmake >/dev/null || die "needs cmake to build the plugin (or run bench/run.sh first)"
+    mkdir -p "$build"
+    cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >"$build/instructions-build.log" 2>&1 &&
+        cmake --build "$build" -j2 --target tcp_lifecycle >>"$build/instructions-build.log" 2>&1 ||
+        die "building the plugin failed, see $build/instructions-build.log"
+    so=$(find "$build" -path "$work" -prune -o -name tcp_lifecycle.so -type f -print | head -1)
+    [ -n "$so" ] || die "the build made no tcp_lifecycle.so"
+    ws_ver=$(tshark --version 2>/dev/null | sed -n '1s/.* \([0-9]*\.[0-9]*\)\.[0-9]*.*/\1/p')
+    rm -rf "$work/plugins-none" "$work/plugins-tcpl"
+    mkdir -p "$work/plugins-none/$ws_ver/epan" "$work/plugins-tcpl/$ws_ver/epan"
+    install -m 644 "$so" "$work/plugins-tcpl/$ws_ver/epan/"
+    chmod 755 "$work"
+    chmod -R a+rX "$work/plugins-none" "$work/plugins-tcpl"
+fi
 [ -n "$cap" ] || cap=$work/bench.pcap
 [ -f "$cap" ] || cap=$build/bench.pcap
 [ -f "$cap" ] || die "no capture: give one or run bench/make-capture.sh"

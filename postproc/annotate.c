@@ -8,13 +8,20 @@
  * through tcpl_state_name(), tcpl_role_name() and tcpl_describe() -- and
  * holds no TCP rule.
  *
- * annotate reads the input twice.  Some anomalies are known only when the
- * capture ends (a CLOSE_WAIT that lasts to the end, a SYN never answered);
- * they belong on the lifecycle's last packet, which has been written by
- * then.  The first pass runs the engine to the end and notes those; the
- * second writes the copy.  The first pass also proves the whole input
- * readable before any output exists, and all output goes through
- * outfile.h, so a bad input never leaves an OUT that looks complete.
+ * annotate reads the input three times.  Some anomalies are known only
+ * when the capture ends (a CLOSE_WAIT that lasts to the end, a SYN never
+ * answered); they belong on the lifecycle's last packet, which has been
+ * written by then.  Pass 1 runs the engine to the end and notes those;
+ * pass 2 writes the copy.  Like the plugin, both keep a lifecycle after it
+ * closed, since a later packet on its 4-tuple (port reuse) is judged
+ * against it; keeping every lifecycle to the end made memory grow with
+ * the capture.  So pass 0 first finds, for each 4-tuple, the frame where
+ * it is seen last and the capture's end: passes 1 and 2 end a lifecycle
+ * right after that frame, exactly as the end of the input would, and hold
+ * only the lifecycles that will be seen again.  Pass 0 also proves the
+ * whole input readable before any output exists, and all output goes
+ * through outfile.h, so a bad input never leaves an OUT that looks
+ * complete.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -116,6 +123,11 @@ typedef struct end_note {
 
 typedef struct annotate_ctx {
     const char *in_path;
+    /* pass 0: bit f set when frame f is its 4-tuple's last; the time the
+     * tracker ends what is still open at the end of the input */
+    uint64_t *last_bits;
+    size_t last_words;
+    int64_t end_ns;
     /* pass 1 */
     end_note *notes;
     size_t nnotes, notes_cap;
@@ -302,10 +314,149 @@ typedef struct annotate_args {
     tcpl_config cfg;
 } annotate_args;
 
+/* Pass 0's map from a 4-tuple's hash to the last frame it was stepped
+ * in.  Only the 64-bit hash is kept: two 4-tuples sharing one share an
+ * entry, and the earlier one's lifecycle is then ended later than it
+ * could be, at the same result. */
+typedef struct last_map {
+    struct last_slot {
+        uint64_t h; /* 0: empty */
+        uint64_t frame;
+    } *s;
+    size_t cap, count;
+} last_map;
+
+static struct last_slot *last_find(last_map *m, uint64_t h)
+{
+    size_t mask = m->cap - 1;
+    size_t i = (size_t)h & mask;
+
+    while (m->s[i].h != 0 && m->s[i].h != h)
+        i = (i + 1) & mask;
+    return &m->s[i];
+}
+
+static int last_grow(last_map *m)
+{
+    last_map g = {NULL, m->cap ? m->cap * 2 : 1024, m->count};
+
+    g.s = calloc(g.cap, sizeof *g.s);
+    if (!g.s)
+        return -1;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->s[i].h != 0)
+            *last_find(&g, m->s[i].h) = m->s[i];
+    free(m->s);
+    *m = g;
+    return 0;
+}
+
+static uint64_t tuple_hash(const tcpl_tuple *t)
+{
+    uint64_t h = tcpl_tracker_tuple_hash(t);
+
+    return h ? h : 1;
+}
+
+/* Pass 0: which frame is each 4-tuple's last, and where the tracker will
+ * date the end of the input (its latest stepped timestamp).  A frame
+ * counts as stepped as the tracker decides: every TCP segment, and an ICMP
+ * error when its 4-tuple already has a lifecycle or it quotes a SYN.
+ * Returns 0, or 1 with the message printed. */
+static int annotate_pass0(const annotate_args *a, annotate_ctx *cx,
+                          uint64_t *records)
+{
+    char err[TCPL_PCAP_ERR];
+    last_map m = {NULL, 0, 0};
+    tcpl_pcap_in *in;
+    tcpl_pcap_packet p;
+    tcpl_wire_tcp w;
+    tcpl_tuple t;
+    tcpl_segment s;
+    tcpl_feed_stats st;
+    bool stepped_any = false;
+    int rc, lt;
+
+    memset(&st, 0, sizeof st);
+    err[0] = '\0';
+    in = tcpl_feed_open(a->in, false, err, sizeof err);
+    if (!in) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    lt = tcpl_pcap_linktype(in);
+    if (last_grow(&m) != 0)
+        snprintf(err, sizeof err, "%s: out of memory", a->in);
+    while (!err[0] && (rc = tcpl_pcap_next(in, &p, err, sizeof err)) > 0) {
+        struct last_slot *e;
+        uint64_t h;
+
+        if (!tcpl_feed_decode(lt, &p, &w, &t, &s, &st))
+            continue;
+        h = tuple_hash(&t);
+        e = last_find(&m, h);
+        if (e->h == 0 && s.icmp && !tcpl_icmp_quotes_syn(&s))
+            continue;
+        if (e->h == 0) {
+            if ((m.count + 1) * 2 > m.cap) {
+                if (last_grow(&m) != 0) {
+                    snprintf(err, sizeof err, "%s: out of memory", a->in);
+                    break;
+                }
+                e = last_find(&m, h);
+            }
+            e->h = h;
+            m.count++;
+        }
+        e->frame = p.frame;
+        if (!stepped_any || s.ts_ns > cx->end_ns)
+            cx->end_ns = s.ts_ns;
+        stepped_any = true;
+    }
+    tcpl_pcap_close(in);
+    if (!err[0]) {
+        cx->last_words = (size_t)(st.records / 64 + 1);
+        cx->last_bits = calloc(cx->last_words, sizeof *cx->last_bits);
+        if (!cx->last_bits)
+            snprintf(err, sizeof err, "%s: out of memory", a->in);
+    }
+    for (size_t i = 0; !err[0] && i < m.cap; i++) {
+        uint64_t f = m.s[i].frame;
+
+        if (m.s[i].h != 0 && f / 64 < cx->last_words)
+            cx->last_bits[f / 64] |= UINT64_C(1) << (f % 64);
+    }
+    free(m.s);
+    if (err[0]) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return 1;
+    }
+    *records = st.records;
+    return 0;
+}
+
+/* Did pass 0 see frame f as its 4-tuple's last? */
+static bool last_of_tuple(const annotate_ctx *cx, uint64_t f)
+{
+    return f / 64 < cx->last_words &&
+           (cx->last_bits[f / 64] >> (f % 64) & 1);
+}
+
+/* End the lifecycle of w's 4-tuple: no later frame has it. */
+static void retire(annotate_ctx *cx, tcpl_tracker *tr,
+                   const tcpl_wire_tcp *w)
+{
+    tcpl_tuple t;
+    tcpl_segment s;
+
+    tcpl_tracker_from_wire(w, 0, &t, &s);
+    tcpl_tracker_retire(tr, &t, cx->end_ns);
+}
+
 /* Pass 1: run the engine over the whole input, keep what only the ends
  * of lifecycles reveal.  Returns 0, or 1 with the message printed. */
 static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
-                          uint64_t *records)
+                          uint64_t records)
 {
     char err[TCPL_PCAP_ERR];
     tcpl_tracker_opts to;
@@ -326,8 +477,9 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
     lt = tcpl_pcap_linktype(in);
     tcpl_tracker_opts_init(&to);
     to.cfg = a->cfg;
-    /* The plugin keeps every lifecycle of a file; so do we, so that the
-     * engine sees exactly the same sequence of segments. */
+    /* The plugin keeps every lifecycle of a file; so do we, up to the
+     * last frame of its 4-tuple (pass 0), so that the engine sees exactly
+     * the same sequence of segments. */
     to.linger_ns = 0;
     to.emit = collect_end_notes;
     to.user = cx;
@@ -335,16 +487,24 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
     if (!tr)
         snprintf(err, sizeof err, "%s: out of memory", a->in);
     while (tr && (rc = tcpl_pcap_next(in, &p, err, sizeof err)) > 0) {
-        if (tcpl_feed(tr, lt, &p, &w, NULL, &st) < 0) {
+        int tracked = tcpl_feed(tr, lt, &p, &w, NULL, &st);
+
+        if (tracked < 0) {
             snprintf(err, sizeof err, "%s:frame %" PRIu64 ": out of memory",
                      a->in, p.frame);
             break;
         }
+        if (tracked && last_of_tuple(cx, p.frame))
+            retire(cx, tr, &w);
     }
-    if (tr && !err[0] && tcpl_tracker_finish(tr) != 0)
+    if (tr && !err[0] && tcpl_tracker_finish_at(tr, cx->end_ns) != 0)
         snprintf(err, sizeof err, "%s: out of memory", a->in);
     if (!err[0] && cx->oom)
         snprintf(err, sizeof err, "%s: out of memory", a->in);
+    if (!err[0] && st.records != records)
+        snprintf(err, sizeof err, "%s: the file changed while it was read "
+                 "(%" PRIu64 " packets, then %" PRIu64 ")", a->in, records,
+                 st.records);
     tcpl_tracker_free(tr);
     tcpl_pcap_close(in);
     if (err[0]) {
@@ -354,7 +514,6 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
     tcpl_feed_note(a->in, &st);
     if (cx->nnotes > 1)
         qsort(cx->notes, cx->nnotes, sizeof *cx->notes, by_frame);
-    *records = st.records;
     return 0;
 }
 
@@ -475,6 +634,9 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
                 fprintf(lab.f, "%" PRIu64 ",,,,,,,,\n", p.frame);
             }
         }
+        /* Last: pi points into the lifecycle. */
+        if (tracked && last_of_tuple(cx, p.frame))
+            retire(cx, tr, &w);
     }
     if (!err[0] && st.records != records)
         snprintf(err, sizeof err, "%s: the file changed while it was read "
@@ -554,7 +716,7 @@ int tcpl_cmd_annotate(int argc, char **argv)
     if (!a.in || !a.out)
         return annotate_usage_error("%s", "needs IN and OUT.pcapng");
     if (strcmp(a.in, "-") == 0)
-        return annotate_usage_error("%s", "IN must be a file (it is read twice)");
+        return annotate_usage_error("%s", "IN must be a file (it is read three times)");
     if (strcmp(a.out, "-") == 0 || (a.labels && strcmp(a.labels, "-") == 0))
         return annotate_usage_error("%s", "OUT and LABELS must be files");
     if (a.labels && strcmp(a.labels, a.out) == 0)
@@ -562,11 +724,14 @@ int tcpl_cmd_annotate(int argc, char **argv)
 
     memset(&cx, 0, sizeof cx);
     cx.in_path = a.in;
-    rc = annotate_pass1(&a, &cx, &records);
+    rc = annotate_pass0(&a, &cx, &records);
+    if (rc == 0)
+        rc = annotate_pass1(&a, &cx, records);
     if (rc == 0)
         rc = annotate_pass2(&a, &cx, records);
     for (size_t i = 0; i < cx.nnotes; i++)
         free(cx.notes[i].text);
     free(cx.notes);
+    free(cx.last_bits);
     return rc;
 }

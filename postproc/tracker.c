@@ -637,6 +637,28 @@ int tcpl_tracker_finish_at(tcpl_tracker *tr, int64_t end_ns)
     return 0;
 }
 
+uint64_t tcpl_tracker_tuple_hash(const tcpl_tuple *t)
+{
+    key k;
+    make_key(t, &k);
+    return hash_key(&k);
+}
+
+int tcpl_tracker_retire(tcpl_tracker *tr, const tcpl_tuple *t, int64_t end_ns)
+{
+    key k;
+    make_key(t, &k);
+    uint64_t h = hash_key(&k);
+    size_t i = find_slot(tr, &k, h);
+    node *n = tr->slots[i];
+    if (!n)
+        return 0;
+    remove_slot(tr, i);
+    tr->st.open = tr->count;
+    finish_emit(tr, n, end_ns, 0, TCPL_LC_END_INPUT, NULL);
+    return 1;
+}
+
 void tcpl_tracker_get_stats(const tcpl_tracker *tr, tcpl_tracker_stats *st)
 {
     *st = tr->st;

@@ -236,6 +236,19 @@ int tcpl_tracker_finish(tcpl_tracker *tr);
  * lifecycles where the whole capture ends, as one tracker would. */
 int tcpl_tracker_finish_at(tcpl_tracker *tr, int64_t end_ns);
 
+/*
+ * For a caller that reads its input twice and so knows where each
+ * 4-tuple is seen for the last time (annotate): a hash of t's 4-tuple,
+ * the same for both directions, and a way to end t's lifecycle right
+ * after its last packet instead of at the end of the input.  Retiring
+ * ends it exactly as tcpl_tracker_finish_at(end_ns) would later (marked
+ * TCPL_LC_END_INPUT), so the output is the same, and memory then follows
+ * the lifecycles still to be seen again, not every lifecycle of the
+ * input.  Returns 1 when t had a lifecycle (emitted), 0 when it had none.
+ */
+uint64_t tcpl_tracker_tuple_hash(const tcpl_tuple *t);
+int tcpl_tracker_retire(tcpl_tracker *tr, const tcpl_tuple *t, int64_t end_ns);
+
 typedef struct tcpl_tracker_stats {
     uint64_t packets;    /* packets stepped */
     uint64_t lifecycles; /* lifecycles created */

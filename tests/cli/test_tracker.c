@@ -6,7 +6,8 @@
  * last segment plus linger; what is left at the end comes out in creation
  * order; a cap on open lifecycles ends the least recently active one,
  * marked and counted; moving the clock without a packet ends idle ones
- * as a packet would.  The engine is the real one: the tracker is only
+ * as a packet would; retiring a 4-tuple ends its lifecycle as the end of
+ * the input would.  The engine is the real one: the tracker is only
  * routing.
  *
  * usage: test_tracker NAME   (one ctest test per NAME)
@@ -232,6 +233,67 @@ static void test_idle_end_time(void)
     seen_free(&s);
 }
 
+/* What the last emit handed out, for comparing two trackers. */
+static tcpl_conn kept_conn;
+static tcpl_lc_end kept_end;
+static int64_t kept_end_ns;
+static int kept_n;
+
+static void keep_conn(void *user, const tcpl_lifecycle *lc)
+{
+    (void)user;
+    kept_conn = lc->conn;
+    kept_end = lc->end;
+    kept_end_ns = lc->end_ns;
+    kept_n++;
+}
+
+/* Retiring a 4-tuple (annotate, once it knows no later frame has it) ends
+ * its lifecycle as the end of the input would: the same engine verdicts,
+ * including those that depend on the end's time (an unanswered SYN), and
+ * only that lifecycle; the tuple's hash is the same both ways. */
+static void test_retire_as_finish(void)
+{
+    tcpl_tracker_opts o;
+    tcpl_tuple a = tuple(1, 4000, 0), a_rev = tuple(1, 4000, 1);
+
+    CHECK(tcpl_tracker_tuple_hash(&a) == tcpl_tracker_tuple_hash(&a_rev));
+    CHECK(tcpl_tracker_tuple_hash(&a) != tcpl_tracker_tuple_hash(&(tcpl_tuple){0}));
+    tcpl_tracker_opts_init(&o);
+    o.linger_ns = 0;
+    o.emit = keep_conn;
+
+    /* One tracker: A sends a SYN never answered, B opens; A retired. */
+    now_ns = 0;
+    frame = 0;
+    tcpl_tracker *tr = tcpl_tracker_new(&o);
+    CHECK(tr);
+    packet(tr, 1, 4000, -1, 100, 0);
+    for (int k = 0; k < 3; k++)
+        packet(tr, 2, 4000, -1, 200, k);
+    int64_t end = now_ns + 5000000000; /* past the 1 s SYN timeout */
+    CHECK(tcpl_tracker_retire(tr, &a_rev, end) == 1);
+    CHECK(kept_n == 1 && kept_end == TCPL_LC_END_INPUT && kept_end_ns == end);
+    CHECK(kept_conn.anomalies & TCPL_BIT(TCPL_A_SYN_UNANSWERED));
+    tcpl_conn retired = kept_conn;
+    CHECK(tcpl_tracker_retire(tr, &a, end) == 0 && kept_n == 1);
+    tcpl_tracker_stats st;
+    tcpl_tracker_get_stats(tr, &st);
+    CHECK(st.open == 1); /* B is still there */
+    tcpl_tracker_free(tr);
+
+    /* The other: the same packets of A, ended by the input's end. */
+    now_ns = 0;
+    frame = 0;
+    kept_n = 0;
+    tr = tcpl_tracker_new(&o);
+    CHECK(tr);
+    packet(tr, 1, 4000, -1, 100, 0);
+    CHECK(tcpl_tracker_finish_at(tr, end) == 0 && kept_n == 1);
+    CHECK(memcmp(&retired, &kept_conn, sizeof retired) == 0);
+    tcpl_tracker_free(tr);
+}
+
 /* Open connections are never evicted, however long they are silent. */
 static void test_open_not_evicted(void)
 {
@@ -403,6 +465,7 @@ static const struct {
     {"cap_evicts_least_recent", test_cap_evicts_least_recent},
     {"advance_evicts_idle", test_advance_evicts_idle},
     {"events_as_raised", test_events_as_raised},
+    {"retire_as_finish", test_retire_as_finish},
     {"every_lifecycle_once", test_every_lifecycle_once},
     {"successor_numbering", test_successor_numbering},
     {"no_hint_numbering", test_no_hint_numbering},
