@@ -248,20 +248,23 @@ void eng_settle(tcpl_conn *c, tcpl_result *r, int64_t now)
         bool moved = false;
         for (int i = 0; i < 2; i++) {
             const tcpl_endpoint *e = &c->ep[i], *p = &c->ep[!i];
+            /* The cell first (e->state as each apply left it): once
+             * established, a SYN acked again moves nothing, and that is
+             * most segments. */
             /* An ACK the capture missed makes what it proves inferred. */
             bool e_guess = (e->bits & TCPL_EP_ACK_UNSEEN) != 0;
             bool p_guess = (p->bits & TCPL_EP_ACK_UNSEEN) != 0;
             /* A SYN-ACK's ACK is part of the SYN-ACK event itself; only a
              * plain ACK shows a SYN_SENT endpoint completed its side. */
-            if ((e->bits & TCPL_EP_PLAIN_ACK) && (p->bits & TCPL_EP_SYN) &&
-                seq_lt(p->isn, e->ack))
+            if (fsm[e->state][EV_RECV_SYN] && (e->bits & TCPL_EP_PLAIN_ACK) &&
+                (p->bits & TCPL_EP_SYN) && seq_lt(p->isn, e->ack))
                 moved |= eng_apply_as(c, r, i, EV_RECV_SYN, now, e_guess);
-            if (syn_acked(c, i))
+            if (fsm[e->state][EV_SYN_ACKED] && syn_acked(c, i))
                 moved |= eng_apply_as(c, r, i, EV_SYN_ACKED, now, p_guess);
-            if ((p->bits & TCPL_EP_FIN) && (e->bits & TCPL_EP_ACKED) &&
-                seq_lt(p->fin_seq, e->ack))
+            if (fsm[e->state][EV_RECV_FIN] && (p->bits & TCPL_EP_FIN) &&
+                (e->bits & TCPL_EP_ACKED) && seq_lt(p->fin_seq, e->ack))
                 moved |= eng_apply_as(c, r, i, EV_RECV_FIN, now, e_guess);
-            if (eng_fin_acked(c, i))
+            if (fsm[e->state][EV_FIN_ACKED] && eng_fin_acked(c, i))
                 moved |= eng_apply_as(c, r, i, EV_FIN_ACKED, now, p_guess);
         }
         if (!moved)

@@ -113,19 +113,27 @@ int tcpl_feed(tcpl_tracker *tr, int linktype, const tcpl_pcap_packet *p,
 {
     tcpl_tuple t;
     tcpl_segment s;
-    int rc;
 
     if (tcpl_feed_decode(linktype, p, w, &t, &s, st) == 0)
         return 0;
+    return tcpl_feed_track(tr, &t, &s, p->frame, pi, st);
+}
+
+int tcpl_feed_track(tcpl_tracker *tr, const tcpl_tuple *t,
+                    const tcpl_segment *s, uint64_t frame,
+                    tcpl_packet_info *pi, tcpl_feed_stats *st)
+{
+    int rc;
+
     /* No stream hint: the tracker numbers lifecycles in the order they
      * start, which is how Wireshark numbers tcp.stream (a port-reuse SYN
      * starts a new one in both). */
-    rc = tcpl_tracker_packet(tr, &t, &s, p->frame, -1, pi);
+    rc = tcpl_tracker_packet(tr, t, s, frame, -1, pi);
     if (rc < 0)
         return -1;
     if (rc > 0) { /* an ICMP error about no connection in the capture, or
                      a bad checksum that starts none */
-        if (!s.bad_checksum)
+        if (!s->bad_checksum)
             st->non_tcp++;
         return 0;
     }

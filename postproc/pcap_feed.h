@@ -54,6 +54,12 @@ int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
                      tcpl_wire_tcp *w, tcpl_tuple *t, tcpl_segment *s,
                      tcpl_feed_stats *st);
 
+/* The tracking half: step a tuple and segment tcpl_feed_decode() gave
+ * into tr.  Returns as tcpl_feed(). */
+int tcpl_feed_track(tcpl_tracker *tr, const tcpl_tuple *t,
+                    const tcpl_segment *s, uint64_t frame,
+                    tcpl_packet_info *pi, tcpl_feed_stats *st);
+
 /* The notes on standard error about frames with a cut or malformed TCP/IP
  * header, bad checksums and fragments, when there were any. */
 void tcpl_feed_note(const char *name, const tcpl_feed_stats *st);

@@ -29,12 +29,31 @@ char *tcpl_fmt_secs9(char *buf, size_t n, int64_t ns)
     return buf;
 }
 
+/* By hand, not snprintf: the text format writes several per state
+ * change, and printf's format parsing was a third of its time. */
 char *tcpl_fmt_secs6(char *buf, size_t n, int64_t ns)
 {
     uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
     uint64_t us = a / 1000u + (a % 1000u >= 500u);
-    snprintf(buf, n, "%s%" PRIu64 ".%06" PRIu64, ns < 0 ? "-" : "",
-             us / 1000000u, us % 1000000u);
+    uint64_t whole = us / 1000000u, frac = us % 1000000u;
+    char d[32];
+    size_t i = sizeof d, len;
+
+    for (int k = 0; k < 6; k++, frac /= 10)
+        d[--i] = (char)('0' + frac % 10);
+    d[--i] = '.';
+    do {
+        d[--i] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    if (ns < 0)
+        d[--i] = '-';
+    if (n == 0)
+        return buf;
+    /* Cut short like snprintf when buf is too small. */
+    len = sizeof d - i < n - 1 ? sizeof d - i : n - 1;
+    memcpy(buf, d + i, len);
+    buf[len] = '\0';
     return buf;
 }
 

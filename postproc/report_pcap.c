@@ -125,6 +125,8 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
     tcpl_tracker *tr = NULL;
     tcpl_pcap_packet p;
     tcpl_wire_tcp w;
+    tcpl_tuple t;
+    tcpl_segment seg;
     tcpl_feed_stats st;
     struct sigaction old[2];
     bool stream = o->streaming;
@@ -178,9 +180,12 @@ static int run_capture(tcpl_report *r, const tcpl_report_opts *o,
         if (rc == TCPL_PCAP_AGAIN) {
             tcpl_tracker_advance(tr, clock_ns(CLOCK_REALTIME));
         } else {
-            if (tcpl_wire_decode(lt, p.data, p.caplen, &w) == TCPL_WIRE_TCP)
+            /* Decoded once: the report's time origin is the first TCP
+             * packet, set before the tracker may emit anything. */
+            bool track = tcpl_feed_decode(lt, &p, &w, &t, &seg, &st) != 0;
+            if (track && !seg.icmp)
                 tcpl_report_origin(r, p.ts_ns);
-            if (tcpl_feed(tr, lt, &p, &w, NULL, &st) < 0) {
+            if (track && tcpl_feed_track(tr, &t, &seg, p.frame, NULL, &st) < 0) {
                 snprintf(err, sizeof err, "%s:frame %" PRIu64 ": out of memory",
                          name, p.frame);
                 break;

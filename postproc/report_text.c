@@ -74,46 +74,131 @@ static void frame_words(char *buf, size_t n, const tcpl_lifecycle *lc,
                                                                 : "at the end");
 }
 
+/* Appenders for the state lines, written by hand rather than with printf
+ * (whose format parsing was most of this format's time): each returns
+ * the end of what it wrote. */
+static char *put(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* s left-justified in width columns, as "%-*s". */
+static char *put_left(char *p, const char *s, int width)
+{
+    char *q = put(p, s);
+    while (q - p < width)
+        *q++ = ' ';
+    return q;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+    char d[20];
+    int i = (int)sizeof d;
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(p, d + i, sizeof d - (size_t)i);
+    return p + (sizeof d - (size_t)i);
+}
+
+/* frame_words() into p. */
+static char *put_frame(char *p, const tcpl_lifecycle *lc, uint64_t frame)
+{
+    if (frame)
+        return put_u64(put(p, "frame "), frame);
+    return put(p, lc->end == TCPL_LC_END_IDLE      ? "when idle"
+                  : lc->end == TCPL_LC_END_EVICTED ? "when evicted"
+                                                   : "at the end");
+}
+
+/* One state of the timeline: the role (on an endpoint's first line), the
+ * state and its frame, when it began and how long it lasted. */
+static void state_line(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
+                       size_t i, const char *role)
+{
+    const tcpl_tl_entry *te = &lc->timeline[i];
+    char left[96], line[400], t1[40], t2[40], *p = left;
+    bool last = is_last(lc, i);
+
+    /* A state deduced from later ACKs or sequence numbers says so; the
+     * frame column absorbs the longer name where it can. */
+    p = put(p, tcpl_state_name(te->state));
+    if (te->inferred)
+        p = put(p, " (inferred)");
+    while (p - left < 13)
+        *p++ = ' ';
+    *p++ = ' ';
+    p = put_frame(p, lc, te->frame);
+    *p = '\0';
+    int over = p - left > 27 ? (int)(p - left) - 27 : 0;
+    tcpl_fmt_secs6(t1, sizeof t1, te->ts_ns - ctx->t0);
+    p = put_left(put(line, "  "), role, 8);
+    *p++ = ' ';
+    p = put(put(put_left(p, left, 27), " +"), t1);
+    p = put(p, " s");
+    if (!(last && te->state == TCPL_CLOSED)) {
+        int pad = 12 - (int)strlen(t1) - over;
+        for (int k = pad > 1 ? pad : 1; k > 0; k--)
+            *p++ = ' ';
+        p = put(put(p, "for "), tcpl_fmt_secs6(t2, sizeof t2, tcpl_fmt_time_in(lc, i)));
+        p = put(p, " s");
+        if (last)
+            p = put(put(p, ", "), end_words(lc));
+    }
+    *p++ = '\n';
+    fwrite(line, 1, (size_t)(p - line), f);
+}
+
 static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 {
     const tcpl_conn *c = &lc->conn;
     char a[80], b[80], t1[40], t2[40], t3[40], id[48];
     int ci = tcpl_client_of(c);
 
-    char head[400];
-    int hl = snprintf(head, sizeof head, "stream %-6s %s %s ->",
-                      tcpl_fmt_stream_id(id, sizeof id, lc), tcpl_role_name(c, ci),
-                      tcpl_fmt_endpoint(a, sizeof a, &lc->tuple, ci));
-    int tl = snprintf(NULL, 0, "%s %s%s", tcpl_role_name(c, !ci),
-                      tcpl_fmt_endpoint(b, sizeof b, &lc->tuple, !ci),
-                      c->role_guessed ? "  (roles guessed)" : "");
-    /* Long IPv6 addresses: the peer goes on a line of its own. */
-    fprintf(f, "%s%s%s %s%s\n", head, hl + 1 + tl > WRAP ? "\n          " : " ",
-            tcpl_role_name(c, !ci), b, c->role_guessed ? "  (roles guessed)" : "");
-    fprintf(f, "  time     +%s .. +%s s, %s s, frames %" PRIu64 "..%" PRIu64
-               ", %" PRIu64 " packets\n",
-            tcpl_fmt_secs6(t1, sizeof t1, c->first_ns - ctx->t0),
-            tcpl_fmt_secs6(t2, sizeof t2, c->last_ns - ctx->t0),
-            tcpl_fmt_secs6(t3, sizeof t3, c->last_ns - c->first_ns), lc->first_frame,
-            lc->last_frame, lc->packets);
-    if (c->first_closer >= 0)
-        fprintf(f, "  closed   first by the %s, with a %s\n",
-                tcpl_role_name(c, c->first_closer),
-                c->first_close_rst ? "RST" : "FIN");
-    else
-        fputs("  closed   by neither endpoint\n", f);
-    fprintf(f, "  final    %s %s, %s %s\n", tcpl_role_name(c, ci),
-            tcpl_state_name(c->ep[ci].state), tcpl_role_name(c, !ci),
-            tcpl_state_name(c->ep[!ci].state));
+    const char *guessed = c->role_guessed ? "  (roles guessed)" : "";
+    const char *role = tcpl_role_name(c, ci), *peer = tcpl_role_name(c, !ci);
+    /* The first five lines, built by hand (see put()) and written at once. */
+    char line[1024], *p;
     tcpl_lc_zeek z;
+
+    tcpl_fmt_endpoint(a, sizeof a, &lc->tuple, ci);
+    tcpl_fmt_endpoint(b, sizeof b, &lc->tuple, !ci);
+    p = put_left(put(line, "stream "), tcpl_fmt_stream_id(id, sizeof id, lc), 6);
+    p = put(put(put(put(put(p, " "), role), " "), a), " ->");
+    /* Long IPv6 addresses: the peer goes on a line of its own. */
+    size_t tl = strlen(peer) + 1 + strlen(b) + strlen(guessed);
+    p = put(p, (size_t)(p - line) + 1 + tl > WRAP ? "\n          " : " ");
+    p = put(put(put(put(p, peer), " "), b), guessed);
+    p = put(p, "\n  time     +");
+    p = put(p, tcpl_fmt_secs6(t1, sizeof t1, c->first_ns - ctx->t0));
+    p = put(put(p, " .. +"), tcpl_fmt_secs6(t2, sizeof t2, c->last_ns - ctx->t0));
+    p = put(put(p, " s, "), tcpl_fmt_secs6(t3, sizeof t3, c->last_ns - c->first_ns));
+    p = put_u64(put(p, " s, frames "), lc->first_frame);
+    p = put_u64(put(p, ".."), lc->last_frame);
+    p = put(put_u64(put(p, ", "), lc->packets), " packets\n");
+    if (c->first_closer >= 0) {
+        p = put(put(p, "  closed   first by the "), tcpl_role_name(c, c->first_closer));
+        p = put(put(p, ", with a "), c->first_close_rst ? "RST\n" : "FIN\n");
+    } else {
+        p = put(p, "  closed   by neither endpoint\n");
+    }
+    p = put(put(put(put(p, "  final    "), role), " "), tcpl_state_name(c->ep[ci].state));
+    p = put(put(put(put(p, ", "), peer), " "), tcpl_state_name(c->ep[!ci].state));
     tcpl_lc_zeek_of(lc, &z);
-    fprintf(f, "  zeek     %-6s %s, orig %" PRIu64 " pkts %" PRIu64
-               " bytes, resp %" PRIu64 " pkts %" PRIu64 " bytes",
-            z.state, z.history[0] ? z.history : "-", z.n.orig_pkts,
-            z.n.orig_bytes, z.n.resp_pkts, z.n.resp_bytes);
+    p = put_left(put(p, "\n  zeek     "), z.state, 6);
+    p = put(put(p, " "), z.history[0] ? z.history : "-");
+    p = put(put_u64(put(p, ", orig "), z.n.orig_pkts), " pkts ");
+    p = put(put_u64(p, z.n.orig_bytes), " bytes, resp ");
+    p = put(put_u64(p, z.n.resp_pkts), " pkts ");
+    p = put(put_u64(p, z.n.resp_bytes), " bytes");
     if (z.n.missed_bytes)
-        fprintf(f, ", %" PRIu64 " missed", z.n.missed_bytes);
-    fputc('\n', f);
+        p = put(put_u64(put(p, ", "), z.n.missed_bytes), " missed");
+    *p++ = '\n';
+    fwrite(line, 1, (size_t)(p - line), f);
     /* What each application most likely saw last (Linux semantics). */
     for (int side = 0; side < 2; side++) {
         int e = side == 0 ? ci : !ci;
@@ -136,24 +221,7 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
             const tcpl_tl_entry *te = &lc->timeline[i];
             if (te->endpoint != e)
                 continue;
-            char fr[32], st[40], left[80];
-            frame_words(fr, sizeof fr, lc, te->frame);
-            /* A state deduced from later ACKs or sequence numbers says so;
-             * the frame column absorbs the longer name where it can. */
-            snprintf(st, sizeof st, "%s%s", tcpl_state_name(te->state),
-                     te->inferred ? " (inferred)" : "");
-            snprintf(left, sizeof left, "%-13s %s", st, fr);
-            int over = (int)strlen(left) > 27 ? (int)strlen(left) - 27 : 0;
-            fprintf(f, "  %-8s %-27s +%s s", first ? tcpl_role_name(c, e) : "",
-                    left, tcpl_fmt_secs6(t1, sizeof t1, te->ts_ns - ctx->t0));
-            if (is_last(lc, i) && te->state == TCPL_CLOSED)
-                fputc('\n', f);
-            else
-                fprintf(f, "%*sfor %s s%s%s\n",
-                        12 - (int)strlen(t1) - over > 1 ? 12 - (int)strlen(t1) - over : 1, "",
-                        tcpl_fmt_secs6(t2, sizeof t2, tcpl_fmt_time_in(lc, i)),
-                        is_last(lc, i) ? ", " : "",
-                        is_last(lc, i) ? end_words(lc) : "");
+            state_line(ctx, f, lc, i, first ? tcpl_role_name(c, e) : "");
             first = false;
         }
         if (first)

@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The direction-independent 4-tuple as five words: the lower endpoint's
+ * address, the higher one's, then family and both ports.  Words, so that
+ * building, hashing and comparing keys (on every packet) is a few loads
+ * and no library call. */
 typedef struct key {
-    uint8_t family;
-    uint8_t a[16]; /* the lower (address, port) of the two */
-    uint8_t b[16];
-    uint16_t pa;
-    uint16_t pb;
+    uint64_t w[5];
 } key;
 
 typedef struct node {
@@ -102,30 +102,33 @@ void tcpl_tracker_free(tcpl_tracker *tr)
 
 /* ------------------------------------------------------------ the table */
 
-static int endpoint_cmp(const uint8_t *a, uint16_t pa, const uint8_t *b,
-                        uint16_t pb)
+static uint64_t word(const uint8_t *p)
 {
-    int c = memcmp(a, b, 16);
-    if (c)
-        return c;
-    return (pa > pb) - (pa < pb);
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
 }
 
 static void make_key(const tcpl_tuple *t, key *k)
 {
-    memset(k, 0, sizeof *k); /* padding takes part in memcmp */
-    k->family = t->family;
-    if (endpoint_cmp(t->src, t->sport, t->dst, t->dport) <= 0) {
-        memcpy(k->a, t->src, 16);
-        memcpy(k->b, t->dst, 16);
-        k->pa = t->sport;
-        k->pb = t->dport;
-    } else {
-        memcpy(k->a, t->dst, 16);
-        memcpy(k->b, t->src, 16);
-        k->pa = t->dport;
-        k->pb = t->sport;
-    }
+    uint64_t s0 = word(t->src), s1 = word(t->src + 8);
+    uint64_t d0 = word(t->dst), d1 = word(t->dst + 8);
+    /* Any fixed order of the two endpoints will do: both directions of a
+     * connection must only make the same key. */
+    bool src_low = s0 != d0 ? s0 < d0 : s1 != d1 ? s1 < d1 : t->sport <= t->dport;
+    uint16_t pa = src_low ? t->sport : t->dport, pb = src_low ? t->dport : t->sport;
+
+    k->w[0] = src_low ? s0 : d0;
+    k->w[1] = src_low ? s1 : d1;
+    k->w[2] = src_low ? d0 : s0;
+    k->w[3] = src_low ? d1 : s1;
+    k->w[4] = (uint64_t)t->family | (uint64_t)pa << 16 | (uint64_t)pb << 32;
+}
+
+static bool key_eq(const key *x, const key *y)
+{
+    return ((x->w[0] ^ y->w[0]) | (x->w[1] ^ y->w[1]) | (x->w[2] ^ y->w[2]) |
+            (x->w[3] ^ y->w[3]) | (x->w[4] ^ y->w[4])) == 0;
 }
 
 static uint64_t hash_key(const key *k)
@@ -133,11 +136,9 @@ static uint64_t hash_key(const key *k)
     /* Word at a time, then a final mix so that the low bits (the slot
      * index) depend on every byte: ports alone often differ between
      * loopback flows. */
-    uint64_t w[sizeof(key) / 8 + 1] = {0};
-    memcpy(w, k, sizeof *k);
     uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
-        h ^= w[i];
+    for (size_t i = 0; i < 5; i++) {
+        h ^= k->w[i];
         h *= UINT64_C(0xff51afd7ed558ccd);
         h ^= h >> 32;
     }
@@ -152,7 +153,7 @@ static size_t find_slot(const tcpl_tracker *tr, const key *k, uint64_t h)
     size_t mask = tr->cap - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         node *n = tr->slots[i];
-        if (!n || (n->hash == h && memcmp(&n->k, k, sizeof *k) == 0))
+        if (!n || (n->hash == h && key_eq(&n->k, k)))
             return i;
     }
 }

@@ -472,6 +472,8 @@ typedef struct tcpl_event {
     uint8_t ttl_hi;
 } tcpl_event;
 
+/* transitions[] and events[] hold ntransitions and nevents entries; what
+ * lies past them is left as it was (not cleared on every segment). */
 typedef struct tcpl_result {
     tcpl_state state[2];       /* both endpoints after the segment */
     int64_t in_state_ns[2];    /* time each had spent in its state before it */
