@@ -13,6 +13,15 @@
 # rules act before the capture point (the packet never shows), input rules
 # after it (the packet shows but never arrives).
 #
+# A routed scenario (ROUTERS=N) instead gives the client and the server a
+# namespace each (tcpl-<name>, tcpl-<name>-s) with N router namespaces in
+# a line between them (tcpl-<name>-r1 next to the client ...), joined by
+# veth pairs made here; each router forwards, so a packet's TTL falls by
+# one per hop.  Addresses are from the benchmarking range 198.18.0.0/15
+# (RFC 2544), link i being 198.18.<i+1>.0/24, and exist only inside
+# these namespaces.  tcpdump records the client's interface; the truth is
+# `ss` on both hosts.
+#
 # usage: sudo captures/make-captures.sh [scenario...]   (default: all)
 #        captures/make-captures.sh --list
 set -euo pipefail
@@ -29,7 +38,8 @@ normal_close_client_first_v6 refused_v6 close_wait_stall_v6 half_open_vanished_v
 port_reuse_v6
 icmp_port_unreachable icmp_host_unreachable icmp_admin_prohibited
 icmp_port_unreachable_v6 icmp_admin_prohibited_v6 icmp_addr_unreachable_v6
-synack_rejected rst_injected"
+synack_rejected rst_injected
+rst_injected_routed pmtu_blackhole"
 
 # Per scenario: description, anomalies expected and allowed, nft rules
 # loaded before the scenario starts (RULES) and at its "cut" sync point
@@ -37,9 +47,14 @@ synack_rejected rst_injected"
 # (SYSCTLS, name=value words), whether the capture starts
 # only when the driver asks (LATE), and whether the pair goes to pending/
 # (PENDING: a kernel truth the tools do not meet yet, kept out of the
-# plugin and CLI truth tests until they do; see README.md).
+# plugin and CLI truth tests until they do; see README.md).  Routed
+# scenarios: the number of routers (ROUTERS), rules of the router next to
+# the client (ROUTER_RULES, chains forward and output; RULES then apply
+# to the client's host and SYSCTLS to both hosts), and a narrower link
+# (NARROW: "<router> <west|east> <mtu>").
 define() {
     DESC='' EXPECT='' ALLOW='' RULES='' CUT_RULES='' SYSCTLS='' LATE=0 PENDING=0
+    ROUTERS=0 ROUTER_RULES='' NARROW=''
     local v6=
     case $1 in *_v6) v6=" (IPv6)" ;; esac
     case ${1%_v6} in
@@ -143,6 +158,18 @@ input tcp sport 5000 tcp flags & fin == fin limit rate 1/hour burst 1 packets dr
         EXPECT="rst_injected"
         RULES="output tcp sport 5000 tcp flags & rst == 0 ip ttl set 57
 input tcp dport 5000 meta length > 200 reject with tcp reset" ;;
+    rst_injected_routed)
+        DESC="client and server on hosts of their own, two routers between them (TTLs fall by one per hop); after the server's greeting the router next to the client rejects the client's request with a TCP reset in the server's name: the RST arrives with TTL 64, the server's own packets with 62; the client's connection is reset, the server's stays ESTABLISHED"
+        EXPECT="rst_injected"
+        ROUTERS=2
+        ROUTER_RULES="forward tcp dport 5000 meta length > 200 reject with tcp reset" ;;
+    pmtu_blackhole)
+        DESC="client, router, server; the router's link toward the server has MTU 1280, the hosts' links 1500, and the router's ICMP fragmentation-needed errors are dropped at its output; three small exchanges pass, then the client's 6000-byte upload goes out in full-size segments (DF) that are retransmitted at full size for 5 s (tcp_mtu_probing=0), never delivered"
+        EXPECT="pmtu_blackhole"
+        ROUTERS=1
+        ROUTER_RULES="output icmp type destination-unreachable icmp code frag-needed drop"
+        NARROW="1 east 1280"
+        SYSCTLS="net.ipv4.tcp_mtu_probing=0" ;;
     data_loss)
         DESC="the client sends 8 segments of 1000 bytes; one is dropped once at the server's input and retransmitted; otherwise a normal connection, client closes first"
         RULES="input tcp dport 5000 @ih,0,32 0x43303034 limit rate 1/hour burst 1 packets drop" ;;
@@ -169,16 +196,24 @@ for s in $scenarios; do define "$s"; done
 
 work=$(mktemp -d /tmp/tcpl-captures.XXXXXX)
 ns=
+all_ns=   # every namespace of the scenario being played
+hosts=    # those holding its sockets
+iface=lo  # where tcpdump records, in $ns
 tcpdump_pid=
 driver_pid=
 
 # Only what this script started: its own driver and tcpdump by pid, and
-# the namespace it created.
+# the namespaces it created.
+del_namespaces() {
+    local n
+    for n in $all_ns; do ip netns del "$n" 2>/dev/null || true; done
+    all_ns=
+}
 cleanup() {
     if [ -n "$driver_pid" ]; then kill "$driver_pid" 2>/dev/null || true; fi
     if [ -n "$tcpdump_pid" ]; then kill "$tcpdump_pid" 2>/dev/null || true; fi
     wait 2>/dev/null || true
-    if [ -n "$ns" ]; then ip netns del "$ns" 2>/dev/null || true; fi
+    del_namespaces
     [ -n "${TCPL_KEEP_WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -194,7 +229,7 @@ start_tcpdump() {
     # packet is read and written at once; otherwise packets still waiting in
     # the kernel's ring buffer are lost when tcpdump is stopped.
     # ICMP too: the errors that quote a TCP segment are part of its story.
-    ip netns exec "$ns" tcpdump -i lo -s 128 --immediate-mode -U -Z root -w "$work/cap.pcap" \
+    ip netns exec "$ns" tcpdump -i "$iface" -s 128 --immediate-mode -U -Z root -w "$work/cap.pcap" \
         'tcp or icmp or icmp6' 2>"$work/tcpdump.err" &
     tcpdump_pid=$!
     for _ in $(seq 200); do
@@ -213,18 +248,89 @@ stop_tcpdump() {
     tcpdump_pid=
 }
 
+# load_rules RULES [namespace]
 load_rules() {
     local line
     while IFS= read -r line; do
         [ -n "$line" ] || continue
-        ip netns exec "$ns" nft "add rule inet tcpl ${line%% *} ${line#* }"
+        ip netns exec "${2:-$ns}" nft "add rule inet tcpl ${line%% *} ${line#* }"
     done <<<"$1"
 }
 
-# ss's view without the header, listening sockets dropped (LISTEN never
-# shows on the wire and has no peer).
+new_namespace() {
+    ip netns del "$1" 2>/dev/null || true
+    ip netns add "$1"
+    all_ns="$all_ns $1"
+    ip -n "$1" link set lo up
+    ip netns exec "$1" nft -f - <<'EOF'
+table inet tcpl {
+    chain input { type filter hook input priority 0; }
+    chain output { type filter hook output priority 0; }
+    chain forward { type filter hook forward priority 0; }
+}
+EOF
+}
+
+# The routed path: client (tcpl-<name>), routers r1..rN, server (-s),
+# node k's interface "east" paired with node k+1's "west".  Link i joins
+# node i (address .1) and node i+1 (.2) in 198.18.<i+1>.0/24.  GSO is
+# limited to one segment on the hosts so that tcpdump records the
+# segments the wire carries, not the kernel's unsplit batches (ethtool
+# is not needed for that).
+setup_path() {
+    local r=$ROUTERS nodes=("$ns") k
+    for k in $(seq "$r"); do nodes+=("$ns-r$k"); done
+    nodes+=("$ns-s")
+    for k in "${nodes[@]}"; do
+        new_namespace "$k"
+        # IPv4 only: no link-local addresses, so no neighbour discovery
+        # packets in the capture.
+        ip netns exec "$k" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+            net.ipv6.conf.default.disable_ipv6=1
+    done
+    hosts="$ns $ns-s"
+    client_addr=198.18.1.1 server_addr=198.18.$((r + 1)).2
+    for k in $(seq 0 "$r"); do
+        ip link add east netns "${nodes[k]}" type veth peer name west netns "${nodes[k + 1]}"
+        ip -n "${nodes[k]}" addr add "198.18.$((k + 1)).1/24" dev east
+        ip -n "${nodes[k + 1]}" addr add "198.18.$((k + 1)).2/24" dev west
+        ip -n "${nodes[k]}" link set east up
+        ip -n "${nodes[k + 1]}" link set west up
+    done
+    ip -n "$ns" link set east gso_max_segs 1
+    ip -n "$ns-s" link set west gso_max_segs 1
+    ip -n "$ns" route add default via 198.18.1.2
+    ip -n "$ns-s" route add default via "198.18.$((r + 1)).1"
+    for k in $(seq "$r"); do
+        ip netns exec "${nodes[k]}" sysctl -q -w net.ipv4.ip_forward=1
+        [ "$k" = 1 ] || ip -n "${nodes[k]}" route add "$client_addr/32" via "198.18.$k.1"
+        [ "$k" = "$r" ] || ip -n "${nodes[k]}" route add "$server_addr/32" via "198.18.$((k + 1)).2"
+    done
+    if [ -n "$NARROW" ]; then
+        # shellcheck disable=SC2086 # three words
+        set -- $NARROW
+        ip -n "${nodes[$1]}" link set "$2" mtu "$3"
+    fi
+    load_rules "$ROUTER_RULES" "$ns-r1"
+    iface=east
+}
+
+# ss's view of every host without the header, listening sockets dropped
+# (LISTEN never shows on the wire and has no peer).
 kernel_view() {
-    ip netns exec "$ns" ss -tanH | awk '$1 != "LISTEN" { print $1, $4, $5 }' | sort
+    local h
+    for h in $hosts; do
+        ip netns exec "$h" ss -tanH | awk '$1 != "LISTEN" { print $1, $4, $5 }'
+    done | sort
+}
+
+# ss -tin per host, for the truth file's comments (retransmission counters).
+kernel_detail() {
+    local h
+    for h in $hosts; do
+        echo "on ${h#tcpl-}:"
+        ip netns exec "$h" ss -tinH state connected | sed 's/^/  /'
+    done
 }
 
 # Writes the truth file: one endpoint line per endpoint of every 4-tuple
@@ -241,6 +347,11 @@ write_truth() {
             echo "# kernel view at the driver's mark (ss -tan, listeners omitted):"
             if [ -s "$work/mark" ]; then sed 's/^/#   /' "$work/mark"; else echo "#   (no sockets)"; fi
         fi
+        if [ "$ROUTERS" -gt 0 ]; then
+            echo "# path: client $client_addr, $ROUTERS router(s), server $server_addr${NARROW:+ (narrow link: router $NARROW)}"
+            echo "# kernel detail at capture end (ss -tin on each host):"
+            sed 's/^/#   /' "$work/detail"
+        fi
         local line
         for line in $SYSCTLS; do echo "# sysctl: $line"; done
         while IFS= read -r line; do
@@ -249,6 +360,9 @@ write_truth() {
         while IFS= read -r line; do
             [ -n "$line" ] && echo "# nft at the cut: $line"
         done <<<"$CUT_RULES"
+        while IFS= read -r line; do
+            [ -n "$line" ] && echo "# nft on router 1: $line"
+        done <<<"$ROUTER_RULES"
         echo "description $DESC"
         # ICMP errors quote a TCP header: only TCP's own segments name endpoints.
         tshark -r "$pcap" -Y 'tcp and not icmp and not icmpv6' -T fields -E separator=/t -e ip.src -e ipv6.src \
@@ -306,24 +420,24 @@ play() {
     local name=$1
     define "$name"
     ns=tcpl-$name
-    ip netns del "$ns" 2>/dev/null || true
-    ip netns add "$ns"
-    ip -n "$ns" link set lo up
-    ip netns exec "$ns" nft -f - <<'EOF'
-table inet tcpl {
-    chain input { type filter hook input priority 0; }
-    chain output { type filter hook output priority 0; }
-}
-EOF
-    local kv
+    local -a env=()
+    if [ "$ROUTERS" -gt 0 ]; then
+        setup_path
+        env=(TCPL_SERVER_NETNS="/run/netns/$ns-s" TCPL_CLIENT_ADDR="$client_addr"
+             TCPL_SERVER_ADDR="$server_addr")
+    else
+        new_namespace "$ns"
+        hosts=$ns iface=lo
+    fi
+    local kv h
     for kv in $SYSCTLS; do
-        ip netns exec "$ns" sysctl -q -w "$kv"
+        for h in $hosts; do ip netns exec "$h" sysctl -q -w "$kv"; done
     done
     load_rules "$RULES"
     rm -rf "$work/sync" "$work/cap.pcap" "$work/mark"
     mkdir "$work/sync"
     [ "$LATE" = 1 ] || start_tcpdump
-    ip netns exec "$ns" "$work/scenario" "$name" "$work/sync" &
+    ip netns exec "$ns" env "${env[@]}" "$work/scenario" "$name" "$work/sync" &
     driver_pid=$!
     local done_end=0 rc
     while [ $done_end = 0 ]; do
@@ -347,6 +461,7 @@ EOF
         fi
         if [ -e "$work/sync/end" ]; then
             kernel_view >"$work/ss1"
+            kernel_detail >"$work/detail"
             stop_tcpdump
             kernel_view >"$work/ss2"
             touch "$work/sync/end.go"
@@ -357,7 +472,7 @@ EOF
     wait "$driver_pid" && rc=0 || rc=$?
     driver_pid=
     [ $rc = 0 ] || { echo "make-captures.sh: $name: driver failed ($rc)" >&2; exit 1; }
-    ip netns del "$ns"
+    del_namespaces
     ns=
     if ! cmp -s "$work/ss1" "$work/ss2"; then
         echo "make-captures.sh: $name: kernel view changed at capture end" >&2

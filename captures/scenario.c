@@ -15,9 +15,17 @@
  * truth file's comments, and "end" to record `ss -tan` while every socket
  * is still held, so the kernel's view matches the capture's end.
  *
+ * A routed scenario (make-captures.sh ROUTERS) puts the two endpoints on
+ * hosts of their own, with routers in between: the script passes the
+ * server host's namespace and both addresses in the environment
+ * (TCPL_SERVER_NETNS, TCPL_CLIENT_ADDR, TCPL_SERVER_ADDR).  The driver
+ * still runs as one process, in the client's namespace, and creates the
+ * server's sockets after entering the server's (a socket stays in the
+ * namespace it was made in).
+ *
  * usage: scenario NAME SYNCDIR   (NAME with a _v6 suffix plays over ::1)
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* setns */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,7 +33,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +50,12 @@
 int family = AF_INET;
 static const char *sync_dir;
 static const char *scenario_name;
+
+/* IPv4 addresses of the two hosts (network order), loopback unless the
+ * scenario is routed; the server's namespace and ours (-1 when there is
+ * one namespace). */
+static struct in_addr client_in = {0}, server_in = {0};
+static int server_ns = -1, client_ns = -1;
 
 /* Callers set errno to 0 before a failure that is not a system call's. */
 void die(const char *fmt, ...)
@@ -97,8 +113,40 @@ socklen_t make_addr(struct sockaddr_storage *ss, int port)
     struct sockaddr_in *a = (struct sockaddr_in *)ss;
     a->sin_family = AF_INET;
     a->sin_port = htons((uint16_t)port);
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a->sin_addr = port == SERVER_PORT ? server_in : client_in;
     return sizeof *a;
+}
+
+/* Reads the routed scenario's environment, if the script set it. */
+static void routed_setup(void)
+{
+    client_in.s_addr = server_in.s_addr = htonl(INADDR_LOOPBACK);
+    const char *ns = getenv("TCPL_SERVER_NETNS");
+    if (!ns)
+        return;
+    const char *ca = getenv("TCPL_CLIENT_ADDR"), *sa = getenv("TCPL_SERVER_ADDR");
+    errno = 0;
+    if (!ca || !sa || inet_pton(AF_INET, ca, &client_in) != 1 ||
+        inet_pton(AF_INET, sa, &server_in) != 1 || family != AF_INET)
+        die("a routed scenario needs IPv4 TCPL_CLIENT_ADDR and TCPL_SERVER_ADDR");
+    server_ns = open(ns, O_RDONLY | O_CLOEXEC);
+    client_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (server_ns < 0 || client_ns < 0)
+        die("open the namespaces (%s)", ns);
+}
+
+/* The server's sockets are made on the server's host. */
+static int host_socket(int port)
+{
+    bool there = port == SERVER_PORT && server_ns >= 0;
+    if (there && setns(server_ns, CLONE_NEWNET) != 0)
+        die("enter the server's namespace");
+    int fd = socket(family, SOCK_STREAM, 0);
+    if (fd < 0)
+        die("socket");
+    if (there && setns(client_ns, CLONE_NEWNET) != 0)
+        die("back to the client's namespace");
+    return fd;
 }
 
 static void set_int(int fd, int level, int opt, int v, const char *what)
@@ -111,9 +159,7 @@ static void set_int(int fd, int level, int opt, int v, const char *what)
  * endpoints; SO_REUSEADDR lets port_reuse bind over its TIME_WAIT. */
 int bound_socket(int port)
 {
-    int fd = socket(family, SOCK_STREAM, 0);
-    if (fd < 0)
-        die("socket");
+    int fd = host_socket(port);
     set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
     struct sockaddr_storage ss;
     socklen_t len = make_addr(&ss, port);
@@ -743,6 +789,10 @@ static const struct {
     {"icmp_addr_unreachable", connect_rejected},
     {"synack_rejected", synack_rejected},
     {"rst_injected", rst_injected},
+    /* routed: the same forged RST, made by a router two hops from the
+     * server; a large transfer into a PMTU black hole */
+    {"rst_injected_routed", rst_injected},
+    {"pmtu_blackhole", pmtu_blackhole},
 };
 
 int main(int argc, char **argv)
@@ -764,6 +814,7 @@ int main(int argc, char **argv)
         family = AF_INET6;
         base[n - 3] = '\0';
     }
+    routed_setup();
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         if (strcmp(scenarios[i].name, base) == 0) {
             errno = 0;

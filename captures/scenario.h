@@ -2,7 +2,8 @@
  * scenario.h - what the scenario driver's files share: the fixed ports,
  * the helpers of scenario.c (sockets bound to those ports, exact sends and
  * receives, sync points with make-captures.sh), and the scenarios of
- * scenario_path.c (ICMP errors, a rejected SYN-ACK, a forged RST).
+ * scenario_path.c (ICMP errors, a rejected SYN-ACK, a forged RST, a PMTU
+ * black hole).
  */
 #ifndef TCPL_CAPTURES_SCENARIO_H
 #define TCPL_CAPTURES_SCENARIO_H
@@ -31,5 +32,6 @@ void recv_n(int fd, size_t n);
 void connect_rejected(void);
 void synack_rejected(void);
 void rst_injected(void);
+void pmtu_blackhole(void);
 
 #endif /* TCPL_CAPTURES_SCENARIO_H */

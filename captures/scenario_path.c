@@ -2,7 +2,9 @@
  * scenario_path.c - scenarios in which the path, not an endpoint, acts:
  * a firewall answering a SYN with an ICMP error, a SYN-ACK whose ACK the
  * client never sent (what a sequence-rewriting middlebox or asymmetric
- * routing produces), and a firewall forging a RST in the server's name.
+ * routing produces), a firewall forging a RST in the server's name, and a
+ * router that cannot forward full-size segments and whose "fragmentation
+ * needed" errors are dropped (a PMTU black hole).
  * The firewall is the scenario's nft rules (make-captures.sh); the
  * rewritten SYN-ACK is sent here through a raw socket, since no kernel
  * would send it.
@@ -124,5 +126,33 @@ void rst_injected(void)
     errno = 0;
     msleep(400);
     (void)s;
+    sync_point("end");
+}
+
+/* Routed (make-captures.sh): the router's link toward the server has a
+ * smaller MTU than both hosts' links, and the router's "fragmentation
+ * needed" errors are dropped before they leave it.  Small requests and
+ * answers pass; then the client writes 6000 bytes, whose full-size
+ * segments (DF set, as Linux sends TCP) the router cannot forward and
+ * cannot report.  Without MTU probing (tcp_mtu_probing=0) the client's
+ * kernel retransmits them at full size until it gives up, minutes later;
+ * the capture ends after 5 s of that. */
+void pmtu_blackhole(void)
+{
+    int l = listener(8);
+    int c = client(CLIENT_PORT);
+    int s = accept_one(l);
+    for (int i = 0; i < 3; i++) {
+        char tag[16];
+        snprintf(tag, sizeof tag, "REQ%d", i);
+        send_n(c, 300, tag);
+        recv_n(s, 300);
+        send_n(s, 200, "ANSWER");
+        recv_n(c, 200);
+        msleep(50);
+    }
+    for (int i = 0; i < 3; i++)
+        send_n(c, 2000, i == 0 ? "UPLOAD" : "MORE");
+    msleep(5000);
     sync_point("end");
 }

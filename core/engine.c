@@ -536,6 +536,7 @@ int tcpl_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
          * before it sent this segment. */
         /* X's missed segments were sent before this one. */
         eng_own_gap(c, s, r);
+        eng_pmtu_step(c, s, r);
         /* An ACK its receiver cannot accept proves nothing it sent. */
         if ((s->flags & TCPL_ACK) && !eng_bad_synack(c, s))
             eng_on_ack(c, s, r);
@@ -580,8 +581,10 @@ void tcpl_finish(tcpl_conn *c, int64_t end_ns, tcpl_result *r)
                         elapsed(e->since_ns, end_ns));
         /* Probes unanswered up to the end: the peer is gone or cut off.
          * (Unless the capture never shows the peer's answers at all.) */
+        /* Not when a PMTU black hole ate them: the peer was heard after
+         * the head went out. */
         if (e->unanswered >= 2 && eng_holds(e->state) && eng_holds(p->state) &&
-            (p->bits & TCPL_EP_SEEN) &&
+            (p->bits & TCPL_EP_SEEN) && !(e->bits & TCPL_EP_BLACKHOLE) &&
             !(c->ep[!i].bits & TCPL_EP_LOST)) {
             c->ep[!i].bits |= TCPL_EP_LOST;
             eng_raise(c, r, TCPL_A_HALF_OPEN, !i, -1);

@@ -90,6 +90,9 @@ bool eng_synack_rejected(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
 void eng_note_ttl(tcpl_conn *c, const tcpl_segment *s);
 /* The RST s has a TTL its apparent sender never used: flagged, true. */
 bool eng_rst_forged(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
+/* The evidence for a PMTU black hole, on every segment but RSTs (before
+ * eng_on_ack): raises pmtu_blackhole. */
+void eng_pmtu_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);
 
 /* gaps.c: what the capture missed. */
 void eng_own_gap(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r);

@@ -12,6 +12,10 @@
  *   - a RST whose IP TTL its apparent sender never used on the connection:
  *     most likely forged by a middlebox, so the apparent sender's state
  *     does not change.
+ *   - a PMTU black hole: the oldest segment an endpoint has outstanding,
+ *     larger than any the peer ever acknowledged, sent again and again
+ *     at full size while the peer is still heard, and no ICMP packet too
+ *     big seen (a router drops the segment and its error is filtered).
  * State changes still go through fsm.c's table (EV_ICMP_HARD,
  * EV_SYNACK_REJECT, EV_RECV_RST).  No allocation, no I/O, no globals.
  */
@@ -266,4 +270,82 @@ bool eng_rst_forged(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
         e->ttl_hi = ex->ttl_hi;
     }
     return true;
+}
+
+/* ------------------------------------------------- PMTU black holes */
+
+/*
+ * Runs on every TCP segment but RSTs, before eng_on_ack() moves X's ACK.
+ * Linux keeps resending a segment the path silently drops at full size
+ * while MTU probing is off (tcp_mtu_probing=0, the default), until its
+ * retries run out minutes later.  The verdict rests on evidence only:
+ *   - the head (X's data at Y's cumulative ACK) was seen TCPL_PMTU_SENDS
+ *     times at one length over TCPL_PMTU_MIN_LEN, never acknowledged;
+ *   - no segment of X that long was ever acknowledged: len_ok bounds the
+ *     largest one Y's ACKs could have covered (an ACK's advance, capped at
+ *     X's largest segment), and must be above 0 (smaller ones got through);
+ *   - Y was alive while the head waited: it repeated its ACK while X had
+ *     sent beyond it (a duplicate ACK, typically for a smaller segment
+ *     behind the head), so this is not a peer that went away;
+ *   - X had no shorter head to resend before (else the path is lossy for
+ *     every size), Y's window is open (a closed window also stalls X), and
+ *     no ICMP packet too big was seen on the connection (the path does
+ *     report, and packet_too_big says so).
+ * Fixed-size fields only: nothing is allocated.
+ */
+void eng_pmtu_step(tcpl_conn *c, const tcpl_segment *s, tcpl_result *r)
+{
+    int x = s->from, y = !x;
+    tcpl_endpoint *ex = &c->ep[x], *ey = &c->ep[y];
+
+    if (s->flags & TCPL_SYN)
+        return;
+    /* X's ACK over Y's data: what it covers, and whether Y's head left. */
+    if ((s->flags & TCPL_ACK) && (ex->bits & TCPL_EP_ACKED)) {
+        if (seq_lt(ex->ack, s->ack)) {
+            uint32_t adv = s->ack - ex->ack;
+            uint32_t covered = adv < ey->len_max ? adv : ey->len_max;
+            if (covered > ey->len_ok)
+                ey->len_ok = covered;
+            ey->bits &= ~(uint32_t)TCPL_EP_DUP_ACKED;
+            if (ey->head_sends > 0 && seq_lt(ey->head_seq, s->ack)) {
+                ey->head_sends = 0;
+                ey->bits &= ~(uint32_t)TCPL_EP_BLACKHOLE;
+            }
+        } else if (s->ack == ex->ack && (ey->bits & TCPL_EP_NXT) &&
+                   seq_lt(s->ack, ey->snd_nxt)) {
+            ey->bits |= TCPL_EP_DUP_ACKED;
+        }
+    }
+    if (s->len == 0)
+        return;
+    if (s->len > ex->len_max)
+        ex->len_max = s->len;
+    if (!(ey->bits & TCPL_EP_ACKED) || s->seq != ey->ack)
+        return;
+    if (ex->head_sends > 0 && ex->head_seq == s->seq && ex->head_len == s->len) {
+        if (ex->head_sends < UINT32_MAX)
+            ex->head_sends++;
+        if (ex->head_sends == 2 &&
+            (ex->resent_min == 0 || s->len < ex->resent_min))
+            ex->resent_min = s->len;
+    } else {
+        ex->head_seq = s->seq;
+        ex->head_len = s->len;
+        ex->head_sends = 1;
+        ex->head_ns = s->ts_ns;
+        ex->bits &= ~(uint32_t)TCPL_EP_BLACKHOLE;
+        return;
+    }
+    if (ex->head_sends < TCPL_PMTU_SENDS || (ex->bits & TCPL_EP_BLACKHOLE) ||
+        ex->head_len <= TCPL_PMTU_MIN_LEN || ex->len_ok == 0 ||
+        ex->len_ok >= ex->head_len || !(ex->bits & TCPL_EP_DUP_ACKED) ||
+        ex->resent_min < ex->head_len || (ey->bits & TCPL_EP_ZERO) ||
+        (c->anomalies & TCPL_BIT(TCPL_A_PACKET_TOO_BIG)))
+        return;
+    ex->bits |= TCPL_EP_BLACKHOLE;
+    uint8_t before = r->nevents;
+    eng_raise(c, r, TCPL_A_PMTU_BLACKHOLE, x, s->ts_ns - ex->head_ns);
+    if (r->nevents > before)
+        r->events[r->nevents - 1].bytes = ex->head_len;
 }

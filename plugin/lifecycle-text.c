@@ -56,6 +56,8 @@ static const struct {
         "the SYN-ACK acknowledges what the client never sent"},
     [TCPL_A_RST_INJECTED] = {"Injected RST",
         "the RST's TTL is not its sender's"},
+    [TCPL_A_PMTU_BLACKHOLE] = {"PMTU black hole",
+        "large segments resent, never delivered, no ICMP"},
 };
 
 /* Filled on first use from the engine's list: phrase and headline of each

@@ -154,7 +154,13 @@ typedef enum tcpl_kind {
       "middlebox or asymmetric routing")                                       \
     X(RST_INJECTED, "rst_injected", TCPL_SEV_WARN, TCPL_KIND_CONN,             \
       "a RST in %S's name probably did not come from %S (%L): a middlebox "    \
-      "such as a firewall or IPS forged it; %S's own state is unchanged")
+      "such as a firewall or IPS forged it; %S's own state is unchanged")      \
+    X(PMTU_BLACKHOLE, "pmtu_blackhole", TCPL_SEV_WARN, TCPL_KIND_CONN,         \
+      "%S's %B-byte segment went unacknowledged for %T s though sent again "   \
+      "and again, while %S's smaller segments got through and %P kept "        \
+      "answering, and no ICMP packet too big was seen: a PMTU black hole (a "  \
+      "router on the way drops segments this large and its ICMP errors are "   \
+      "filtered out)")
 
 typedef enum tcpl_anomaly {
 #define TCPL_ANOMALY_ENUM(id, name, sev, kind, text) TCPL_A_##id,
@@ -326,6 +332,17 @@ typedef struct tcpl_endpoint {
     uint8_t ttl_lo;        /* lowest and highest IP TTL of the segments */
     uint8_t ttl_hi;        /* it sent, RSTs left out (valid with ttl_n > 0) */
     uint32_t ttl_n;        /* how many of them had a known TTL */
+    /* PMTU black hole evidence (path.c).  The head is its data segment
+     * that starts at the peer's cumulative ACK, i.e. the oldest it has
+     * outstanding. */
+    int64_t head_ns;       /* when the head's first copy was seen */
+    uint32_t head_seq;     /* the head's sequence number and length, */
+    uint32_t head_len;     /* valid with head_sends > 0 */
+    uint32_t head_sends;   /* copies of the head seen */
+    uint32_t len_max;      /* its largest data segment */
+    uint32_t len_ok;       /* no segment of it longer than this was ever
+                              acknowledged (an upper bound; 0 none) */
+    uint32_t resent_min;   /* shortest head it had to send again, 0 none */
     uint32_t bits;         /* TCPL_EP_* */
     tcpl_app_error app;    /* the latest error its application saw */
 } tcpl_endpoint;
@@ -360,8 +377,14 @@ enum {
     TCPL_EP_ICMP_ENDED = 0x400000, /* an ICMP error ended its SYN_SENT */
     TCPL_EP_REJECTED = 0x800000,   /* it rejected a SYN-ACK: its next SYN
                                       answers that, not a silence */
-    TCPL_EP_ICMP_SOFT = 0x1000000  /* it went on after an ICMP error (its
+    TCPL_EP_ICMP_SOFT = 0x1000000, /* it went on after an ICMP error (its
                                       SYN again), since since_ns */
+    TCPL_EP_DUP_ACKED = 0x2000000, /* the peer acknowledged the same point
+                                      again while it had sent beyond it
+                                      (the peer is alive, something
+                                      behind that point arrived); cleared
+                                      when the peer's ACK moves on */
+    TCPL_EP_BLACKHOLE = 0x4000000  /* pmtu_blackhole raised for its head */
 };
 
 /* A RST whose TTL lies more than this many hops outside the range of TTLs
@@ -371,6 +394,17 @@ enum {
  * mid-connection.  A forger one hop away that starts from the same initial
  * TTL as the endpoint is therefore not told apart. */
 #define TCPL_TTL_SLACK 1
+
+/* pmtu_blackhole: the head of an endpoint's outstanding data, seen this
+ * many times at the same length and never acknowledged.  Linux's minimum
+ * RTO is 200 ms, so four copies take at least 1.4 s of exponential backoff
+ * (fast retransmit and a tail loss probe can make two of them sooner);
+ * random loss taking the same segment three times running is rare. */
+#define TCPL_PMTU_SENDS 4
+/* ...and longer than this many payload bytes: RFC 9293's default MSS,
+ * which fits the 576-byte datagram every IPv4 host must accept, so a
+ * segment this small is not stopped by any path MTU. */
+#define TCPL_PMTU_MIN_LEN 536
 
 typedef struct tcpl_conn {
     tcpl_config cfg;
@@ -424,7 +458,8 @@ typedef struct tcpl_event {
     uint8_t endpoint;    /* the endpoint the anomaly is about */
     int64_t duration_ns; /* the stall or wait it measured, -1 if none */
     uint32_t bytes;      /* capture_gap: sequence numbers missed;
-                            packet_too_big: next-hop MTU (0 unknown); else 0 */
+                            packet_too_big: next-hop MTU (0 unknown);
+                            pmtu_blackhole: the segment's length; else 0 */
     /* unreachable, icmp_error, packet_too_big: the ICMP error (as in
      * tcpl_segment); else 0. */
     uint8_t icmp;

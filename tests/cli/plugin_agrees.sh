@@ -1,11 +1,15 @@
 #!/bin/sh
 # plugin_agrees.sh TOOL PLUGIN_DIR CAPTURE...
-# Export the captures, concatenated into one file (one tshark start instead
+# Export the captures, merged into one file (one tshark start instead
 # of one per capture), with the plugin's tcp.lifecycle.* columns, and let
 # report compare them with its own inference packet by packet: they must
-# agree.  The concatenation only makes more lifecycles (4-tuples repeat
-# across captures and become port-reuse successors); plugin and engine see
-# the same packets either way.  tshark runs as nobody, since as root it
+# agree.  The merge only makes more lifecycles (4-tuples repeat across
+# captures and become port-reuse successors); plugin and engine see the
+# same packets either way.  Merged in time order, not concatenated: the
+# captures were made on different days, and in name order the clock would
+# jump forward and back, so report's linger would end connections at a
+# jump forward that the plugin keeps, and the two would disagree about
+# port_reuse for no reason a real capture could show.  tshark runs as nobody, since as root it
 # ignores WIRESHARK_PLUGIN_DIR, and the plugin must really have filled the
 # columns, so the test cannot pass by the plugin not loading.
 set -u
@@ -26,7 +30,7 @@ fi
 # shellcheck disable=SC2086 # asan_env is a list of assignments
 nobody() { "$(dirname "$0")/../lib/unprivileged" env HOME="$work" WIRESHARK_PLUGIN_DIR="$plugins" $asan_env "$@"; }
 [ $# -gt 0 ] || { echo "no captures"; exit 1; }
-mergecap -a -w "$work/all.pcapng" "$@" || { echo "mergecap failed"; exit 1; }
+mergecap -w "$work/all.pcapng" "$@" || { echo "mergecap failed"; exit 1; }
 chmod 644 "$work/all.pcapng"
 nobody tshark -n -r "$work/all.pcapng" -T fields -E header=y -E separator=/t \
     $("$tool" fields --plugin) > "$work/all.tsv" 2> "$work/err" ||

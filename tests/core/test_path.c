@@ -1,8 +1,9 @@
 /*
  * test_path.c - unit tests of what the path shows (core/path.c): ICMP
  * errors quoting a segment, SYN-ACKs rejected for an ACK the client never
- * sent, RSTs whose TTL betrays a forger.  Same style as test_engine.c: a
- * state fixture, one more segment or error, the states and anomalies.
+ * sent, RSTs whose TTL betrays a forger, PMTU black holes.  Same style as
+ * test_engine.c: a state fixture, one more segment or error, the states
+ * and anomalies.
  */
 #include "fixture.h"
 
@@ -421,4 +422,163 @@ TEST(syn_again_after_icmp_at_capture_end_undecided)
     fin(&f);
     CHECK_STATE(&f, C, TCPL_UNKNOWN);
     CHECK(f.r.anomalies & BIT(UNDECIDED));
+}
+
+/* ==================================================== PMTU black holes */
+
+/* Three request/answer rounds of 300 and 200 bytes: only small segments
+ * of the client's have been acknowledged. */
+static void fx_small_rounds(fx *f)
+{
+    fx_established(f);
+    for (int i = 0; i < 3; i++) {
+        tx(f, C, A | PSH, 300);
+        tx(f, S, A | PSH, 200);
+    }
+    tx(f, C, A, 0);
+}
+
+/* The client's 1448-byte head goes out, a 552-byte segment behind it
+ * arrives and the server acknowledges up to the head again (a duplicate
+ * ACK with window `win`); returns the head's sequence number. */
+static uint32_t big_head(fx *f, uint32_t win)
+{
+    uint32_t head = f->nxt[C];
+    raw(f, C, A, head, f->nxt[S], 1448, f->win[C]);
+    raw(f, C, A | PSH, head + 1448, f->nxt[S], 552, f->win[C]);
+    f->nxt[C] = head + 2000;
+    raw(f, S, A, f->nxt[S], head, 0, win);
+    return head;
+}
+
+/* The head sent again n times at RTO backoff (200, 400, 800 ms...). */
+static void resend(fx *f, uint32_t head, uint32_t len, int n)
+{
+    for (int i = 0, ms = 200; i < n; i++, ms *= 2) {
+        wait_ms(f, ms);
+        raw(f, C, A, head, f->nxt[S], len, f->win[C]);
+    }
+}
+
+TEST(pmtu_blackhole_large_head_resent)
+{
+    fx f;
+    fx_small_rounds(&f);
+    uint32_t head = big_head(&f, 64000);
+    resend(&f, head, 1448, 2);
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE))); /* three copies: not yet */
+    wait_ms(&f, 800);
+    raw(&f, C, A, head, f.nxt[S], 1448, f.win[C]);
+    CHECK(f.r.anomalies == BIT(PMTU_BLACKHOLE));
+    const tcpl_event *e = event_of(&f, TCPL_A_PMTU_BLACKHOLE);
+    CHECK(e && e->endpoint == C && e->bytes == 1448 &&
+          e->duration_ns > 1400 * MS);
+    CHECK(strstr(text_of(&f, TCPL_A_PMTU_BLACKHOLE),
+                 "client's 1448-byte segment went unacknowledged for 1.") != NULL);
+    CHECK(strstr(text_of(&f, TCPL_A_PMTU_BLACKHOLE), "no ICMP packet too big"));
+    /* Once per head, and neither endpoint's state moves. */
+    resend(&f, head, 1448, 1);
+    CHECK(f.r.anomalies == 0);
+    CHECK_STATE(&f, C, TCPL_ESTABLISHED);
+    CHECK_STATE(&f, S, TCPL_ESTABLISHED);
+    /* The unanswered copies were the black hole's, not a vanished server. */
+    tcpl_finish(&f.c, f.t + 100 * MS, &f.r);
+    CHECK(!(f.r.anomalies & BIT(HALF_OPEN)));
+}
+
+/* Plain loss: a small head needed resending too, so the path drops
+ * segments of every size. */
+TEST(pmtu_blackhole_not_when_small_ones_resent)
+{
+    fx f;
+    fx_small_rounds(&f);
+    uint32_t small = f.nxt[C];
+    raw(&f, C, A | PSH, small, f.nxt[S], 300, f.win[C]);
+    wait_ms(&f, 200);
+    raw(&f, C, A | PSH, small, f.nxt[S], 300, f.win[C]);
+    f.nxt[C] = small + 300;
+    tx(&f, S, A, 0);
+    uint32_t head = big_head(&f, 64000);
+    resend(&f, head, 1448, 5);
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE)));
+}
+
+/* Segments of that size got through before: this one is lost, not too
+ * big for the path. */
+TEST(pmtu_blackhole_not_when_large_ones_delivered)
+{
+    fx f;
+    fx_established(&f);
+    tx(&f, C, A, 1448);
+    tx(&f, S, A | PSH, 200);
+    uint32_t head = big_head(&f, 64000);
+    resend(&f, head, 1448, 5);
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE)));
+}
+
+/* The router's ICMP error arrives: the path reports, packet_too_big says
+ * so (Linux then lowers its segment size). */
+TEST(pmtu_blackhole_not_when_too_big_seen)
+{
+    fx f;
+    fx_small_rounds(&f);
+    uint32_t head = big_head(&f, 64000);
+    icmp_err(&f, C, 4, 3, 4, head, A, 0);
+    CHECK(f.r.anomalies == BIT(PACKET_TOO_BIG));
+    resend(&f, head, 1448, 5);
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE)));
+}
+
+/* The server's window is closed: that, not the path, holds the data. */
+TEST(pmtu_blackhole_not_when_window_closed)
+{
+    fx f;
+    fx_small_rounds(&f);
+    uint32_t head = big_head(&f, 0);
+    resend(&f, head, 1448, 5);
+    CHECK(f.all & BIT(ZERO_WINDOW));
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE)));
+}
+
+/* Nothing heard from the server after the head went out: a server gone
+ * (or cut off) looks the same, so only half_open is said, at the end. */
+TEST(pmtu_blackhole_not_when_peer_silent)
+{
+    fx f;
+    fx_small_rounds(&f);
+    uint32_t head = f.nxt[C];
+    raw(&f, C, A, head, f.nxt[S], 1448, f.win[C]);
+    f.nxt[C] = head + 1448;
+    resend(&f, head, 1448, 5);
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE)));
+    tcpl_finish(&f.c, f.t + 100 * MS, &f.r);
+    CHECK(f.r.anomalies & BIT(HALF_OPEN));
+}
+
+/* A head no larger than the default MSS fits any path. */
+TEST(pmtu_blackhole_not_for_small_head)
+{
+    fx f;
+    fx_small_rounds(&f);
+    tx(&f, C, A | PSH, 100); /* len_ok stays at 300 */
+    tx(&f, S, A, 0);
+    uint32_t head = f.nxt[C];
+    raw(&f, C, A, head, f.nxt[S], 500, f.win[C]);
+    raw(&f, C, A | PSH, head + 500, f.nxt[S], 50, f.win[C]);
+    f.nxt[C] = head + 550;
+    raw(&f, S, A, f.nxt[S], head, 0, 64000);
+    resend(&f, head, 500, 5);
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE)));
+}
+
+/* Delivered at last (the route changed): the next large head starts over. */
+TEST(pmtu_blackhole_head_acknowledged_resets)
+{
+    fx f;
+    fx_small_rounds(&f);
+    uint32_t head = big_head(&f, 64000);
+    resend(&f, head, 1448, 2);
+    raw(&f, S, A, f.nxt[S], head + 2000, 0, 64000);
+    CHECK(f.c.ep[C].head_sends == 0);
+    CHECK(!(f.all & BIT(PMTU_BLACKHOLE)));
 }
