@@ -13,29 +13,13 @@ static const char *const csv_columns =
     "missed_bytes,tunnel,conn_state,history,orig_pkts,resp_pkts,orig_bytes,"
     "resp_bytes,zeek_missed_bytes,client_errno,server_errno\n";
 
-/* Quoted only when it has to be (RFC 4180). */
-static void sb_csv_str(tcpl_sbuf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        sb_puts(b, s);
-        return;
-    }
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            sb_putc(b, '"');
-        sb_putc(b, *s);
-    }
-    sb_putc(b, '"');
-}
-
 static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 {
     tcpl_sbuf *b = &ctx->sb;
     const tcpl_conn *c = &lc->conn;
     int ci = tcpl_client_of(c);
     char tunnel[TCPL_WIRE_ENCAP_STRLEN];
-    sb_csv_str(b, ctx->name);
+    tcpl_sb_csv_str(b, ctx->name);
     sb_putc(b, ',');
     sb_u64(b, (uint64_t)lc->stream);
     sb_putc(b, ',');
@@ -88,7 +72,7 @@ static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_putc(b, ',');
     sb_u64(b, tcpl_lc_missed(lc));
     sb_putc(b, ',');
-    sb_csv_str(b, tcpl_lc_tunnel(lc, tunnel));
+    tcpl_sb_csv_str(b, tcpl_lc_tunnel(lc, tunnel));
     /* Zeek's view, under conn.log's names; our `missed_bytes` came first,
      * so Zeek's is `zeek_missed_bytes` here. */
     tcpl_lc_zeek z;

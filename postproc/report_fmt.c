@@ -166,6 +166,21 @@ void tcpl_sb_anomalies(tcpl_sbuf *b, uint32_t mask, char sep, bool json)
     }
 }
 
+void tcpl_sb_csv_str(tcpl_sbuf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        sb_puts(b, s);
+        return;
+    }
+    sb_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            sb_putc(b, '"');
+        sb_putc(b, *s);
+    }
+    sb_putc(b, '"');
+}
+
 void tcpl_sb_json_str(tcpl_sbuf *b, const char *s, bool in_script)
 {
     sb_putc(b, '"');

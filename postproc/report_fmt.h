@@ -189,4 +189,7 @@ static inline bool sb_flush(tcpl_sbuf *b, FILE *f)
  * string can sit inside an HTML <script> element ("</" never appears). */
 void tcpl_sb_json_str(tcpl_sbuf *b, const char *s, bool in_script);
 
+/* s as a CSV field into b, quoted only when it has to be (RFC 4180). */
+void tcpl_sb_csv_str(tcpl_sbuf *b, const char *s);
+
 #endif /* TCPL_POSTPROC_REPORT_FMT_H */

@@ -264,22 +264,6 @@ void tcpl_hosts_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
 
 const char tcpl_hosts_csv_columns[] = "file,host,time,state,count\n";
 
-/* A field quoted when it has to be (RFC 4180). */
-static void csv_str(tcpl_sbuf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        sb_puts(b, s);
-        return;
-    }
-    sb_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            sb_putc(b, '"');
-        sb_putc(b, *s);
-    }
-    sb_putc(b, '"');
-}
-
 typedef struct csv_walk {
     tcpl_writer_ctx *ctx;
     FILE *f;
@@ -295,7 +279,7 @@ static void csv_row(void *user, const tcpl_host_entry *e, int64_t t,
     for (int s = 0; s < TCPL_STATE_COUNT; s++) {
         if (count[s] == prev[s])
             continue;
-        csv_str(b, cw->ctx->name);
+        tcpl_sb_csv_str(b, cw->ctx->name);
         sb_putc(b, ',');
         sb_puts(b, cw->host);
         sb_putc(b, ',');
