@@ -18,7 +18,9 @@
 # Times and frame numbers are left out of the comparison: each capture
 # socket stamps a loopback packet itself, microseconds apart, and packets
 # of different connections sent at once from two CPUs may reach two
-# sockets in either order; and so is the end reason,
+# sockets in either order (so two connections opened at once can take
+# each other's stream numbers: those are left out too); and so is the
+# end reason,
 # because live the last connections end by the wall clock ("idle") while
 # the file's end at its last packet ("input").
 #
@@ -134,9 +136,9 @@ rc=0
 total() { # FILE KEY: a number from the last line (the totals)
     tail -n 1 "$1" | sed -n "s/.*\"$2\":\\([0-9]*\\).*/\\1/p"
 }
-records() { # FILE: lifecycle records without file name, times, end reason
+records() { # FILE: lifecycle records without file name, stream, times, end reason
     grep '^{"file":"[^"]*","stream":' "$1" |
-        sed -e 's/^{"file":"[^"]*",/{/' \
+        sed -e 's/^{"file":"[^"]*","stream":[0-9]*,/{/' \
             -e 's/"\(start\|end\|duration\|time\|frame\|first_frame\|last_frame\)":\(-\{0,1\}[0-9.]*\|null\),//g' \
             -e 's/"end_reason":"[a-z]*",//' -e 's/,"text":"[^"]*"//g' | sort
 }
@@ -187,7 +189,7 @@ while IFS= read -r ev; do
     s=$(printf '%s\n' "$ev" | sed 's/.*"stream":\([0-9]*\).*/\1/')
     a=$(printf '%s\n' "$ev" | sed 's/.*"anomaly":"\([a-z_]*\)".*/\1/')
     printf '%s\n' "$ev" | grep -q '"frame":\(null\|[0-9][0-9]*\),' || bad=$((bad + 1))
-    grep "^{\"stream\":$s," "$work/live.rec" | grep -q "\"anomalies\":\[[^]]*\"$a\"" ||
+    grep "^{\"file\":\"lo\",\"stream\":$s," "$work/live.jsonl" | grep -q "\"anomalies\":\[[^]]*\"$a\"" ||
         bad=$((bad + 1))
 done <"$work/events"
 [ "$bad" -eq 0 ] || fail "live: $bad event lines without frame or not in their stream's record"
