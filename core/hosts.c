@@ -186,6 +186,17 @@ int64_t tcpl_host_give_up_ns(tcpl_state s)
     }
 }
 
+int64_t tcpl_host_leaves_at(tcpl_state s, int64_t entered_ns, int64_t last_ns,
+                            int64_t time_wait_ns)
+{
+    if (s == TCPL_TIME_WAIT)
+        return entered_ns + time_wait_ns;
+    int64_t g = tcpl_host_give_up_ns(s);
+    if (g == 0)
+        return INT64_MAX;
+    return (last_ns > entered_ns ? last_ns : entered_ns) + g;
+}
+
 size_t tcpl_host_walk_end(tcpl_host_walk *w, const tcpl_host_clock *clk,
                           int64_t last_ns, tcpl_host_delta out[1],
                           int64_t *gone_ns)
@@ -193,9 +204,10 @@ size_t tcpl_host_walk_end(tcpl_host_walk *w, const tcpl_host_clock *clk,
     *gone_ns = INT64_MAX;
     if (!w->counted)
         return 0;
-    int64_t g = tcpl_host_give_up_ns(w->state);
-    if (g > 0)
-        *gone_ns = (last_ns > w->since_ns ? last_ns : w->since_ns) + g;
+    /* A TIME_WAIT's end is the engine's own timer: a transition of the
+     * lifecycle, dated when it ran out, that the walk has already seen. */
+    if (w->state != TCPL_TIME_WAIT)
+        *gone_ns = tcpl_host_leaves_at(w->state, w->since_ns, last_ns, 0);
     w->counted = false;
     out[0] = (tcpl_host_delta){first_sample_at_or_after(clk, w->since_ns), 1,
                                (uint8_t)w->state};

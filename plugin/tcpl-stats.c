@@ -58,19 +58,19 @@ typedef struct lc_count {
                              counts from its first state on */
     uint8_t counted[2];   /* the state its host counts, or NOT_COUNTED */
     uint8_t queued[2];    /* an expiry for the counted state is queued, */
-    int64_t queued_from[2]; /* held from this time */
+    int64_t queued_until[2]; /* ... to leave at this time */
     int64_t last;         /* the lifecycle's last segment, as last shown */
+    int64_t time_wait_ns; /* its engine's TIME_WAIT, as last shown */
 } lc_count;
 
 /* A socket to take off its host's count once the capture's clock passes
- * `until` (its lifecycle may see no frame again): a TIME_WAIT after 60 s,
- * a handshake Linux gives up (tcpl_host_give_up_ns).  Stale when the
- * endpoint has moved on since (another state, or a later segment). */
+ * `until` (its lifecycle may see no frame again): when Linux lets go of
+ * it (tcpl_host_leaves_at).  Stale when the endpoint has moved on since
+ * (another state, or a later segment). */
 typedef struct expiry {
     lc_count *k;
     int e;
     int state;
-    int64_t since;
     int64_t until;
 } expiry;
 
@@ -169,17 +169,12 @@ static host_count *host_of(tree_counts *t, const address *a)
     return h;
 }
 
-/* How long a socket in state s is held without a sign of life, and from
- * when: TIME_WAIT from its entry, a handshake from the last segment. */
-static int64_t hold_ns(int s, const tcpl_conn *c)
+/* When Linux lets go of endpoint e's socket in state s by the capture's
+ * clock (INT64_MAX: only the wire ends it); the rule is core's. */
+static int64_t leaves_at(const lc_count *k, int e, int s)
 {
-    return s == TCPL_TIME_WAIT ? c->cfg.time_wait_ns
-                               : tcpl_host_give_up_ns((tcpl_state)s);
-}
-
-static int64_t hold_from(const lc_count *k, int e, int s)
-{
-    return s == TCPL_TIME_WAIT ? k->entered[e] : k->last;
+    return tcpl_host_leaves_at((tcpl_state)s, k->entered[e], k->last,
+                               k->time_wait_ns);
 }
 
 static expiry *heap_at(tree_counts *t, unsigned i)
@@ -232,13 +227,12 @@ static void heap_pop(tree_counts *t)
  * state, once its first one was seen, if a netstat lists it and Linux has
  * not let go of it by the capture's clock (a TIME_WAIT after 60 s, a
  * handshake given up). */
-static void host_recount(tree_counts *t, lc_count *k, int e,
-                         const tcpl_conn *c)
+static void host_recount(tree_counts *t, lc_count *k, int e)
 {
     int now = NOT_COUNTED, s = k->state[e];
 
     if (k->host[e] != NULL && k->seen[e] && tcpl_host_lists((tcpl_state)s) &&
-        (hold_ns(s, c) == 0 || t->clock - hold_from(k, e, s) < hold_ns(s, c)))
+        t->clock < leaves_at(k, e, s))
         now = s;
     if (now != k->counted[e]) {
         if (k->counted[e] != NOT_COUNTED)
@@ -248,14 +242,13 @@ static void host_recount(tree_counts *t, lc_count *k, int e,
         k->counted[e] = (uint8_t)now;
         k->queued[e] = 0;
     }
-    if (now != NOT_COUNTED && hold_ns(now, c) > 0 &&
-        !(k->queued[e] && k->queued_from[e] == hold_from(k, e, now))) {
-        expiry x = {k, e, now, hold_from(k, e, now),
-                    hold_from(k, e, now) + hold_ns(now, c)};
+    int64_t until = now != NOT_COUNTED ? leaves_at(k, e, now) : INT64_MAX;
+    if (until != INT64_MAX && !(k->queued[e] && k->queued_until[e] == until)) {
+        expiry x = {k, e, now, until};
 
         heap_push(t, &x);
         k->queued[e] = 1;
-        k->queued_from[e] = x.since;
+        k->queued_until[e] = until;
     }
 }
 
@@ -267,7 +260,8 @@ static void expire(tree_counts *t)
         expiry x = *heap_at(t, 0);
 
         heap_pop(t);
-        if (x.k->counted[x.e] == x.state && hold_from(x.k, x.e, x.state) == x.since) {
+        if (x.k->counted[x.e] == x.state &&
+            leaves_at(x.k, x.e, x.state) == x.until) {
             host_add(t, x.k->host[x.e], x.state, -1);
             x.k->counted[x.e] = NOT_COUNTED;
             x.k->queued[x.e] = 0;
@@ -417,9 +411,10 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo,
     if (ti->ts_ns > t->clock)
         t->clock = ti->ts_ns;
     k->last = ti->conn->last_ns;
+    k->time_wait_ns = ti->conn->cfg.time_wait_ns;
     expire(t);
     for (int e = 0; e < 2; e++)
-        host_recount(t, k, e, ti->conn);
+        host_recount(t, k, e);
     show(st, t);
     show_hosts(st, t);
     return TAP_PACKET_REDRAW;

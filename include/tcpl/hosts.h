@@ -124,6 +124,16 @@ bool tcpl_host_lists(tcpl_state s);
  * engine's (tcpl_config.time_wait_ns).
  */
 int64_t tcpl_host_give_up_ns(tcpl_state s);
+/*
+ * When a host stops listing a socket in state s that no segment ends, by
+ * Linux's timers: TIME_WAIT time_wait_ns after it entered it (entered_ns;
+ * the engine's TIME_WAIT timer, tcpl_config.time_wait_ns), a handshake
+ * when Linux gives it up, counted from the lifecycle's last segment
+ * (last_ns).  INT64_MAX: only the wire can end it.  The one rule for both
+ * adapters (the CLI's series, the plugin's Statistics branch).
+ */
+int64_t tcpl_host_leaves_at(tcpl_state s, int64_t entered_ns, int64_t last_ns,
+                            int64_t time_wait_ns);
 
 /* ------------------------------------------------------------ the clock */
 
@@ -188,8 +198,9 @@ size_t tcpl_host_walk_step(tcpl_host_walk *w, const tcpl_host_clock *clk,
                            tcpl_host_delta out[2]);
 /*
  * The end of the lifecycle, whose last segment was at last_ns: the last
- * state is held to the end of the capture, or until Linux gave it up
- * (tcpl_host_give_up_ns): *gone_ns is then that time, else INT64_MAX.
+ * state is held to the end of the capture, or until Linux gave the
+ * handshake up (tcpl_host_leaves_at): *gone_ns is then that time, else
+ * INT64_MAX.
  * The capture's end is known only once every lifecycle is in: the caller
  * keeps (state, *gone_ns) and, at the end, asks tcpl_host_gone() for the
  * change it makes.

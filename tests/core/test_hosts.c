@@ -292,6 +292,20 @@ TEST(hosts_handshakes_given_up_as_linux_does)
           tcpl_host_give_up_ns(TCPL_CLOSE_WAIT) == 0);
 }
 
+/* The one rule both adapters use for a socket no segment ends: TIME_WAIT
+ * from its entry, a handshake from the last segment, the rest never. */
+TEST(hosts_leaves_at)
+{
+    int64_t tw = 60 * SEC;
+    CHECK(tcpl_host_leaves_at(TCPL_TIME_WAIT, T0, T0 + 5 * SEC, tw) == T0 + tw);
+    CHECK(tcpl_host_leaves_at(TCPL_SYN_SENT, T0, T0 + 7 * SEC, tw) ==
+          T0 + 71 * SEC);
+    CHECK(tcpl_host_leaves_at(TCPL_SYN_RECEIVED, T0 + 2 * SEC, T0, tw) ==
+          T0 + 34 * SEC);
+    CHECK(tcpl_host_leaves_at(TCPL_ESTABLISHED, T0, T0, tw) == INT64_MAX);
+    CHECK(tcpl_host_leaves_at(TCPL_CLOSE_WAIT, T0, T0, tw) == INT64_MAX);
+}
+
 TEST(hosts_syn_received_pileup)
 {
     tcpl_host_limits l;
