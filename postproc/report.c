@@ -291,6 +291,9 @@ void tcpl_report_event(void *user, const tcpl_lifecycle *lc,
         r->ctx.failed = true;
 }
 
+static void place(tcpl_report *r, uint64_t id, bool shown,
+                  const tcpl_lifecycle *lc, const char *text, size_t len);
+
 void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc)
 {
     tcpl_report *r = user;
@@ -306,17 +309,40 @@ void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc)
         }
         return;
     }
+    place(r, lc->id, shown, lc, NULL, 0);
+}
+
+/* A record into the order (see above): lc rendered here, or text already
+ * rendered by another thread (lc NULL). */
+static void place(tcpl_report *r, uint64_t id, bool shown,
+                  const tcpl_lifecycle *lc, const char *text, size_t len)
+{
     /* In order, or late (its turn was given away): write it now. */
-    if (lc->id < r->next_id || (lc->id == r->next_id && r->nheap == 0)) {
-        if (shown)
+    if (id < r->next_id || (id == r->next_id && r->nheap == 0)) {
+        if (shown && lc)
             write_one(r, dest(r), lc);
-        if (lc->id == r->next_id)
+        else if (shown && dest(r))
+            fwrite(text, 1, len, dest(r));
+        else if (shown)
+            r->ctx.failed = true;
+        if (id == r->next_id)
             r->next_id++;
         drain(r, false);
         return;
     }
-    reorder_rec rec = {lc->id, NULL, 0};
-    if (shown) {
+    reorder_rec rec = {id, NULL, 0};
+    if (shown && !lc) {
+        rec.text = len ? malloc(len) : NULL;
+        if (len && !rec.text) {
+            /* No memory to wait: write it out of order rather than lose it. */
+            if (dest(r))
+                fwrite(text, 1, len, dest(r));
+            return;
+        }
+        if (len)
+            memcpy(rec.text, text, len);
+        rec.len = len;
+    } else if (shown) {
         if (!r->mem) {
             r->mem = open_memstream(&r->mem_buf, &r->mem_len);
             if (!r->mem) {
@@ -327,16 +353,16 @@ void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc)
         rewind(r->mem);
         write_one(r, r->mem, lc);
         fflush(r->mem);
-        long len = ftell(r->mem);
-        rec.text = len > 0 ? malloc((size_t)len) : NULL;
-        if (len > 0 && !rec.text) {
+        long n = ftell(r->mem);
+        rec.text = n > 0 ? malloc((size_t)n) : NULL;
+        if (n > 0 && !rec.text) {
             /* No memory to wait: write it out of order rather than lose it. */
             write_one(r, dest(r), lc);
             return;
         }
-        if (len > 0)
-            memcpy(rec.text, r->mem_buf, (size_t)len);
-        rec.len = len > 0 ? (size_t)len : 0;
+        if (n > 0)
+            memcpy(rec.text, r->mem_buf, (size_t)n);
+        rec.len = n > 0 ? (size_t)n : 0;
     }
     if (!r->heap) {
         r->heap = malloc((REORDER_MAX + 1) * sizeof *r->heap);
@@ -348,6 +374,64 @@ void tcpl_report_lifecycle(void *user, const tcpl_lifecycle *lc)
     heap_push(r, rec);
     r->heap_bytes += rec.len;
     drain(r, false);
+}
+
+/* ---- rendering in other threads (shard.c) */
+
+bool tcpl_report_keeps_lifecycles(const tcpl_report *r)
+{
+    return r->hosts != NULL;
+}
+
+void tcpl_report_render_ctx(const tcpl_report *r, tcpl_writer_ctx *c)
+{
+    /* The writer's state and the section's spool are the report's own:
+     * a record needs neither. */
+    *c = r->ctx;
+    memset(&c->sb, 0, sizeof c->sb);
+    c->failed = false;
+    c->complaint = NULL;
+    c->state = NULL;
+    c->records = NULL;
+    c->hosts = NULL;
+}
+
+bool tcpl_report_render(const tcpl_report *r, tcpl_writer_ctx *c,
+                        tcpl_report_totals *t, FILE *f, const tcpl_lifecycle *lc)
+{
+    bool shown = wanted(r, lc);
+    count(t, lc, shown);
+    if (shown)
+        r->w->lifecycle(c, f, lc);
+    return shown;
+}
+
+void tcpl_report_rendered(tcpl_report *r, uint64_t id, const char *text,
+                          size_t len)
+{
+    place(r, id, len > 0, NULL, text, len);
+}
+
+void tcpl_report_add_counts(tcpl_report *r, const tcpl_report_totals *t,
+                            tcpl_writer_ctx *c)
+{
+    /* What count() adds, nothing else. */
+    tcpl_report_totals *f = &r->file;
+    f->lifecycles += t->lifecycles;
+    f->shown += t->shown;
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < TCPL_STATE_COUNT; k++)
+            f->final[s][k] += t->final[s][k];
+    for (int k = 0; k < TCPL_CLOSER_KINDS; k++)
+        f->closer[k] += t->closer[k];
+    for (int k = 0; k < TCPL_ANOMALY_COUNT; k++)
+        f->anomaly[k] += t->anomaly[k];
+    f->gaps += t->gaps;
+    f->missed += t->missed;
+    if (c->failed)
+        r->ctx.failed = true;
+    free(c->sb.p);
+    memset(&c->sb, 0, sizeof c->sb);
 }
 
 /* ------------------------------------------------------------ sections */

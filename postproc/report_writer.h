@@ -146,6 +146,29 @@ bool tcpl_report_part_totals(const tcpl_report *r, uint64_t files_before,
 void tcpl_report_begin(tcpl_report *r);
 void tcpl_report_merge(tcpl_report *r, const tcpl_report_totals *t);
 
+/*
+ * One capture in several engine threads (shard.c): a thread renders the
+ * lifecycles it ended, and the thread that writes the report only places
+ * the rendered records, in the order one tracker would have handed them
+ * over.  tcpl_report_render_ctx gives a thread its own writer context
+ * (taken once the origin is set: times are relative to it); the render
+ * counts lc into t (zeroed by the caller) and writes its record onto f
+ * when it is shown, which it returns; tcpl_report_rendered places a
+ * record so made (len 0 when not shown); tcpl_report_add_counts adds a
+ * thread's counts and failure to the section and frees its context.  Not
+ * for a report that keeps every lifecycle (tcpl_report_keeps_lifecycles:
+ * the per-host tally), which takes them whole through
+ * tcpl_report_lifecycle.
+ */
+bool tcpl_report_keeps_lifecycles(const tcpl_report *r);
+void tcpl_report_render_ctx(const tcpl_report *r, tcpl_writer_ctx *c);
+bool tcpl_report_render(const tcpl_report *r, tcpl_writer_ctx *c,
+                        tcpl_report_totals *t, FILE *f, const tcpl_lifecycle *lc);
+void tcpl_report_rendered(tcpl_report *r, uint64_t id, const char *text,
+                          size_t len);
+void tcpl_report_add_counts(tcpl_report *r, const tcpl_report_totals *t,
+                            tcpl_writer_ctx *c);
+
 /* The writer of a format (report.c's table); NULL for no such format. */
 const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f);
 

@@ -30,6 +30,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "shard.h"
+#include "report_writer.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -43,6 +44,11 @@
  * while the reader merges, small enough to hold few packets at a time. */
 #define EPOCH 8192
 #define SLOTS 4
+/* At the end of input, chunks of rendered records in flight per worker,
+ * and the size at which one is handed over: the memory of the last phase
+ * stays bounded whatever the number of connections still open. */
+#define CHUNKS 4
+#define CHUNK_BYTES (1u << 20)
 
 typedef struct pkt {
     tcpl_tuple t;
@@ -83,6 +89,30 @@ typedef struct slot {
 
 struct shard;
 
+typedef struct idmap { /* a worker's lifecycle id + 1 -> report's id */
+    uint64_t *key; /* 0: empty */
+    uint64_t *val;
+    size_t cap, n;
+} idmap;
+
+/* The lifecycles still open at the end, in the order the worker ends them
+ * (its ids, so the report's): rendered, or copied whole when the report
+ * keeps every lifecycle; handed over a chunk at a time. */
+typedef struct fin_rec {
+    uint64_t gid;
+    size_t off, len; /* in the chunk's text, or its arena */
+} fin_rec;
+
+typedef struct chunk {
+    FILE *mem; /* the rendered records */
+    char *buf;
+    size_t size;
+    fin_rec *recs;
+    size_t nrec, reccap;
+    unsigned char *arena;
+    size_t alen, acap;
+} chunk;
+
 typedef struct worker {
     struct shard *sh;
     int k;
@@ -94,13 +124,17 @@ typedef struct worker {
     uint64_t oom_frame;
     uint64_t untracked; /* ICMP errors quoting no connection (bad
                            checksums starting none are counted already) */
+    idmap map;          /* written by the merge; by the worker at the end */
+    /* The end of input: the worker renders what it ends into chunks
+     * (produced, under mu) while the reader writes them in order
+     * (consumed, under mu); fin_done when it has ended everything. */
+    bool finishing, render;
+    chunk fin[CHUNKS];
+    uint64_t produced, consumed;
+    bool fin_done;
+    tcpl_writer_ctx rctx;
+    tcpl_report_totals tot;
 } worker;
-
-typedef struct idmap { /* (worker, its lifecycle id) -> report's id */
-    uint64_t *key; /* 0: empty */
-    uint64_t *val;
-    size_t cap, n;
-} idmap;
 
 typedef struct ref { /* an ended lifecycle, placed in the one-tracker order */
     uint64_t frame; /* packet it ended at; UINT64_MAX: end of input */
@@ -118,10 +152,10 @@ typedef struct shard {
     int nw;
     worker w[TCPL_SHARD_MAX];
     slot s[SLOTS];
+    pthread_cond_t fin; /* a chunk handed over or given back */
     tcpl_report *r;
     uint64_t next_gid;
     uint64_t next_local[TCPL_SHARD_MAX];
-    idmap map;
     uint64_t open, peak;
     ref *refs;
     size_t refcap;
@@ -202,10 +236,6 @@ static bool map_take(idmap *m, uint64_t k, uint64_t *v)
     return true;
 }
 
-static uint64_t local_key(int k, uint64_t local_id)
-{
-    return local_id * TCPL_SHARD_MAX + (uint64_t)k + 1;
-}
 
 /* ------------------------------------------------------------ workers */
 
@@ -237,37 +267,126 @@ static void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
     return np;
 }
 
-/* The tracker's emit callback in a worker: a copy into the epoch. */
-static void worker_emit(void *user, const tcpl_lifecycle *lc)
+/* A copy of lc and its arrays at the end of an arena; false when out of
+ * memory. */
+static bool arena_put(unsigned char **arena, size_t *alen, size_t *acap,
+                      const tcpl_lifecycle *lc, uint64_t frame)
 {
-    worker *w = user;
-    wslot *ws = w->cur;
     size_t tl = lc->ntimeline * sizeof *lc->timeline;
     size_t ev = lc->nevents * sizeof *lc->events;
     size_t zr = lc->nzeek_rows * sizeof *lc->zeek_rows;
     size_t size = ALIGN_UP(sizeof(emitted)) + ALIGN_UP(tl) + ALIGN_UP(ev) +
                   ALIGN_UP(zr);
-    unsigned char *a = grow_array(ws->arena, &ws->acap, ws->alen + size, 1);
-    if (!a) {
-        /* Lost: say so rather than write a report short of it. */
-        if (!w->oom)
-            w->oom_frame = w->cur_frame;
-        w->oom = true;
-        return;
-    }
-    ws->arena = a;
-    emitted *e = (emitted *)(a + ws->alen);
+    unsigned char *a = grow_array(*arena, acap, *alen + size, 1);
+    if (!a)
+        return false;
+    *arena = a;
+    emitted *e = (emitted *)(a + *alen);
     e->lc = *lc;
-    e->frame = w->cur_frame;
+    e->frame = frame;
     e->size = size;
-    unsigned char *p = a + ws->alen + ALIGN_UP(sizeof(emitted));
+    unsigned char *p = a + *alen + ALIGN_UP(sizeof(emitted));
     if (tl)
         memcpy(p, lc->timeline, tl);
     if (ev)
         memcpy(p + ALIGN_UP(tl), lc->events, ev);
     if (zr)
         memcpy(p + ALIGN_UP(tl) + ALIGN_UP(ev), lc->zeek_rows, zr);
-    ws->alen += size;
+    *alen += size;
+    return true;
+}
+
+/* The copy at off, its arrays pointed at where the arena now is. */
+static emitted *arena_get(unsigned char *arena, size_t off)
+{
+    emitted *e = (emitted *)(arena + off);
+    unsigned char *p = arena + off + ALIGN_UP(sizeof(emitted));
+    e->lc.timeline = (tcpl_tl_entry *)p;
+    size_t tl = ALIGN_UP(e->lc.ntimeline * sizeof *e->lc.timeline);
+    e->lc.events = (tcpl_tl_event *)(p + tl);
+    e->lc.zeek_rows = (tcpl_zeek_row *)(p + tl +
+        ALIGN_UP(e->lc.nevents * sizeof *e->lc.events));
+    return e;
+}
+
+/* Give the filled chunk to the reader; wait for a free one. */
+static void hand_over(worker *w)
+{
+    shard *sh = w->sh;
+    chunk *c = &w->fin[w->produced % CHUNKS];
+    if (c->mem && fflush(c->mem) != 0)
+        w->oom = true;
+    pthread_mutex_lock(&sh->mu);
+    w->produced++;
+    pthread_cond_broadcast(&sh->fin);
+    while (w->produced - w->consumed >= CHUNKS)
+        pthread_cond_wait(&sh->fin, &sh->mu);
+    pthread_mutex_unlock(&sh->mu);
+    c = &w->fin[w->produced % CHUNKS];
+    c->nrec = c->alen = 0;
+    if (c->mem)
+        rewind(c->mem);
+}
+
+/* A lifecycle ended at the end of input, into the current chunk. */
+static void finish_emit(worker *w, const tcpl_lifecycle *lc)
+{
+    chunk *c = &w->fin[w->produced % CHUNKS];
+    tcpl_lifecycle l = *lc;
+    fin_rec *recs = grow_array(c->recs, &c->reccap, c->nrec + 1, sizeof *recs);
+    if (!recs || !map_take(&w->map, lc->id + 1, &l.id)) {
+        w->oom = true; /* the map cannot miss: every end had a start */
+        return;
+    }
+    c->recs = recs;
+    l.stream = (int64_t)l.id;
+    fin_rec *x = &recs[c->nrec];
+    x->gid = l.id;
+    if (w->render) {
+        if (!c->mem && !(c->mem = open_memstream(&c->buf, &c->size))) {
+            w->oom = true;
+            return;
+        }
+        long at = ftell(c->mem);
+        tcpl_report_render(w->sh->r, &w->rctx, &w->tot, c->mem, &l);
+        long end = ftell(c->mem);
+        if (at < 0 || end < at) {
+            w->oom = true;
+            return;
+        }
+        x->off = (size_t)at;
+        x->len = (size_t)(end - at);
+        c->nrec++;
+        if ((size_t)end >= CHUNK_BYTES)
+            hand_over(w);
+    } else {
+        x->off = c->alen;
+        if (!arena_put(&c->arena, &c->alen, &c->acap, &l, 0)) {
+            w->oom = true;
+            return;
+        }
+        x->len = c->alen - x->off;
+        c->nrec++;
+        if (c->alen >= CHUNK_BYTES)
+            hand_over(w);
+    }
+}
+
+/* The tracker's emit callback in a worker: a copy into the epoch. */
+static void worker_emit(void *user, const tcpl_lifecycle *lc)
+{
+    worker *w = user;
+    if (w->finishing) {
+        finish_emit(w, lc);
+        return;
+    }
+    wslot *ws = w->cur;
+    if (!arena_put(&ws->arena, &ws->alen, &ws->acap, lc, w->cur_frame)) {
+        /* Lost: say so rather than write a report short of it. */
+        if (!w->oom)
+            w->oom_frame = w->cur_frame;
+        w->oom = true;
+    }
 }
 
 static void work_epoch(worker *w, slot *s)
@@ -296,8 +415,12 @@ static void work_epoch(worker *w, slot *s)
     w->cur_frame = 0;
     if (!w->oom)
         tcpl_tracker_advance(w->tr, s->end_now);
-    if (!w->oom && s->last && tcpl_tracker_finish_at(w->tr, s->finish_ns) != 0)
-        w->oom = true;
+    if (!w->oom && s->last) {
+        w->finishing = true;
+        if (tcpl_tracker_finish_at(w->tr, s->finish_ns) != 0)
+            w->oom = true;
+        w->finishing = false;
+    }
 }
 
 static void *worker_main(void *arg)
@@ -313,6 +436,17 @@ static void *worker_main(void *arg)
         bool last = s->last;
         if (!w->oom)
             work_epoch(w, s);
+        if (last) {
+            chunk *c = &w->fin[w->produced % CHUNKS];
+            if (c->mem && fflush(c->mem) != 0)
+                w->oom = true;
+            pthread_mutex_lock(&sh->mu);
+            if (c->nrec)
+                w->produced++;
+            w->fin_done = true;
+            pthread_cond_broadcast(&sh->fin);
+            pthread_mutex_unlock(&sh->mu);
+        }
         pthread_mutex_lock(&sh->mu);
         if (w->oom)
             sh->wfail = true;
@@ -372,7 +506,7 @@ static void merge_epoch(shard *sh, slot *s)
         if (best < 0)
             break;
         starts[nstarts++] = s->w[best].made[pos[best]++];
-        if (map_put(&sh->map, local_key(best, sh->next_local[best]++),
+        if (map_put(&sh->w[best].map, ++sh->next_local[best],
                     sh->next_gid++) != 0) {
             sh->oom = true;
             return;
@@ -382,14 +516,8 @@ static void merge_epoch(shard *sh, slot *s)
     for (int k = 0; k < sh->nw; k++) {
         wslot *ws = &s->w[k];
         for (size_t off = 0; off < ws->alen;) {
-            emitted *e = (emitted *)(ws->arena + off);
-            unsigned char *p = ws->arena + off + ALIGN_UP(sizeof(emitted));
+            emitted *e = arena_get(ws->arena, off);
             off += e->size;
-            e->lc.timeline = (tcpl_tl_entry *)p;
-            size_t tl = ALIGN_UP(e->lc.ntimeline * sizeof *e->lc.timeline);
-            e->lc.events = (tcpl_tl_event *)(p + tl);
-            e->lc.zeek_rows = (tcpl_zeek_row *)(p + tl +
-                ALIGN_UP(e->lc.nevents * sizeof *e->lc.events));
             ref *rs = grow_array(sh->refs, &sh->refcap, nrefs + 1, sizeof *rs);
             if (!rs) {
                 sh->oom = true;
@@ -398,7 +526,7 @@ static void merge_epoch(shard *sh, slot *s)
             sh->refs = rs;
             ref *x = &rs[nrefs++];
             x->e = e;
-            if (!map_take(&sh->map, local_key(k, e->lc.id), &x->gid)) {
+            if (!map_take(&sh->w[k].map, e->lc.id + 1, &x->gid)) {
                 sh->oom = true; /* cannot happen: every end had a start */
                 return;
             }
@@ -445,6 +573,64 @@ static void merge_epoch(shard *sh, slot *s)
         lc.id = sh->refs[i].gid;
         lc.stream = (int64_t)lc.id;
         tcpl_report_lifecycle(sh->r, &lc);
+    }
+}
+
+/* Worker k's next record at the end of input, waiting for its chunk;
+ * NULL when it has no more.  *c: the chunk it is in. */
+static fin_rec *fin_head(shard *sh, int k, size_t *pos, chunk **c)
+{
+    worker *w = &sh->w[k];
+    for (;;) {
+        pthread_mutex_lock(&sh->mu);
+        while (w->produced == w->consumed && !w->fin_done)
+            pthread_cond_wait(&sh->fin, &sh->mu);
+        bool have = w->produced > w->consumed;
+        pthread_mutex_unlock(&sh->mu);
+        if (!have)
+            return NULL;
+        *c = &w->fin[w->consumed % CHUNKS];
+        if (pos[k] < (*c)->nrec)
+            return &(*c)->recs[pos[k]];
+        /* Written out: give it back. */
+        pos[k] = 0;
+        pthread_mutex_lock(&sh->mu);
+        w->consumed++;
+        pthread_cond_broadcast(&sh->fin);
+        pthread_mutex_unlock(&sh->mu);
+    }
+}
+
+/*
+ * The end of input: what each worker ends now comes in its ids' order,
+ * which is the report's; one tracker ends them all by number, so the
+ * report's order is the merge of the workers' by number.  The workers
+ * render while the reader only places the records.
+ */
+static void merge_finish(shard *sh)
+{
+    size_t pos[TCPL_SHARD_MAX] = {0};
+    fin_rec *head[TCPL_SHARD_MAX];
+    chunk *cur[TCPL_SHARD_MAX];
+    for (int k = 0; k < sh->nw; k++)
+        head[k] = fin_head(sh, k, pos, &cur[k]);
+    for (;;) {
+        int best = -1;
+        for (int k = 0; k < sh->nw; k++)
+            if (head[k] && (best < 0 || head[k]->gid < head[best]->gid))
+                best = k;
+        if (best < 0)
+            break;
+        fin_rec *x = head[best];
+        chunk *c = cur[best];
+        if (sh->w[best].render) {
+            tcpl_report_rendered(sh->r, x->gid, c->buf + x->off, x->len);
+        } else {
+            emitted *e = arena_get(c->arena, x->off);
+            tcpl_report_lifecycle(sh->r, &e->lc);
+        }
+        pos[best]++;
+        head[best] = fin_head(sh, best, pos, &cur[best]);
     }
 }
 
@@ -508,12 +694,23 @@ static void shard_free(shard *sh, int started)
         free(sh->s[i].frames);
         free(sh->s[i].nows);
     }
-    free(sh->map.key);
-    free(sh->map.val);
+    for (int k = 0; k < sh->nw; k++) {
+        worker *w = &sh->w[k];
+        free(w->map.key);
+        free(w->map.val);
+        for (int i = 0; i < CHUNKS; i++) {
+            if (w->fin[i].mem)
+                fclose(w->fin[i].mem);
+            free(w->fin[i].buf);
+            free(w->fin[i].recs);
+            free(w->fin[i].arena);
+        }
+    }
     free(sh->refs);
     free(sh->starts);
     pthread_cond_destroy(&sh->work);
     pthread_cond_destroy(&sh->done);
+    pthread_cond_destroy(&sh->fin);
     pthread_mutex_destroy(&sh->mu);
     free(sh);
 }
@@ -553,6 +750,7 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     pthread_mutex_init(&sh->mu, NULL);
     pthread_cond_init(&sh->work, NULL);
     pthread_cond_init(&sh->done, NULL);
+    pthread_cond_init(&sh->fin, NULL);
     sh->r = r;
     sh->nw = workers < 2 ? 2 : workers > TCPL_SHARD_MAX ? TCPL_SHARD_MAX : workers;
     for (int i = 0; i < SLOTS; i++) {
@@ -641,8 +839,17 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     fin->end_now = now;
     fin->finish_ns = last_ns;
     fin->last = true;
+    bool render = !tcpl_report_keeps_lifecycles(r);
+    for (int i = 0; i < sh->nw; i++) {
+        sh->w[i].render = render;
+        tcpl_report_render_ctx(r, &sh->w[i].rctx);
+    }
     publish(sh);
+    merge_finish(sh);
     retire(sh, sh->published - 1);
+    for (int i = 0; i < sh->nw; i++)
+        if (render)
+            tcpl_report_add_counts(r, &sh->w[i].tot, &sh->w[i].rctx);
     for (int i = 0; i < sh->nw; i++) {
         tcpl_tracker_stats ws;
         tcpl_tracker_get_stats(sh->w[i].tr, &ws);
