@@ -1,28 +1,40 @@
 /*
- * jobs.c - `report --jobs N` over many files: one process per file, at
- * most N at a time, and output byte for byte that of `--jobs 1`.
+ * jobs.c - `report --jobs N` over many files: up to N worker processes,
+ * each making one file's section after another, and output byte for byte
+ * that of `--jobs 1`.
  *
- * Each file section is made by a child process exactly as the single
- * report would make it (told how many sections precede it, so the text
- * format's separators come out the same), into temporary files of its
- * own: the section, its standard error, and its totals.  The parent takes
- * them in file order, whatever order the children finish in: copies the
- * section to the output and the messages to standard error, adds the
- * totals, and writes the report-wide header and totals itself.  A child
- * is started before the sections ahead of it are known, so it assumes
- * every earlier file makes one; when one did not (it could not be opened),
- * the child's section is made again with the true count, which keeps the
- * rare case exact without making the common one wait.  Processes
- * rather than threads: a file's report uses one core, shares nothing with
- * the others, and a crash in one is a failed file, not a lost report.
+ * Each file section is made by a worker exactly as the single report
+ * would make it (told how many sections precede it, so the text format's
+ * separators come out the same), into temporary files the parent creates
+ * for it and passes over a socket: the section, its standard error, and
+ * its totals.  The parent takes them in file order, whatever order the
+ * workers finish in: copies the section to the output (in the kernel) and
+ * the messages to standard error, adds the totals, and writes the
+ * report-wide header and totals itself.  A file is started before the
+ * sections ahead of it are known, so its worker assumes every earlier file
+ * makes one; when one did not (it could not be opened), the section is
+ * made again with the true count, which keeps the rare case exact without
+ * making the common one wait.
+ *
+ * Processes rather than threads: a file's report uses one core, shares
+ * nothing with the others, and a crash in one is a failed file (its worker
+ * is replaced), not a lost report.  Workers that live across files rather
+ * than a process per file: a worker's heap, grown and touched by its first
+ * file, serves the next ones as it does in one process, where a fresh
+ * process would fault in and zero its memory for every file.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* copy_file_range */
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,13 +48,35 @@
  * without them. */
 #pragma weak tcpl_report_pcap
 
-typedef struct job {
-    pid_t pid;   /* 0: not started, -1: could not start */
-    uint64_t before; /* the sections it was told precede its own */
-    FILE *out;   /* the section */
-    FILE *err;   /* its messages */
-    FILE *tot;   /* its tcpl_report_totals, raw */
+enum { WAITING, RUNNING, DONE };
+
+typedef struct job { /* one file */
+    int state;
+    uint64_t before; /* the sections its worker was told precede it */
+    FILE *out;       /* the section */
+    FILE *err;       /* its messages */
+    FILE *tot;       /* its tcpl_report_totals, raw */
+    int status;      /* the worker's status for it */
+    int lost;        /* 0; or the worker died on it: its wait status, or
+                        -2; -1 when no process could run it (errnum) */
+    int errnum;
 } job;
+
+typedef struct worker {
+    pid_t pid; /* 0: none (not started, or ended) */
+    int sock;  /* the parent's end */
+    int file;  /* the file it makes; -1: idle */
+} worker;
+
+typedef struct request {
+    int32_t k;
+    uint64_t before;
+} request;
+
+typedef struct reply {
+    int32_t k;
+    int32_t status;
+} reply;
 
 static void job_close(job *j)
 {
@@ -55,16 +89,18 @@ static void job_close(job *j)
     j->out = j->err = j->tot = NULL;
 }
 
-/* The child: one file section, as report k of a larger one. */
-static int run_child(const tcpl_report_opts *o, const char *path, bool pcap,
-                     uint64_t k, job *j)
+/* One file section, as report k of a larger one, onto out, err and tot. */
+static int run_one(const tcpl_report_opts *o, const char *path, bool pcap,
+                   uint64_t k, FILE *out, FILE *err, FILE *tot)
 {
     int status = 0;
-    if (dup2(fileno(j->err), STDERR_FILENO) < 0)
+    fflush(stderr);
+    if (dup2(fileno(err), STDERR_FILENO) < 0)
         return 1;
-    tcpl_report *r = tcpl_report_new(o, j->out);
+    tcpl_report *r = tcpl_report_new(o, out);
     if (!r) {
         fprintf(stderr, PROG ": out of memory\n");
+        fflush(stderr);
         return 1;
     }
     tcpl_report_as_part(r, k);
@@ -75,50 +111,259 @@ static int run_child(const tcpl_report_opts *o, const char *path, bool pcap,
         fprintf(stderr, PROG ": <stdout>: write error: %s\n", strerror(errno));
         status = 1;
     }
-    if (fwrite(&made, 1, 1, j->tot) != 1 || fwrite(&t, sizeof t, 1, j->tot) != 1 ||
-        fflush(j->tot) != 0)
+    if (fwrite(&made, 1, 1, tot) != 1 || fwrite(&t, sizeof t, 1, tot) != 1 ||
+        fflush(tot) != 0)
         status = 1;
     fflush(stderr);
     return status;
 }
 
-static int start(const tcpl_report_opts *o, char **files, bool pcap, int k,
-                 uint64_t before, job *j, FILE *out)
+/* A request and the three files it goes with; false when the peer is
+ * gone. */
+static bool send_request(int sock, const request *rq, const int fds[3])
 {
+    union {
+        char buf[CMSG_SPACE(3 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {(void *)rq, sizeof *rq};
+    struct msghdr m = {0};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = u.buf;
+    m.msg_controllen = sizeof u.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(3 * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, 3 * sizeof(int));
+    ssize_t n;
+    while ((n = sendmsg(sock, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    return n == (ssize_t)sizeof *rq;
+}
+
+/* The next request with its files; false at the end (or a broken one). */
+static bool recv_request(int sock, request *rq, int fds[3])
+{
+    union {
+        char buf[CMSG_SPACE(3 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {rq, sizeof *rq};
+    struct msghdr m = {0};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = u.buf;
+    m.msg_controllen = sizeof u.buf;
+    ssize_t n;
+    while ((n = recvmsg(sock, &m, 0)) < 0 && errno == EINTR)
+        ;
+    struct cmsghdr *c = n == (ssize_t)sizeof *rq ? CMSG_FIRSTHDR(&m) : NULL;
+    if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(3 * sizeof(int)))
+        return false;
+    memcpy(fds, CMSG_DATA(c), 3 * sizeof(int));
+    return true;
+}
+
+/* A worker process: files until the parent closes its socket. */
+static int worker_main(const tcpl_report_opts *o, char **files, bool pcap,
+                       int sock)
+{
+    request rq;
+    int fds[3];
+    while (recv_request(sock, &rq, fds)) {
+        FILE *f[3];
+        for (int i = 0; i < 3; i++)
+            f[i] = fdopen(fds[i], "w");
+        int status = 1;
+        if (f[0] && f[1] && f[2])
+            status = run_one(o, files[rq.k], pcap, rq.before, f[0], f[1], f[2]);
+        for (int i = 0; i < 3; i++) {
+            if (f[i])
+                fclose(f[i]);
+            else
+                close(fds[i]);
+        }
+        reply rp = {rq.k, status};
+        if (send(sock, &rp, sizeof rp, MSG_NOSIGNAL) != (ssize_t)sizeof rp)
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct pool {
+    const tcpl_report_opts *o;
+    char **files;
+    bool pcap;
+    FILE *out;
+    job *js;
+    worker *ws;
+    int nw;
+    struct pollfd *pf; /* nw of them */
+    int next;   /* the next file never started */
+    int redo;   /* a file to make again first; -1: none */
+} pool;
+
+static bool spawn(pool *p, worker *w)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return false;
+    /* Nothing buffered may be written twice, once by each process. */
+    fflush(p->out);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return false;
+    }
+    if (pid == 0) {
+        /* The other workers must see their socket close when the parent
+         * closes it: their ends are not ours to keep.  _exit: the
+         * parent's buffers and atexit handlers are not ours either. */
+        close(sv[0]);
+        for (int i = 0; i < p->nw; i++)
+            if (p->ws[i].pid > 0)
+                close(p->ws[i].sock);
+        /* Nor the other files' sections: their space is freed when the
+         * parent is done with them. */
+        for (int i = 0; p->files[i]; i++) {
+            job *j = &p->js[i];
+            FILE *f[3] = {j->out, j->err, j->tot};
+            for (int m = 0; m < 3; m++)
+                if (f[m])
+                    close(fileno(f[m]));
+        }
+        _exit(worker_main(p->o, p->files, p->pcap, sv[1]));
+    }
+    close(sv[1]);
+    w->pid = pid;
+    w->sock = sv[0];
+    w->file = -1;
+    return true;
+}
+
+/* The worker died (or would not take a file): its file is lost. */
+static void bury(pool *p, worker *w)
+{
+    int ws = 0;
+    close(w->sock);
+    while (waitpid(w->pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    if (w->file >= 0) {
+        job *j = &p->js[w->file];
+        j->state = DONE;
+        /* An exit without a reply loses the section too. */
+        j->lost = WIFSIGNALED(ws) ? ws : -2;
+    }
+    w->pid = 0;
+    w->file = -1;
+}
+
+/* Start file k on idle worker w (started here if need be). */
+static void start(pool *p, worker *w, int k, uint64_t before)
+{
+    job *j = &p->js[k];
     j->before = before;
+    j->state = DONE; /* unless it starts */
+    j->lost = -1;
+    if (!w->pid && !spawn(p, w)) {
+        j->errnum = errno;
+        return;
+    }
     j->out = tmpfile();
     j->err = tmpfile();
     j->tot = tmpfile();
     if (!j->out || !j->err || !j->tot) {
+        j->errnum = errno;
         job_close(j);
-        j->pid = -1;
-        return -1;
+        return;
     }
-    /* Nothing buffered may be written twice, once by each process. */
-    fflush(out);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
-        job_close(j);
-        j->pid = -1;
-        return -1;
-    }
-    if (pid == 0) {
-        /* _exit: the parent's buffers and atexit handlers are not ours.
-         * run_child flushed what it wrote; the other jobs' files, open
-         * here too, are left alone. */
-        _exit(run_child(o, files[k], pcap, before, j));
-    }
-    j->pid = pid;
-    return 0;
+    int fds[3] = {fileno(j->out), fileno(j->err), fileno(j->tot)};
+    request rq = {k, before};
+    w->file = k;
+    j->state = RUNNING;
+    j->lost = 0;
+    if (!send_request(w->sock, &rq, fds))
+        bury(p, w);
 }
 
-/* Copy what f holds to dst; false when reading or writing failed. */
+/* Give idle workers files, then wait for one reply or death. */
+static void pump(pool *p)
+{
+    for (int i = 0; i < p->nw; i++) {
+        worker *w = &p->ws[i];
+        if (w->file >= 0)
+            continue;
+        if (p->redo >= 0) {
+            int k = p->redo;
+            p->redo = -1;
+            start(p, w, k, p->js[k].before);
+        } else if (p->files[p->next]) {
+            int k = p->next++;
+            start(p, w, k, (uint64_t)k);
+        }
+    }
+    struct pollfd *pf = p->pf;
+    int n = 0;
+    for (int i = 0; i < p->nw; i++)
+        if (p->ws[i].file >= 0)
+            pf[n++] = (struct pollfd){.fd = p->ws[i].sock, .events = POLLIN};
+    if (!n)
+        return;
+    while (poll(pf, (nfds_t)n, -1) < 0 && errno == EINTR)
+        ;
+    for (int i = 0, m = 0; i < p->nw; i++) {
+        worker *w = &p->ws[i];
+        if (w->file < 0)
+            continue;
+        struct pollfd *q = &pf[m++];
+        if (!q->revents)
+            continue;
+        reply rp;
+        ssize_t got;
+        while ((got = recv(w->sock, &rp, sizeof rp, 0)) < 0 && errno == EINTR)
+            ;
+        if (got == (ssize_t)sizeof rp && rp.k == w->file) {
+            p->js[rp.k].state = DONE;
+            p->js[rp.k].status = rp.status;
+            w->file = -1;
+        } else {
+            bury(p, w);
+        }
+    }
+}
+
+/* Copy what f holds to dst; false when reading or writing failed.  In the
+ * kernel where it can (the section may be most of the report). */
 static bool copy_all(FILE *f, FILE *dst)
 {
+    int in = fileno(f), out = fileno(dst);
+    if (fflush(f) != 0 || fflush(dst) != 0)
+        return false;
+    struct stat st;
+    if (fstat(in, &st) != 0)
+        return false;
+    off_t off = 0;
+    while (off < st.st_size) {
+        ssize_t n = copy_file_range(in, &off, out, NULL, (size_t)(st.st_size - off), 0);
+        if (n <= 0)
+            break;
+    }
+    while (off < st.st_size) {
+        ssize_t n = sendfile(out, in, &off, (size_t)(st.st_size - off));
+        if (n <= 0)
+            break;
+    }
+    if (off == st.st_size)
+        return true;
+    /* Neither (a terminal, an old kernel): through a buffer. */
     char buf[65536];
     size_t n;
-    rewind(f);
+    if (fseeko(f, off, SEEK_SET) != 0)
+        return false;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
         if (fwrite(buf, 1, n, dst) != n)
             return false;
@@ -128,75 +373,94 @@ static bool copy_all(FILE *f, FILE *dst)
 int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
                      bool pcap, int jobs, FILE *out)
 {
+    int nw = jobs < nfiles ? jobs : nfiles;
     job *js = calloc((size_t)nfiles, sizeof *js);
+    worker *ws = calloc((size_t)nw, sizeof *ws);
+    struct pollfd *pf = calloc((size_t)nw, sizeof *pf);
     tcpl_report *r = tcpl_report_new(o, out);
-    int status = 0, next_start = 0, running = 0;
+    int status = 0;
     uint64_t sections = 0;
 
-    if (!js || !r) {
+    if (!js || !ws || !pf || !r) {
         free(js);
+        free(ws);
+        free(pf);
         if (r)
             tcpl_report_close(r);
         fprintf(stderr, PROG ": out of memory\n");
         return 1;
     }
+    for (int i = 0; i < nw; i++)
+        ws[i].file = -1;
+    /* files[nfiles] is NULL (argv's list): the end of what to start. */
+    char **list = calloc((size_t)nfiles + 1, sizeof *list);
+    if (!list) {
+        free(js);
+        free(ws);
+        free(pf);
+        tcpl_report_close(r);
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    memcpy(list, files, (size_t)nfiles * sizeof *list);
+    pool p = {o, list, pcap, out, js, ws, nw, pf, 0, -1};
     tcpl_report_begin(r);
     for (int k = 0; k < nfiles; k++) {
-        while (next_start < nfiles && (running < jobs || next_start == k)) {
-            if (start(o, files, pcap, next_start, (uint64_t)next_start,
-                      &js[next_start], out) == 0)
-                running++;
-            next_start++;
-        }
         job *j = &js[k];
-        if (j->pid < 0) {
-            fprintf(stderr, PROG ": %s: cannot start a process for it: %s\n",
-                    files[k], strerror(errno));
-            status = 1;
-            continue;
-        }
-        int ws = 0;
         unsigned char made = 0;
         tcpl_report_totals t;
         bool whole;
         for (;;) {
-            while (waitpid(j->pid, &ws, 0) < 0 && errno == EINTR)
-                ;
-            rewind(j->tot);
-            whole = WIFEXITED(ws) && fread(&made, 1, 1, j->tot) == 1 &&
-                    fread(&t, sizeof t, 1, j->tot) == 1;
+            while (j->state != DONE)
+                pump(&p);
+            whole = !j->lost;
+            if (whole) {
+                rewind(j->tot);
+                whole = fread(&made, 1, 1, j->tot) == 1 &&
+                        fread(&t, sizeof t, 1, j->tot) == 1;
+            }
             if (!whole || !made || j->before == sections)
                 break;
             /* Made as if more sections came before: again, truly. */
             job_close(j);
-            if (start(o, files, pcap, k, sections, j, out) != 0)
-                break;
+            j->state = WAITING;
+            j->before = sections;
+            p.redo = k;
         }
-        running--;
-        if (j->pid < 0) {
+        if (j->lost == -1) {
             fprintf(stderr, PROG ": %s: cannot start a process for it: %s\n",
-                    files[k], strerror(errno));
+                    files[k], strerror(j->errnum));
             status = 1;
             continue;
         }
         if (whole)
-            whole = fflush(out) == 0 && copy_all(j->out, out) &&
-                    copy_all(j->err, stderr);
+            whole = copy_all(j->out, out) && copy_all(j->err, stderr);
         if (whole && made) {
             tcpl_report_merge(r, &t);
             sections++;
         }
         if (!whole) {
             fprintf(stderr, PROG ": %s: its report was not completed (%s)\n",
-                    files[k], WIFSIGNALED(ws) ? strsignal(WTERMSIG(ws))
-                                              : "output lost");
+                    files[k], j->lost > 0 && WIFSIGNALED(j->lost)
+                                  ? strsignal(WTERMSIG(j->lost))
+                                  : "output lost");
             status = 1;
-        } else if (WEXITSTATUS(ws) != 0) {
+        } else if (j->status != 0) {
             status = 1;
         }
         job_close(j);
     }
+    /* The workers end when their socket does. */
+    for (int i = 0; i < nw; i++) {
+        if (ws[i].pid > 0) {
+            ws[i].file = -1;
+            bury(&p, &ws[i]);
+        }
+    }
+    free(list);
     free(js);
+    free(ws);
+    free(pf);
     if (tcpl_report_close(r) != 0) {
         fprintf(stderr, PROG ": <stdout>: write error: %s\n", strerror(errno));
         status = 1;
