@@ -28,13 +28,13 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,7 +76,118 @@ typedef struct request {
 typedef struct reply {
     int32_t k;
     int32_t status;
+    int32_t direct; /* the section went to the output itself */
 } reply;
+
+/* ---- a section's bytes in a worker
+ *
+ * Copying every section from a temporary file to the output doubles what
+ * the kernel copies (and, on a VM, what it must back with fresh pages):
+ * it cost more CPU than the sections' own writing.  So a worker writes its
+ * section to the output itself once it is the section's turn (the parent
+ * publishes whose turn it is in memory shared with the workers, once the
+ * sections before are out and its count of them is right); until then it
+ * holds the bytes in memory, up to SECT_MEM, then in the temporary file.
+ * A section that is done before its turn stays in the temporary file and
+ * the parent copies it.
+ */
+#define SECT_MEM (16u << 20)
+
+typedef struct sect {
+    int k;
+    atomic_llong *turn; /* the file whose section may be written out */
+    int outfd;          /* the output */
+    int spill;          /* the temporary file */
+    char *mem;          /* the worker's, kept from section to section */
+    size_t len, cap;
+    bool direct;
+} sect;
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Copy fd's first size bytes onto out; false when reading or writing
+ * failed. */
+static bool copy_fd(int fd, off_t size, int out)
+{
+    static char buf[1 << 17];
+    for (off_t off = 0; off < size;) {
+        size_t want = size - off < (off_t)sizeof buf ? (size_t)(size - off) : sizeof buf;
+        ssize_t n = pread(fd, buf, want, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || !write_all(out, buf, (size_t)n))
+            return false;
+        off += n;
+    }
+    return true;
+}
+
+/* It is the section's turn: what it holds to the output, then the rest
+ * as it comes. */
+static bool go_direct(sect *s)
+{
+    off_t size = lseek(s->spill, 0, SEEK_CUR);
+    if (size < 0 || !copy_fd(s->spill, size, s->outfd) ||
+        !write_all(s->outfd, s->mem, s->len))
+        return false;
+    s->len = 0;
+    s->direct = true;
+    return true;
+}
+
+static ssize_t sect_write(void *cookie, const char *buf, size_t n)
+{
+    sect *s = cookie;
+    if (!s->direct && atomic_load(s->turn) == s->k && !go_direct(s))
+        return -1;
+    if (s->direct)
+        return write_all(s->outfd, buf, n) ? (ssize_t)n : -1;
+    if (s->len + n > SECT_MEM) {
+        if (!write_all(s->spill, s->mem, s->len))
+            return -1;
+        s->len = 0;
+        if (n > SECT_MEM)
+            return write_all(s->spill, buf, n) ? (ssize_t)n : -1;
+    }
+    if (s->len + n > s->cap) {
+        size_t nc = s->cap ? s->cap : 1 << 16;
+        while (nc < s->len + n)
+            nc *= 2;
+        char *m = realloc(s->mem, nc);
+        if (!m)
+            return write_all(s->spill, buf, n) ? (ssize_t)n : -1;
+        s->mem = m;
+        s->cap = nc;
+    }
+    memcpy(s->mem + s->len, buf, n);
+    s->len += n;
+    return (ssize_t)n;
+}
+
+/* The section is complete: out now if it is its turn, else all of it to
+ * the temporary file for the parent.  False when writing failed. */
+static bool sect_end(sect *s)
+{
+    if (!s->direct && atomic_load(s->turn) == s->k)
+        return go_direct(s);
+    if (s->direct)
+        return true;
+    bool ok = write_all(s->spill, s->mem, s->len);
+    s->len = 0;
+    return ok;
+}
 
 static void job_close(job *j)
 {
@@ -168,24 +279,40 @@ static bool recv_request(int sock, request *rq, int fds[3])
 
 /* A worker process: files until the parent closes its socket. */
 static int worker_main(const tcpl_report_opts *o, char **files, bool pcap,
-                       int sock)
+                       int sock, int outfd, atomic_llong *turn)
 {
+    static char obuf[1 << 16];
+    sect s = {0};
     request rq;
     int fds[3];
+    s.turn = turn;
+    s.outfd = outfd;
     while (recv_request(sock, &rq, fds)) {
-        FILE *f[3];
-        for (int i = 0; i < 3; i++)
-            f[i] = fdopen(fds[i], "w");
+        s.k = rq.k;
+        s.spill = fds[0];
+        s.len = 0;
+        s.direct = false;
+        cookie_io_functions_t io = {.write = sect_write};
+        FILE *f[3] = {fopencookie(&s, "w", io), fdopen(fds[1], "w"),
+                      fdopen(fds[2], "w")};
         int status = 1;
-        if (f[0] && f[1] && f[2])
+        if (f[0] && f[1] && f[2]) {
+            setvbuf(f[0], obuf, _IOFBF, sizeof obuf);
             status = run_one(o, files[rq.k], pcap, rq.before, f[0], f[1], f[2]);
+            if (fflush(f[0]) != 0 || !sect_end(&s)) {
+                fprintf(stderr, PROG ": <stdout>: write error: %s\n",
+                        strerror(errno));
+                fflush(stderr);
+                status = 1;
+            }
+        }
+        reply rp = {rq.k, status, s.direct};
         for (int i = 0; i < 3; i++) {
             if (f[i])
                 fclose(f[i]);
-            else
+            if (i == 0 || !f[i])
                 close(fds[i]);
         }
-        reply rp = {rq.k, status};
         if (send(sock, &rp, sizeof rp, MSG_NOSIGNAL) != (ssize_t)sizeof rp)
             return 1;
     }
@@ -201,6 +328,8 @@ typedef struct pool {
     worker *ws;
     int nw;
     struct pollfd *pf; /* nw of them */
+    atomic_llong *turn; /* shared with the workers */
+    bool *direct;       /* per file: its worker wrote it out */
     int next;   /* the next file never started */
     int redo;   /* a file to make again first; -1: none */
 } pool;
@@ -236,7 +365,8 @@ static bool spawn(pool *p, worker *w)
                 if (f[m])
                     close(fileno(f[m]));
         }
-        _exit(worker_main(p->o, p->files, p->pcap, sv[1]));
+        _exit(worker_main(p->o, p->files, p->pcap, sv[1], fileno(p->out),
+                          p->turn));
     }
     close(sv[1]);
     w->pid = pid;
@@ -329,6 +459,7 @@ static void pump(pool *p)
         if (got == (ssize_t)sizeof rp && rp.k == w->file) {
             p->js[rp.k].state = DONE;
             p->js[rp.k].status = rp.status;
+            p->direct[rp.k] = rp.direct;
             w->file = -1;
         } else {
             bury(p, w);
@@ -336,38 +467,13 @@ static void pump(pool *p)
     }
 }
 
-/* Copy what f holds to dst; false when reading or writing failed.  In the
- * kernel where it can (the section may be most of the report). */
+/* Copy what f holds to dst; false when reading or writing failed. */
 static bool copy_all(FILE *f, FILE *dst)
 {
-    int in = fileno(f), out = fileno(dst);
-    if (fflush(f) != 0 || fflush(dst) != 0)
+    off_t size;
+    if (fflush(f) != 0 || fflush(dst) != 0 || (size = lseek(fileno(f), 0, SEEK_END)) < 0)
         return false;
-    struct stat st;
-    if (fstat(in, &st) != 0)
-        return false;
-    off_t off = 0;
-    while (off < st.st_size) {
-        ssize_t n = copy_file_range(in, &off, out, NULL, (size_t)(st.st_size - off), 0);
-        if (n <= 0)
-            break;
-    }
-    while (off < st.st_size) {
-        ssize_t n = sendfile(out, in, &off, (size_t)(st.st_size - off));
-        if (n <= 0)
-            break;
-    }
-    if (off == st.st_size)
-        return true;
-    /* Neither (a terminal, an old kernel): through a buffer. */
-    char buf[65536];
-    size_t n;
-    if (fseeko(f, off, SEEK_SET) != 0)
-        return false;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (fwrite(buf, 1, n, dst) != n)
-            return false;
-    return !ferror(f);
+    return copy_fd(fileno(f), size, fileno(dst));
 }
 
 int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
@@ -403,16 +509,39 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
         return 1;
     }
     memcpy(list, files, (size_t)nfiles * sizeof *list);
-    pool p = {o, list, pcap, out, js, ws, nw, pf, 0, -1};
+    atomic_llong *turn = mmap(NULL, sizeof *turn, PROT_READ | PROT_WRITE,
+                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    bool *direct = calloc((size_t)nfiles, sizeof *direct);
+    if (turn == MAP_FAILED || !direct) {
+        if (turn != MAP_FAILED)
+            munmap(turn, sizeof *turn);
+        free(direct);
+        free(list);
+        free(js);
+        free(ws);
+        free(pf);
+        tcpl_report_close(r);
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    atomic_init(turn, -1);
+    pool p = {o, list, pcap, out, js, ws, nw, pf, turn, direct, 0, -1};
     tcpl_report_begin(r);
+    if (fflush(out) != 0)
+        status = 1;
     for (int k = 0; k < nfiles; k++) {
         job *j = &js[k];
         unsigned char made = 0;
         tcpl_report_totals t;
         bool whole;
         for (;;) {
-            while (j->state != DONE)
+            while (j->state != DONE) {
+                /* Its turn, if it counts the sections before it right
+                 * (what the parent wrote is out: copy_all flushes). */
+                if (j->state == RUNNING && j->before == sections)
+                    atomic_store(turn, k);
                 pump(&p);
+            }
             whole = !j->lost;
             if (whole) {
                 rewind(j->tot);
@@ -434,7 +563,7 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
             continue;
         }
         if (whole)
-            whole = copy_all(j->out, out) && copy_all(j->err, stderr);
+            whole = (direct[k] || copy_all(j->out, out)) && copy_all(j->err, stderr);
         if (whole && made) {
             tcpl_report_merge(r, &t);
             sections++;
@@ -457,6 +586,8 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
             bury(&p, &ws[i]);
         }
     }
+    munmap(turn, sizeof *turn);
+    free(direct);
     free(list);
     free(js);
     free(ws);
