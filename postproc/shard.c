@@ -68,18 +68,20 @@ typedef struct emitted {
 #define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
 
 typedef struct wslot { /* one worker's share of one epoch */
-    pkt *in;
-    size_t nin, incap;
+    uint32_t *in;   /* its packets: indexes into the slot's */
+    size_t nin;
     uint64_t *made; /* frames that started a lifecycle, in order */
-    size_t nmade, madecap;
+    size_t nmade;
     unsigned char *arena;
     size_t alen, acap;
 } wslot;
 
 typedef struct slot {
     wslot w[TCPL_SHARD_MAX];
-    uint64_t *frames; /* the epoch's TCP frames and the clock at each */
-    int64_t *nows;
+    /* The epoch's TCP packets, decoded in place by the reader and read by
+     * the workers: each worker is told which are its own, nothing is
+     * copied. */
+    pkt *pk;
     size_t ntcp;
     int64_t end_now;
     int64_t finish_ns; /* last: where the capture's tracked packets end */
@@ -395,7 +397,7 @@ static void work_epoch(worker *w, slot *s)
     tcpl_tracker_stats st;
     w->cur = ws;
     for (size_t i = 0; i < ws->nin && !w->oom; i++) {
-        const pkt *p = &ws->in[i];
+        const pkt *p = &s->pk[ws->in[i]];
         tcpl_tracker_advance(w->tr, p->now);
         w->cur_frame = p->frame;
         tcpl_tracker_get_stats(w->tr, &st);
@@ -476,12 +478,12 @@ static uint64_t frame_at(const slot *s, int64_t t)
     size_t lo = 0, hi = s->ntcp;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (s->nows[mid] >= t)
+        if (s->pk[mid].now >= t)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return lo < s->ntcp ? s->frames[lo] : (s->ntcp ? s->frames[s->ntcp - 1] : 0);
+    return lo < s->ntcp ? s->pk[lo].frame : (s->ntcp ? s->pk[s->ntcp - 1].frame : 0);
 }
 
 static void merge_epoch(shard *sh, slot *s)
@@ -661,40 +663,29 @@ static void publish(shard *sh)
     pthread_mutex_unlock(&sh->mu);
 }
 
-/* A packet into its worker's share of the slot; -1 when out of memory. */
-static int push(shard *sh, slot *s, const pkt *p)
+/* The slot's packet i to its worker. */
+static void push(shard *sh, slot *s, size_t i)
 {
-    wslot *ws = &s->w[owner(&p->t, sh->nw)];
-    size_t madecap = ws->madecap;
-    pkt *in = grow_array(ws->in, &ws->incap, ws->nin + 1, sizeof *in);
-    if (!in)
-        return -1;
-    ws->in = in;
-    uint64_t *made = grow_array(ws->made, &madecap, ws->nin + 1, sizeof *made);
-    if (!made)
-        return -1;
-    ws->made = made;
-    ws->madecap = madecap;
-    ws->in[ws->nin++] = *p;
-    return 0;
+    wslot *ws = &s->w[owner(&s->pk[i].t, sh->nw)];
+    ws->in[ws->nin++] = (uint32_t)i;
 }
 
 static void shard_free(shard *sh, int started)
 {
     for (int k = 0; k < started; k++)
         pthread_join(sh->w[k].th, NULL);
-    for (int k = 0; k < sh->nw; k++)
+    /* All of them: a failed start leaves nw at the threads started. */
+    for (int k = 0; k < TCPL_SHARD_MAX; k++)
         tcpl_tracker_free(sh->w[k].tr);
     for (int i = 0; i < SLOTS; i++) {
-        for (int k = 0; k < sh->nw; k++) {
+        for (int k = 0; k < TCPL_SHARD_MAX; k++) {
             free(sh->s[i].w[k].in);
             free(sh->s[i].w[k].made);
             free(sh->s[i].w[k].arena);
         }
-        free(sh->s[i].frames);
-        free(sh->s[i].nows);
+        free(sh->s[i].pk);
     }
-    for (int k = 0; k < sh->nw; k++) {
+    for (int k = 0; k < TCPL_SHARD_MAX; k++) {
         worker *w = &sh->w[k];
         free(w->map.key);
         free(w->map.val);
@@ -738,7 +729,6 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     bool end = false;
     tcpl_pcap_packet p;
     tcpl_wire_tcp w;
-    pkt k;
 
     memset(ts, 0, sizeof *ts);
     ts->first_ns = INT64_MAX;
@@ -754,10 +744,16 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     sh->r = r;
     sh->nw = workers < 2 ? 2 : workers > TCPL_SHARD_MAX ? TCPL_SHARD_MAX : workers;
     for (int i = 0; i < SLOTS; i++) {
-        sh->s[i].frames = malloc(EPOCH * sizeof *sh->s[i].frames);
-        sh->s[i].nows = malloc(EPOCH * sizeof *sh->s[i].nows);
-        if (!sh->s[i].frames || !sh->s[i].nows)
+        /* A frame is at most one TCP packet: EPOCH of each is enough. */
+        sh->s[i].pk = malloc(EPOCH * sizeof *sh->s[i].pk);
+        if (!sh->s[i].pk)
             sh->oom = true;
+        for (int k = 0; k < sh->nw; k++) {
+            sh->s[i].w[k].in = malloc(EPOCH * sizeof *sh->s[i].w[k].in);
+            sh->s[i].w[k].made = malloc(EPOCH * sizeof *sh->s[i].w[k].made);
+            if (!sh->s[i].w[k].in || !sh->s[i].w[k].made)
+                sh->oom = true;
+        }
     }
     for (int i = 0; i < sh->nw && !sh->oom; i++) {
         tcpl_tracker_opts to = o->tracker;
@@ -783,7 +779,6 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
         return -1;
     }
 
-    memset(&k, 0, sizeof k);
     while (!end) {
         uint64_t e = sh->published;
         if (e >= SLOTS)
@@ -799,23 +794,16 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
                 break;
             }
             nframes++;
-            if (tcpl_feed_decode(lt, &p, &w, &k.t, &k.s, st) == 0)
+            pkt *k = &s->pk[s->ntcp];
+            if (tcpl_feed_decode(lt, &p, &w, &k->t, &k->s, st) == 0)
                 continue;
-            if (!k.s.icmp) /* as run_capture: the first TCP packet */
+            if (!k->s.icmp) /* as run_capture: the first TCP packet */
                 tcpl_report_origin(r, p.ts_ns);
             if (p.ts_ns > now)
                 now = p.ts_ns;
-            k.frame = p.frame;
-            k.now = now;
-            if (push(sh, s, &k) != 0) {
-                snprintf(err, errlen, "%s:frame %" PRIu64 ": out of memory",
-                         name, p.frame);
-                status = -1;
-                end = true;
-                break;
-            }
-            s->frames[s->ntcp] = p.frame;
-            s->nows[s->ntcp++] = now;
+            k->frame = p.frame;
+            k->now = now;
+            push(sh, s, s->ntcp++);
         }
         if (sh->stop || sh->oom)
             end = true;
