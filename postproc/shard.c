@@ -241,19 +241,19 @@ static bool map_take(idmap *m, uint64_t k, uint64_t *v)
 
 /* ------------------------------------------------------------ workers */
 
-/* Which worker owns a connection: the same for both directions. */
+/* Which worker owns a connection: the same for both directions (a sum of
+ * the two endpoints' words), one mix for the spread.  It runs for every
+ * packet in the reader, the one thread every packet waits for. */
 static int owner(const tcpl_tuple *t, int nw)
 {
-    uint64_t a = 0, b = 0, w;
-    for (int i = 0; i < 16; i += 8) {
-        memcpy(&w, t->src + i, 8);
-        a = mix64(a ^ w);
-        memcpy(&w, t->dst + i, 8);
-        b = mix64(b ^ w);
-    }
-    a = mix64(a ^ t->sport);
-    b = mix64(b ^ t->dport);
-    return (int)(mix64(a + b + t->family) % (uint64_t)nw);
+    uint64_t a[2], b[2];
+    memcpy(a, t->src, 16);
+    memcpy(b, t->dst, 16);
+    uint64_t x = (a[0] ^ (a[1] * UINT64_C(0x9e3779b97f4a7c15))) +
+                 (b[0] ^ (b[1] * UINT64_C(0x9e3779b97f4a7c15))) +
+                 ((uint64_t)t->sport + t->dport) * UINT64_C(0xc2b2ae3d27d4eb4f) +
+                 t->family;
+    return (int)(mix64(x) % (uint64_t)nw);
 }
 
 static void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
