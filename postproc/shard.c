@@ -43,7 +43,10 @@
 /* Frames per epoch, and epochs in flight: enough to keep workers busy
  * while the reader merges, small enough to hold few packets at a time. */
 #define EPOCH 8192
-#define SLOTS 4
+#define SLOTS 6
+/* An epoch is merged LAG epochs after it was handed out, and its records
+ * are placed SLOTS epochs after: in between, the workers render them. */
+#define LAG 3
 /* At the end of input, chunks of rendered records in flight per worker,
  * and the size at which one is handed over: the memory of the last phase
  * stays bounded whatever the number of connections still open. */
@@ -63,6 +66,8 @@ typedef struct emitted {
     tcpl_lifecycle lc;
     uint64_t frame; /* the packet being stepped when it ended; 0: none */
     size_t size;    /* bytes of this record with its arrays */
+    size_t toff, tlen; /* its record in the worker's text, once rendered */
+    bool rendered;
 } emitted;
 
 #define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
@@ -74,6 +79,9 @@ typedef struct wslot { /* one worker's share of one epoch */
     size_t nmade;
     unsigned char *arena;
     size_t alen, acap;
+    FILE *tmem; /* the records the worker rendered of what it ended */
+    char *tbuf;
+    size_t tsize;
 } wslot;
 
 typedef struct slot {
@@ -86,7 +94,11 @@ typedef struct slot {
     int64_t end_now;
     int64_t finish_ns; /* last: where the capture's tracked packets end */
     bool last;         /* no packets: finish the lifecycles still open */
-    int done; /* workers finished with it */
+    int done;          /* workers that stepped it */
+    struct ref *refs;  /* its ends in the report's order, once merged */
+    size_t nrefs, refcap;
+    int64_t t0;        /* the report's time origin, for rendering */
+    int rdone;         /* workers that rendered its ends */
 } slot;
 
 struct shard;
@@ -142,6 +154,7 @@ typedef struct ref { /* an ended lifecycle, placed in the one-tracker order */
     uint64_t frame; /* packet it ended at; UINT64_MAX: end of input */
     uint64_t sub;   /* idle: its last frame; end of input: its number */
     int kind;       /* 0 idle, 1 successor, 2 end of input */
+    int k;          /* its worker */
     uint64_t gid;
     emitted *e;
 } ref;
@@ -150,7 +163,10 @@ typedef struct shard {
     pthread_mutex_t mu;
     pthread_cond_t work, done;
     uint64_t published; /* epochs handed to the workers */
-    uint64_t merged;    /* epochs merged into the report */
+    uint64_t merged;    /* epochs merged: their ends numbered and ordered */
+    uint64_t rpub;      /* epochs whose ends the workers may render */
+    uint64_t placed;    /* epochs written into the report */
+    bool render;        /* workers render; else the report takes lifecycles */
     int nw;
     worker w[TCPL_SHARD_MAX];
     slot s[SLOTS];
@@ -159,8 +175,6 @@ typedef struct shard {
     uint64_t next_gid;
     uint64_t next_local[TCPL_SHARD_MAX];
     uint64_t open, peak;
-    ref *refs;
-    size_t refcap;
     uint64_t *starts;
     size_t startcap;
     bool oom;   /* the merge itself ran out of memory */
@@ -287,6 +301,7 @@ static bool arena_put(unsigned char **arena, size_t *alen, size_t *acap,
     e->lc = *lc;
     e->frame = frame;
     e->size = size;
+    e->rendered = false;
     unsigned char *p = a + *alen + ALIGN_UP(sizeof(emitted));
     if (tl)
         memcpy(p, lc->timeline, tl);
@@ -415,9 +430,12 @@ static void work_epoch(worker *w, slot *s)
             ws->made[ws->nmade++] = p->frame; /* room: made is as long as in */
     }
     w->cur_frame = 0;
-    if (!w->oom)
+    /* The last slot has no packets and the clock has not moved since the
+     * epoch before: only the end of input. */
+    if (!w->oom && !s->last)
         tcpl_tracker_advance(w->tr, s->end_now);
     if (!w->oom && s->last) {
+        w->rctx.t0 = s->t0;
         w->finishing = true;
         if (tcpl_tracker_finish_at(w->tr, s->finish_ns) != 0)
             w->oom = true;
@@ -425,16 +443,65 @@ static void work_epoch(worker *w, slot *s)
     }
 }
 
+/* Render what the worker ended in a merged epoch (numbered by then). */
+static void render_slot(worker *w, slot *s)
+{
+    wslot *ws = &s->w[w->k];
+    w->rctx.t0 = s->t0;
+    if (!ws->alen)
+        return;
+    if (!ws->tmem && !(ws->tmem = open_memstream(&ws->tbuf, &ws->tsize))) {
+        w->oom = true;
+        return;
+    }
+    rewind(ws->tmem);
+    for (size_t off = 0; off < ws->alen;) {
+        emitted *e = arena_get(ws->arena, off);
+        off += e->size;
+        long at = ftell(ws->tmem);
+        tcpl_report_render(w->sh->r, &w->rctx, &w->tot, ws->tmem, &e->lc);
+        long end = ftell(ws->tmem);
+        if (at < 0 || end < at) {
+            w->oom = true;
+            break;
+        }
+        e->toff = (size_t)at;
+        e->tlen = (size_t)(end - at);
+        e->rendered = true;
+    }
+    if (fflush(ws->tmem) != 0 || w->oom) {
+        w->oom = true; /* the text is not there: none of it is placed */
+        for (size_t off = 0; off < ws->alen;) {
+            emitted *e = (emitted *)(ws->arena + off);
+            e->rendered = false;
+            off += e->size;
+        }
+    }
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
     shard *sh = w->sh;
-    for (uint64_t e = 0;; e++) {
+    uint64_t e = 0, rn = 0;
+    for (;;) {
         pthread_mutex_lock(&sh->mu);
-        while (sh->published <= e)
+        while (sh->rpub <= rn && sh->published <= e)
             pthread_cond_wait(&sh->work, &sh->mu);
+        /* Rendering first: the reader waits for it to reuse the slot. */
+        bool render = sh->rpub > rn;
         pthread_mutex_unlock(&sh->mu);
-        slot *s = &sh->s[e % SLOTS];
+        if (render) {
+            slot *s = &sh->s[rn++ % SLOTS];
+            if (!w->oom && w->render)
+                render_slot(w, s);
+            pthread_mutex_lock(&sh->mu);
+            if (++s->rdone == sh->nw)
+                pthread_cond_broadcast(&sh->done);
+            pthread_mutex_unlock(&sh->mu);
+            continue;
+        }
+        slot *s = &sh->s[e++ % SLOTS];
         bool last = s->last;
         if (!w->oom)
             work_epoch(w, s);
@@ -520,14 +587,16 @@ static void merge_epoch(shard *sh, slot *s)
         for (size_t off = 0; off < ws->alen;) {
             emitted *e = arena_get(ws->arena, off);
             off += e->size;
-            ref *rs = grow_array(sh->refs, &sh->refcap, nrefs + 1, sizeof *rs);
+            ref *rs = grow_array(s->refs, &s->refcap, nrefs + 1, sizeof *rs);
             if (!rs) {
                 sh->oom = true;
                 return;
             }
-            sh->refs = rs;
+            s->refs = rs;
             ref *x = &rs[nrefs++];
+            s->nrefs = nrefs;
             x->e = e;
+            x->k = k;
             if (!map_take(&sh->w[k].map, e->lc.id + 1, &x->gid)) {
                 sh->oom = true; /* cannot happen: every end had a start */
                 return;
@@ -553,28 +622,40 @@ static void merge_epoch(shard *sh, slot *s)
         }
     }
     if (nrefs)
-        qsort(sh->refs, nrefs, sizeof *sh->refs, by_order);
+        qsort(s->refs, nrefs, sizeof *s->refs, by_order);
     /* Open lifecycles after each packet: ends at a frame come before the
      * start at it (a successor replaces its predecessor). */
     for (size_t i = 0, j = 0; j < nstarts; j++) {
-        while (i < nrefs && sh->refs[i].frame <= starts[j]) {
+        while (i < nrefs && s->refs[i].frame <= starts[j]) {
             sh->open--;
             i++;
         }
         if (++sh->open > sh->peak)
             sh->peak = sh->open;
         if (j + 1 == nstarts)
-            for (; i < nrefs && sh->refs[i].frame != UINT64_MAX; i++)
+            for (; i < nrefs && s->refs[i].frame != UINT64_MAX; i++)
                 sh->open--;
     }
     if (!nstarts)
-        for (size_t i = 0; i < nrefs && sh->refs[i].frame != UINT64_MAX; i++)
+        for (size_t i = 0; i < nrefs && s->refs[i].frame != UINT64_MAX; i++)
             sh->open--;
+    /* Numbered as the report numbers them, for the workers to render. */
     for (size_t i = 0; i < nrefs; i++) {
-        tcpl_lifecycle lc = sh->refs[i].e->lc;
-        lc.id = sh->refs[i].gid;
-        lc.stream = (int64_t)lc.id;
-        tcpl_report_lifecycle(sh->r, &lc);
+        s->refs[i].e->lc.id = s->refs[i].gid;
+        s->refs[i].e->lc.stream = (int64_t)s->refs[i].gid;
+    }
+}
+
+/* The records of a merged epoch into the report, in order. */
+static void place_refs(shard *sh, slot *s, bool rendered)
+{
+    for (size_t i = 0; i < s->nrefs; i++) {
+        ref *x = &s->refs[i];
+        if (!rendered)
+            tcpl_report_lifecycle(sh->r, &x->e->lc);
+        else if (x->e->rendered)
+            tcpl_report_rendered(sh->r, x->gid, s->w[x->k].tbuf + x->e->toff,
+                                 x->e->tlen);
     }
 }
 
@@ -636,8 +717,17 @@ static void merge_finish(shard *sh)
     }
 }
 
-/* Wait for epoch e's workers, merge it, and make its slot reusable. */
-static void retire(shard *sh, uint64_t e)
+/* The report's time origin as it stands (set before anything ends). */
+static int64_t origin(const tcpl_report *r)
+{
+    tcpl_writer_ctx c;
+    tcpl_report_render_ctx(r, &c);
+    return c.t0;
+}
+
+/* Wait for epoch e's steps, merge it, and hand its ends to the workers to
+ * render. */
+static void merge_slot(shard *sh, uint64_t e)
 {
     slot *s = &sh->s[e % SLOTS];
     pthread_mutex_lock(&sh->mu);
@@ -645,14 +735,39 @@ static void retire(shard *sh, uint64_t e)
         pthread_cond_wait(&sh->done, &sh->mu);
     sh->stop = sh->wfail;
     pthread_mutex_unlock(&sh->mu);
+    s->nrefs = 0;
     if (!sh->oom)
         merge_epoch(sh, s);
+    s->t0 = origin(sh->r);
+    pthread_mutex_lock(&sh->mu);
+    sh->rpub++;
+    pthread_cond_broadcast(&sh->work);
+    pthread_mutex_unlock(&sh->mu);
+    sh->merged = e + 1;
+}
+
+static void slot_reset(shard *sh, slot *s)
+{
     for (int k = 0; k < sh->nw; k++)
         s->w[k].nin = s->w[k].nmade = s->w[k].alen = 0;
     s->ntcp = 0;
     s->done = 0;
+    s->rdone = 0;
+    s->nrefs = 0;
     s->last = false;
-    sh->merged = e + 1;
+}
+
+/* Wait for epoch e's records, place them, and make its slot reusable. */
+static void place_slot(shard *sh, uint64_t e)
+{
+    slot *s = &sh->s[e % SLOTS];
+    pthread_mutex_lock(&sh->mu);
+    while (s->rdone < sh->nw)
+        pthread_cond_wait(&sh->done, &sh->mu);
+    pthread_mutex_unlock(&sh->mu);
+    place_refs(sh, s, sh->render);
+    slot_reset(sh, s);
+    sh->placed = e + 1;
 }
 
 static void publish(shard *sh)
@@ -682,6 +797,9 @@ static void shard_free(shard *sh, int started)
             free(sh->s[i].w[k].in);
             free(sh->s[i].w[k].made);
             free(sh->s[i].w[k].arena);
+            if (sh->s[i].w[k].tmem)
+                fclose(sh->s[i].w[k].tmem);
+            free(sh->s[i].w[k].tbuf);
         }
         free(sh->s[i].pk);
     }
@@ -697,7 +815,8 @@ static void shard_free(shard *sh, int started)
             free(w->fin[i].arena);
         }
     }
-    free(sh->refs);
+    for (int i = 0; i < SLOTS; i++)
+        free(sh->s[i].refs);
     free(sh->starts);
     pthread_cond_destroy(&sh->work);
     pthread_cond_destroy(&sh->done);
@@ -706,11 +825,9 @@ static void shard_free(shard *sh, int started)
     free(sh);
 }
 
-/* The last epoch, so that the workers finish and exit. */
+/* The last epoch, so that the workers (waiting for the first) exit. */
 static void stop_workers(shard *sh)
 {
-    if (sh->published >= SLOTS)
-        retire(sh, sh->published - SLOTS);
     slot *s = &sh->s[sh->published % SLOTS];
     s->last = true;
     s->end_now = INT64_MIN;
@@ -755,6 +872,11 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
                 sh->oom = true;
         }
     }
+    sh->render = !tcpl_report_keeps_lifecycles(r);
+    for (int i = 0; i < sh->nw; i++) {
+        sh->w[i].render = sh->render;
+        tcpl_report_render_ctx(r, &sh->w[i].rctx);
+    }
     for (int i = 0; i < sh->nw && !sh->oom; i++) {
         tcpl_tracker_opts to = o->tracker;
         to.emit = worker_emit;
@@ -781,8 +903,10 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
 
     while (!end) {
         uint64_t e = sh->published;
-        if (e >= SLOTS)
-            retire(sh, e - SLOTS);
+        while (sh->merged + LAG <= e)
+            merge_slot(sh, sh->merged);
+        while (sh->placed + SLOTS <= e)
+            place_slot(sh, sh->placed);
         slot *s = &sh->s[e % SLOTS];
         size_t nframes = 0;
         while (nframes < EPOCH) {
@@ -811,8 +935,10 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
         s->last = false;
         publish(sh);
     }
-    for (uint64_t e = sh->merged; e < sh->published; e++)
-        retire(sh, e);
+    while (sh->merged < sh->published)
+        merge_slot(sh, sh->merged);
+    while (sh->placed < sh->published)
+        place_slot(sh, sh->placed);
     /* One tracker ends what is still open at its last tracked packet
      * (ICMP errors that quote no connection move the clock, not that):
      * the workers are all waiting now, their totals can be read. */
@@ -827,16 +953,21 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     fin->end_now = now;
     fin->finish_ns = last_ns;
     fin->last = true;
-    bool render = !tcpl_report_keeps_lifecycles(r);
-    for (int i = 0; i < sh->nw; i++) {
-        sh->w[i].render = render;
-        tcpl_report_render_ctx(r, &sh->w[i].rctx);
-    }
+    fin->t0 = origin(r);
     publish(sh);
     merge_finish(sh);
-    retire(sh, sh->published - 1);
+    /* Its steps made no other ends (the clock stood still); were there
+     * any, the workers are gone: the report renders them. */
+    pthread_mutex_lock(&sh->mu);
+    while (fin->done < sh->nw)
+        pthread_cond_wait(&sh->done, &sh->mu);
+    pthread_mutex_unlock(&sh->mu);
+    fin->nrefs = 0;
+    if (!sh->oom)
+        merge_epoch(sh, fin);
+    place_refs(sh, fin, false);
     for (int i = 0; i < sh->nw; i++)
-        if (render)
+        if (sh->render)
             tcpl_report_add_counts(r, &sh->w[i].tot, &sh->w[i].rctx);
     for (int i = 0; i < sh->nw; i++) {
         tcpl_tracker_stats ws;
