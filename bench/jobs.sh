@@ -19,14 +19,23 @@
 # CONN/FILES connections each (default 8).  -c CAPTURE uses an existing
 # capture as the large one instead (bench/make-capture.sh's, say).
 #
-# usage: bench/jobs.sh [-n REPS] [-B BUILD_DIR] [-k CONN] [-f FILES] [-c CAPTURE]
-# Needs: GNU time (apt-get install time), cmake and a C compiler.
+# --cpu measures what does not depend on the machine's load instead: the
+# instructions of every thread (one capture) and every process (many
+# files) under callgrind, for --jobs 1 and --jobs 2, split into the phases
+# that can overlap and those that cannot, and the speed-up on two idle
+# cores they allow (the total work of --jobs 1 over the longest chain of
+# work that must happen in sequence).  Default inputs are smaller there
+# (-k 50000): callgrind runs ~50x slower.
+#
+# usage: bench/jobs.sh [--cpu] [-n REPS] [-B BUILD_DIR] [-k CONN] [-f FILES] [-c CAPTURE]
+# Needs: GNU time (apt-get install time), cmake and a C compiler; --cpu:
+# valgrind.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 build=$top/build-bench
-reps=5 conn=300000 files=8 cap=
+reps=5 conn= files=8 cap= cpu=
 
 die() { echo "jobs.sh: $*" >&2; exit 1; }
 usage() { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
@@ -37,10 +46,13 @@ while [ $# -gt 0 ]; do
     -k) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 100 ] || usage; conn=$2; shift 2 ;;
     -f) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 2 ] || usage; files=$2; shift 2 ;;
     -c) [ $# -ge 2 ] || usage; cap=$2; shift 2 ;;
+    --cpu) cpu=1; shift ;;
     *) usage ;;
     esac
 done
+[ -n "$conn" ] || conn=$([ -n "$cpu" ] && echo 50000 || echo 300000)
 [ -x /usr/bin/time ] || die "needs GNU time: apt-get install time"
+[ -z "$cpu" ] || command -v valgrind >/dev/null || die "--cpu needs valgrind"
 
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2 --target tcp-lifecycle gencap >/dev/null
@@ -60,6 +72,103 @@ for ((i = 0; i < files; i++)); do
 done
 # The page cache holds them from here on: reading is not the disk's speed.
 cat "$cap" "${many[@]}" >/dev/null
+
+# ---- --cpu: instructions per thread and process, and the critical path
+if [ -n "$cpu" ]; then
+    # cg LABEL ARGS...: callgrind over report --pcap --format json ARGS,
+    # one file per thread and per process in $work/cg.LABEL.*; prints the
+    # first process's pid.
+    cg() {
+        local label=$1 threads=no
+        shift
+        [ "$label" = one2 ] && threads=yes
+        valgrind --tool=callgrind --separate-threads=$threads --trace-children=yes \
+            --callgrind-out-file="$work/cg.$label.%p" "$cli" report --pcap --format json \
+            "$@" >"$work/$label.out" 2>"$work/$label.err" &
+        echo $!
+        wait $! || die "$label: report failed under valgrind: $(tail -n 3 "$work/$label.err")"
+    }
+    total() { awk '/^totals:/ { print $2 }' "$1"; }
+    # incl FILE FUNCTION: the function's inclusive instructions (0: none)
+    incl() {
+        callgrind_annotate --inclusive=yes "$1" 2>/dev/null |
+            awk -v f="???:$2" '$3 == f || $2 == f { gsub(",", "", $1); print $1; found = 1; exit }
+                               END { if (!found) print 0 }'
+    }
+    mi() { awk -v n="$1" 'BEGIN { printf "%8.1f", n / 1e6 }'; }
+    cg one1 --jobs 1 "$cap" >/dev/null
+    cg one2 --jobs 2 "$cap" >/dev/null
+    cmp -s "$work/one1.out" "$work/one2.out" || die "one capture: --jobs 2 output differs"
+    cg many1 --jobs 1 "${many[@]}" >/dev/null
+    parent=$(cg many2 --jobs 2 "${many[@]}")
+    cmp -s "$work/many1.out" "$work/many2.out" || die "many files: --jobs 2 output differs"
+
+    echo "tcp-lifecycle report --pcap --jobs 2 against --jobs 1: instructions (callgrind), $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "one:      $(basename "$cap"), $conn connections; many: $files files of $((conn / files))"
+    echo "Mi: millions of instructions.  The ideal speed-up is --jobs 1's total over the"
+    echo "critical path on 2 cores: per phase, the larger of its longest thread and half"
+    echo "its total (three threads share two cores while the capture is read)."
+    echo
+    t1=$(total "$(ls "$work"/cg.one1.* | head -n 1)")
+    printf '%-46s %8s %s\n' "one capture" "Mi" ""
+    printf '%-46s %s\n' "  --jobs 1, all of it (one thread)" "$(mi "$t1")"
+    files2=$(ls "$work"/cg.one2.*-* | sort)
+    rs=0 rf=0 ws_sum=0 wf_sum=0 ws_max=0 wf_max=0 all2=0 i=0
+    for f in $files2; do
+        t=$(total "$f")
+        all2=$((all2 + t))
+        if [ $i = 0 ]; then
+            rf=$(incl "$f" tcpl_report_rendered)
+            rs=$((t - rf))
+            printf '%-46s %s\n' "  --jobs 2, reader: reading, merging" "$(mi $rs)  serial with nothing, shares the cores"
+            printf '%-46s %s\n' "  --jobs 2, reader: placing the last records" "$(mi $rf)  in parallel with the workers' rendering"
+        else
+            wf=$(incl "$f" tcpl_tracker_finish_at)
+            ws=$((t - wf))
+            ws_sum=$((ws_sum + ws)) wf_sum=$((wf_sum + wf))
+            [ $ws -gt $ws_max ] && ws_max=$ws
+            [ $wf -gt $wf_max ] && wf_max=$wf
+            printf '%-46s %s\n' "  --jobs 2, worker $i: engine steps" "$(mi $ws)"
+            printf '%-46s %s\n' "  --jobs 2, worker $i: end of input (render)" "$(mi $wf)"
+        fi
+        i=$((i + 1))
+    done
+    crit1=$(awk -v r=$rs -v s=$ws_sum -v m=$ws_max 'BEGIN { h = (r + s) / 2; c = r > m ? r : m; print (h > c ? h : c) }')
+    crit2=$(awk -v r=$rf -v s=$wf_sum -v m=$wf_max 'BEGIN { h = (r + s) / 2; c = r > m ? r : m; print (h > c ? h : c) }')
+    printf '%-46s %s  (+%.1f%% over --jobs 1)\n' "  --jobs 2, all threads" "$(mi $all2)" \
+        "$(awk -v a=$all2 -v b="$t1" 'BEGIN { print 100 * (a - b) / b }')"
+    printf '%-46s %s\n' "  critical path: reading phase" "$(mi "$crit1")"
+    printf '%-46s %s\n' "  critical path: end of input" "$(mi "$crit2")"
+    printf '%-46s %8.2f  (issue 12 target >= 1.8)\n' "  ideal speed-up on 2 idle cores" \
+        "$(awk -v a="$t1" -v b="$crit1" -v c="$crit2" 'BEGIN { print a / (b + c) }')"
+    echo
+    m1=0
+    for f in "$work"/cg.many1.*; do m1=$((m1 + $(total "$f"))); done
+    printf '%-46s %8s\n' "many files" "Mi"
+    printf '%-46s %s\n' "  --jobs 1, all of it (one process)" "$(mi $m1)"
+    p=0 wsum=0 wmax=0 all2=0 i=0
+    for f in $(ls "$work"/cg.many2.* | sort); do
+        t=$(total "$f")
+        all2=$((all2 + t))
+        case $f in
+        *".$parent") p=$t
+            printf '%-46s %s\n' "  --jobs 2, parent: order, copies, totals" "$(mi $t)" ;;
+        *) i=$((i + 1)) wsum=$((wsum + t))
+            [ $t -gt $wmax ] && wmax=$t
+            printf '%-46s %s\n' "  --jobs 2, worker process $i" "$(mi $t)" ;;
+        esac
+    done
+    crit=$(awk -v p=$p -v s=$wsum -v m=$wmax 'BEGIN { h = (p + s) / 2; print (h > m ? h : m) }')
+    printf '%-46s %s  (+%.1f%% over --jobs 1)\n' "  --jobs 2, all processes" "$(mi $all2)" \
+        "$(awk -v a=$all2 -v b=$m1 'BEGIN { print 100 * (a - b) / b }')"
+    printf '%-46s %s\n' "  critical path (slowest worker, or half)" "$(mi "$crit")"
+    printf '%-46s %8.2f  (issue 12 target >= 1.9)\n' "  ideal speed-up on 2 idle cores" \
+        "$(awk -v a=$m1 -v b="$crit" 'BEGIN { print a / b }')"
+    echo
+    echo "(instructions leave out the kernel: page faults and copies show in the"
+    echo "CPU column of the timed run, and wall times need two idle cores)"
+    exit 0
+fi
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 load_before=$(load)
