@@ -331,6 +331,8 @@ typedef struct pool {
     atomic_llong *turn; /* shared with the workers */
     bool *direct;       /* per file: its worker wrote it out */
     int next;   /* the next file never started */
+    int head;   /* the file whose section is next to go out */
+    uint64_t sections; /* the sections out so far */
     int redo;   /* a file to make again first; -1: none */
 } pool;
 
@@ -436,6 +438,12 @@ static void pump(pool *p)
             start(p, w, k, (uint64_t)k);
         }
     }
+    /* Its turn, if it counts the sections before it right (what the
+     * parent wrote is out: copy_all flushes); before waiting, so that a
+     * section just started may go straight out. */
+    job *h = &p->js[p->head];
+    if (h->state == RUNNING && h->before == p->sections)
+        atomic_store(p->turn, p->head);
     struct pollfd *pf = p->pf;
     int n = 0;
     for (int i = 0; i < p->nw; i++)
@@ -525,7 +533,7 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
         return 1;
     }
     atomic_init(turn, -1);
-    pool p = {o, list, pcap, out, js, ws, nw, pf, turn, direct, 0, -1};
+    pool p = {o, list, pcap, out, js, ws, nw, pf, turn, direct, 0, 0, 0, -1};
     tcpl_report_begin(r);
     if (fflush(out) != 0)
         status = 1;
@@ -535,13 +543,10 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
         tcpl_report_totals t;
         bool whole;
         for (;;) {
-            while (j->state != DONE) {
-                /* Its turn, if it counts the sections before it right
-                 * (what the parent wrote is out: copy_all flushes). */
-                if (j->state == RUNNING && j->before == sections)
-                    atomic_store(turn, k);
+            p.head = k;
+            p.sections = sections;
+            while (j->state != DONE)
                 pump(&p);
-            }
             whole = !j->lost;
             if (whole) {
                 rewind(j->tot);
