@@ -23,14 +23,21 @@
  *   - the most lifecycles open at once is counted over the merged
  *     sequence of starts and ends.
  * The report then sees the same lifecycles, numbered alike, in the same
- * order, and writes the same bytes.  A cap on open lifecycles
+ * order, and writes the same bytes.
+ *
+ * Writing the records is most of a report's work, so the reader does not
+ * render them: once an epoch is merged (LAG epochs behind the reader) its
+ * lifecycles carry the report's numbers, each worker renders its own while
+ * the reader reads on, and the reader only places the finished records
+ * (SLOTS epochs behind).  What is still open at the end of input comes out
+ * of each worker by number, rendered, in chunks the reader merges
+ * (shard_keep.c): never all of it at once.  A cap on open lifecycles
  * (--max-connections) is one table's property and is not split: main.c
  * keeps such runs, and streaming ones, on one tracker.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "shard.h"
-#include "report_writer.h"
+#include "shard_int.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -39,219 +46,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Frames per epoch, and epochs in flight: enough to keep workers busy
- * while the reader merges, small enough to hold few packets at a time. */
-#define EPOCH 8192
-#define SLOTS 6
-/* An epoch is merged LAG epochs after it was handed out, and its records
- * are placed SLOTS epochs after: in between, the workers render them. */
-#define LAG 3
-/* At the end of input, chunks of rendered records in flight per worker,
- * and the size at which one is handed over: the memory of the last phase
- * stays bounded whatever the number of connections still open. */
-#define CHUNKS 4
-#define CHUNK_BYTES (1u << 20)
-
-typedef struct pkt {
-    tcpl_tuple t;
-    tcpl_segment s;
-    uint64_t frame;
-    int64_t now; /* the capture's clock at this frame */
-} pkt;
-
-/* A lifecycle a worker ended, in its arena, followed by its timeline and
- * events (the arena may move while it grows: offsets, not pointers). */
-typedef struct emitted {
-    tcpl_lifecycle lc;
-    uint64_t frame; /* the packet being stepped when it ended; 0: none */
-    size_t size;    /* bytes of this record with its arrays */
-    size_t toff, tlen; /* its record in the worker's text, once rendered */
-    bool rendered;
-} emitted;
-
-#define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
-
-typedef struct wslot { /* one worker's share of one epoch */
-    uint32_t *in;   /* its packets: indexes into the slot's */
-    size_t nin;
-    uint64_t *made; /* frames that started a lifecycle, in order */
-    size_t nmade;
-    unsigned char *arena;
-    size_t alen, acap;
-    FILE *tmem; /* the records the worker rendered of what it ended */
-    char *tbuf;
-    size_t tsize;
-} wslot;
-
-typedef struct slot {
-    wslot w[TCPL_SHARD_MAX];
-    /* The epoch's TCP packets, decoded in place by the reader and read by
-     * the workers: each worker is told which are its own, nothing is
-     * copied. */
-    pkt *pk;
-    size_t ntcp;
-    int64_t end_now;
-    int64_t finish_ns; /* last: where the capture's tracked packets end */
-    bool last;         /* no packets: finish the lifecycles still open */
-    int done;          /* workers that stepped it */
-    struct ref *refs;  /* its ends in the report's order, once merged */
-    size_t nrefs, refcap;
-    int64_t t0;        /* the report's time origin, for rendering */
-    int rdone;         /* workers that rendered its ends */
-} slot;
-
-struct shard;
-
-typedef struct idmap { /* a worker's lifecycle id + 1 -> report's id */
-    uint64_t *key; /* 0: empty */
-    uint64_t *val;
-    size_t cap, n;
-} idmap;
-
-/* The lifecycles still open at the end, in the order the worker ends them
- * (its ids, so the report's): rendered, or copied whole when the report
- * keeps every lifecycle; handed over a chunk at a time. */
-typedef struct fin_rec {
-    uint64_t gid;
-    size_t off, len; /* in the chunk's text, or its arena */
-} fin_rec;
-
-typedef struct chunk {
-    FILE *mem; /* the rendered records */
-    char *buf;
-    size_t size;
-    fin_rec *recs;
-    size_t nrec, reccap;
-    unsigned char *arena;
-    size_t alen, acap;
-} chunk;
-
-typedef struct worker {
-    struct shard *sh;
-    int k;
-    tcpl_tracker *tr;
-    pthread_t th;
-    wslot *cur;
-    uint64_t cur_frame;
-    bool oom;
-    uint64_t oom_frame;
-    uint64_t untracked; /* ICMP errors quoting no connection (bad
-                           checksums starting none are counted already) */
-    idmap map;          /* written by the merge; by the worker at the end */
-    /* The end of input: the worker renders what it ends into chunks
-     * (produced, under mu) while the reader writes them in order
-     * (consumed, under mu); fin_done when it has ended everything. */
-    bool finishing, render;
-    chunk fin[CHUNKS];
-    uint64_t produced, consumed;
-    bool fin_done;
-    tcpl_writer_ctx rctx;
-    tcpl_report_totals tot;
-} worker;
-
-typedef struct ref { /* an ended lifecycle, placed in the one-tracker order */
-    uint64_t frame; /* packet it ended at; UINT64_MAX: end of input */
-    uint64_t sub;   /* idle: its last frame; end of input: its number */
-    int kind;       /* 0 idle, 1 successor, 2 end of input */
-    int k;          /* its worker */
-    uint64_t gid;
-    emitted *e;
-} ref;
-
-typedef struct shard {
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    uint64_t published; /* epochs handed to the workers */
-    uint64_t merged;    /* epochs merged: their ends numbered and ordered */
-    uint64_t rpub;      /* epochs whose ends the workers may render */
-    uint64_t placed;    /* epochs written into the report */
-    bool render;        /* workers render; else the report takes lifecycles */
-    int nw;
-    worker w[TCPL_SHARD_MAX];
-    slot s[SLOTS];
-    pthread_cond_t fin; /* a chunk handed over or given back */
-    tcpl_report *r;
-    uint64_t next_gid;
-    uint64_t next_local[TCPL_SHARD_MAX];
-    uint64_t open, peak;
-    uint64_t *starts;
-    size_t startcap;
-    bool oom;   /* the merge itself ran out of memory */
-    bool wfail; /* a worker ran out of memory (under mu) */
-    bool stop;  /* the reader saw wfail */
-} shard;
-
-/* ------------------------------------------------------------ id map */
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    return x;
-}
-
-static int map_put(idmap *m, uint64_t k, uint64_t v)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 1024;
-        uint64_t *nk = calloc(nc, sizeof *nk), *nv = malloc(nc * sizeof *nv);
-        if (!nk || !nv) {
-            free(nk);
-            free(nv);
-            return -1;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->key[i])
-                continue;
-            size_t j = (size_t)mix64(m->key[i]) & (nc - 1);
-            while (nk[j])
-                j = (j + 1) & (nc - 1);
-            nk[j] = m->key[i];
-            nv[j] = m->val[i];
-        }
-        free(m->key);
-        free(m->val);
-        m->key = nk;
-        m->val = nv;
-        m->cap = nc;
-    }
-    size_t j = (size_t)mix64(k) & (m->cap - 1);
-    while (m->key[j])
-        j = (j + 1) & (m->cap - 1);
-    m->key[j] = k;
-    m->val[j] = v;
-    m->n++;
-    return 0;
-}
-
-/* Look k up and remove it (backward-shift deletion, no tombstones). */
-static bool map_take(idmap *m, uint64_t k, uint64_t *v)
-{
-    if (!m->cap)
-        return false;
-    size_t mask = m->cap - 1, i = (size_t)mix64(k) & mask;
-    while (m->key[i] && m->key[i] != k)
-        i = (i + 1) & mask;
-    if (!m->key[i])
-        return false;
-    *v = m->val[i];
-    m->key[i] = 0;
-    m->n--;
-    for (size_t j = (i + 1) & mask; m->key[j]; j = (j + 1) & mask) {
-        size_t home = (size_t)mix64(m->key[j]) & mask;
-        /* Move j back to the hole unless its home lies in (i, j]. */
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            m->key[i] = m->key[j];
-            m->val[i] = m->val[j];
-            m->key[j] = 0;
-            i = j;
-        }
-    }
-    return true;
-}
-
 
 /* ------------------------------------------------------------ workers */
 
@@ -267,126 +61,7 @@ static int owner(const tcpl_tuple *t, int nw)
                  (b[0] ^ (b[1] * UINT64_C(0x9e3779b97f4a7c15))) +
                  ((uint64_t)t->sport + t->dport) * UINT64_C(0xc2b2ae3d27d4eb4f) +
                  t->family;
-    return (int)(mix64(x) % (uint64_t)nw);
-}
-
-static void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return p;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *np = realloc(p, nc * elem);
-    if (np)
-        *cap = nc;
-    return np;
-}
-
-/* A copy of lc and its arrays at the end of an arena; false when out of
- * memory. */
-static bool arena_put(unsigned char **arena, size_t *alen, size_t *acap,
-                      const tcpl_lifecycle *lc, uint64_t frame)
-{
-    size_t tl = lc->ntimeline * sizeof *lc->timeline;
-    size_t ev = lc->nevents * sizeof *lc->events;
-    size_t zr = lc->nzeek_rows * sizeof *lc->zeek_rows;
-    size_t size = ALIGN_UP(sizeof(emitted)) + ALIGN_UP(tl) + ALIGN_UP(ev) +
-                  ALIGN_UP(zr);
-    unsigned char *a = grow_array(*arena, acap, *alen + size, 1);
-    if (!a)
-        return false;
-    *arena = a;
-    emitted *e = (emitted *)(a + *alen);
-    e->lc = *lc;
-    e->frame = frame;
-    e->size = size;
-    e->rendered = false;
-    unsigned char *p = a + *alen + ALIGN_UP(sizeof(emitted));
-    if (tl)
-        memcpy(p, lc->timeline, tl);
-    if (ev)
-        memcpy(p + ALIGN_UP(tl), lc->events, ev);
-    if (zr)
-        memcpy(p + ALIGN_UP(tl) + ALIGN_UP(ev), lc->zeek_rows, zr);
-    *alen += size;
-    return true;
-}
-
-/* The copy at off, its arrays pointed at where the arena now is. */
-static emitted *arena_get(unsigned char *arena, size_t off)
-{
-    emitted *e = (emitted *)(arena + off);
-    unsigned char *p = arena + off + ALIGN_UP(sizeof(emitted));
-    e->lc.timeline = (tcpl_tl_entry *)p;
-    size_t tl = ALIGN_UP(e->lc.ntimeline * sizeof *e->lc.timeline);
-    e->lc.events = (tcpl_tl_event *)(p + tl);
-    e->lc.zeek_rows = (tcpl_zeek_row *)(p + tl +
-        ALIGN_UP(e->lc.nevents * sizeof *e->lc.events));
-    return e;
-}
-
-/* Give the filled chunk to the reader; wait for a free one. */
-static void hand_over(worker *w)
-{
-    shard *sh = w->sh;
-    chunk *c = &w->fin[w->produced % CHUNKS];
-    if (c->mem && fflush(c->mem) != 0)
-        w->oom = true;
-    pthread_mutex_lock(&sh->mu);
-    w->produced++;
-    pthread_cond_broadcast(&sh->fin);
-    while (w->produced - w->consumed >= CHUNKS)
-        pthread_cond_wait(&sh->fin, &sh->mu);
-    pthread_mutex_unlock(&sh->mu);
-    c = &w->fin[w->produced % CHUNKS];
-    c->nrec = c->alen = 0;
-    if (c->mem)
-        rewind(c->mem);
-}
-
-/* A lifecycle ended at the end of input, into the current chunk. */
-static void finish_emit(worker *w, const tcpl_lifecycle *lc)
-{
-    chunk *c = &w->fin[w->produced % CHUNKS];
-    tcpl_lifecycle l = *lc;
-    fin_rec *recs = grow_array(c->recs, &c->reccap, c->nrec + 1, sizeof *recs);
-    if (!recs || !map_take(&w->map, lc->id + 1, &l.id)) {
-        w->oom = true; /* the map cannot miss: every end had a start */
-        return;
-    }
-    c->recs = recs;
-    l.stream = (int64_t)l.id;
-    fin_rec *x = &recs[c->nrec];
-    x->gid = l.id;
-    if (w->render) {
-        if (!c->mem && !(c->mem = open_memstream(&c->buf, &c->size))) {
-            w->oom = true;
-            return;
-        }
-        long at = ftell(c->mem);
-        tcpl_report_render(w->sh->r, &w->rctx, &w->tot, c->mem, &l);
-        long end = ftell(c->mem);
-        if (at < 0 || end < at) {
-            w->oom = true;
-            return;
-        }
-        x->off = (size_t)at;
-        x->len = (size_t)(end - at);
-        c->nrec++;
-        if ((size_t)end >= CHUNK_BYTES)
-            hand_over(w);
-    } else {
-        x->off = c->alen;
-        if (!arena_put(&c->arena, &c->alen, &c->acap, &l, 0)) {
-            w->oom = true;
-            return;
-        }
-        x->len = c->alen - x->off;
-        c->nrec++;
-        if (c->alen >= CHUNK_BYTES)
-            hand_over(w);
-    }
+    return (int)(tcpl_shard_mix64(x) % (uint64_t)nw);
 }
 
 /* The tracker's emit callback in a worker: a copy into the epoch. */
@@ -394,11 +69,11 @@ static void worker_emit(void *user, const tcpl_lifecycle *lc)
 {
     worker *w = user;
     if (w->finishing) {
-        finish_emit(w, lc);
+        tcpl_shard_finish_emit(w, lc);
         return;
     }
     wslot *ws = w->cur;
-    if (!arena_put(&ws->arena, &ws->alen, &ws->acap, lc, w->cur_frame)) {
+    if (!tcpl_shard_arena_put(&ws->arena, &ws->alen, &ws->acap, lc, w->cur_frame)) {
         /* Lost: say so rather than write a report short of it. */
         if (!w->oom)
             w->oom_frame = w->cur_frame;
@@ -456,7 +131,7 @@ static void render_slot(worker *w, slot *s)
     }
     rewind(ws->tmem);
     for (size_t off = 0; off < ws->alen;) {
-        emitted *e = arena_get(ws->arena, off);
+        emitted *e = tcpl_shard_arena_get(ws->arena, off);
         off += e->size;
         long at = ftell(ws->tmem);
         tcpl_report_render(w->sh->r, &w->rctx, &w->tot, ws->tmem, &e->lc);
@@ -559,7 +234,7 @@ static void merge_epoch(shard *sh, slot *s)
 
     for (int k = 0; k < sh->nw; k++)
         total += s->w[k].nmade;
-    uint64_t *starts = grow_array(sh->starts, &sh->startcap, total, sizeof *starts);
+    uint64_t *starts = tcpl_shard_grow(sh->starts, &sh->startcap, total, sizeof *starts);
     if (total && !starts) {
         sh->oom = true;
         return;
@@ -575,7 +250,7 @@ static void merge_epoch(shard *sh, slot *s)
         if (best < 0)
             break;
         starts[nstarts++] = s->w[best].made[pos[best]++];
-        if (map_put(&sh->w[best].map, ++sh->next_local[best],
+        if (tcpl_shard_map_put(&sh->w[best].map, ++sh->next_local[best],
                     sh->next_gid++) != 0) {
             sh->oom = true;
             return;
@@ -585,9 +260,9 @@ static void merge_epoch(shard *sh, slot *s)
     for (int k = 0; k < sh->nw; k++) {
         wslot *ws = &s->w[k];
         for (size_t off = 0; off < ws->alen;) {
-            emitted *e = arena_get(ws->arena, off);
+            emitted *e = tcpl_shard_arena_get(ws->arena, off);
             off += e->size;
-            ref *rs = grow_array(s->refs, &s->refcap, nrefs + 1, sizeof *rs);
+            ref *rs = tcpl_shard_grow(s->refs, &s->refcap, nrefs + 1, sizeof *rs);
             if (!rs) {
                 sh->oom = true;
                 return;
@@ -597,7 +272,7 @@ static void merge_epoch(shard *sh, slot *s)
             s->nrefs = nrefs;
             x->e = e;
             x->k = k;
-            if (!map_take(&sh->w[k].map, e->lc.id + 1, &x->gid)) {
+            if (!tcpl_shard_map_take(&sh->w[k].map, e->lc.id + 1, &x->gid)) {
                 sh->oom = true; /* cannot happen: every end had a start */
                 return;
             }
@@ -656,64 +331,6 @@ static void place_refs(shard *sh, slot *s, bool rendered)
         else if (x->e->rendered)
             tcpl_report_rendered(sh->r, x->gid, s->w[x->k].tbuf + x->e->toff,
                                  x->e->tlen);
-    }
-}
-
-/* Worker k's next record at the end of input, waiting for its chunk;
- * NULL when it has no more.  *c: the chunk it is in. */
-static fin_rec *fin_head(shard *sh, int k, size_t *pos, chunk **c)
-{
-    worker *w = &sh->w[k];
-    for (;;) {
-        pthread_mutex_lock(&sh->mu);
-        while (w->produced == w->consumed && !w->fin_done)
-            pthread_cond_wait(&sh->fin, &sh->mu);
-        bool have = w->produced > w->consumed;
-        pthread_mutex_unlock(&sh->mu);
-        if (!have)
-            return NULL;
-        *c = &w->fin[w->consumed % CHUNKS];
-        if (pos[k] < (*c)->nrec)
-            return &(*c)->recs[pos[k]];
-        /* Written out: give it back. */
-        pos[k] = 0;
-        pthread_mutex_lock(&sh->mu);
-        w->consumed++;
-        pthread_cond_broadcast(&sh->fin);
-        pthread_mutex_unlock(&sh->mu);
-    }
-}
-
-/*
- * The end of input: what each worker ends now comes in its ids' order,
- * which is the report's; one tracker ends them all by number, so the
- * report's order is the merge of the workers' by number.  The workers
- * render while the reader only places the records.
- */
-static void merge_finish(shard *sh)
-{
-    size_t pos[TCPL_SHARD_MAX] = {0};
-    fin_rec *head[TCPL_SHARD_MAX];
-    chunk *cur[TCPL_SHARD_MAX];
-    for (int k = 0; k < sh->nw; k++)
-        head[k] = fin_head(sh, k, pos, &cur[k]);
-    for (;;) {
-        int best = -1;
-        for (int k = 0; k < sh->nw; k++)
-            if (head[k] && (best < 0 || head[k]->gid < head[best]->gid))
-                best = k;
-        if (best < 0)
-            break;
-        fin_rec *x = head[best];
-        chunk *c = cur[best];
-        if (sh->w[best].render) {
-            tcpl_report_rendered(sh->r, x->gid, c->buf + x->off, x->len);
-        } else {
-            emitted *e = arena_get(c->arena, x->off);
-            tcpl_report_lifecycle(sh->r, &e->lc);
-        }
-        pos[best]++;
-        head[best] = fin_head(sh, best, pos, &cur[best]);
     }
 }
 
@@ -955,7 +572,7 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     fin->last = true;
     fin->t0 = origin(r);
     publish(sh);
-    merge_finish(sh);
+    tcpl_shard_merge_finish(sh);
     /* Its steps made no other ends (the clock stood still); were there
      * any, the workers are gone: the report renders them. */
     pthread_mutex_lock(&sh->mu);
