@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 #define BUF_SIZE (4 * TCPL_EXPORT_MAX_LINE)
 
 static const char *const col_names[TCPL_COL_COUNT] = {
@@ -152,15 +156,45 @@ static int read_line(tcpl_export *x, char **s, size_t *len)
  * over the bytes also notes NULs and which of the first 64 fields hold a
  * comma (tshark's separator for repeated fields): one loop is cheaper than
  * a memchr per field and per question.
+ *
+ * Where SSE2 is there (every x86-64), the pass looks at 16 bytes at a time
+ * and visits only the tabs and commas, by their bits in a mask: a byte
+ * costs well under one instruction instead of four, and this loop was a
+ * third of the reader's time.  The byte loop does the rest of the line
+ * (and all of it elsewhere); both cut the same way.
  */
 static int split(tcpl_export *x, const char *s, size_t len, int max)
 {
     static const unsigned char special[256] = {['\t'] = 1, [','] = 2, ['\0'] = 3};
     int n = 0;
-    const char *start = s, *end = s + len;
+    const char *start = s, *end = s + len, *p = s;
     x->commas = 0;
     x->nul = false;
-    for (const char *p = s; p < end; p++) {
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i tab = _mm_set1_epi8('\t'), comma = _mm_set1_epi8(','),
+                  zero = _mm_setzero_si128();
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned mt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab));
+        unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)))
+            x->nul = true;
+        for (unsigned m = mt | mc; m; m &= m - 1) {
+            int b = __builtin_ctz(m);
+            if (mt & (1u << b)) {
+                if (n == max)
+                    return -1;
+                x->fld[n] = start;
+                x->fln[n] = (uint32_t)(p + b - start);
+                n++;
+                start = p + b + 1;
+            } else if (n < 64) {
+                x->commas |= UINT64_C(1) << n;
+            }
+        }
+    }
+#endif
+    for (; p < end; p++) {
         unsigned char k = special[(unsigned char)*p];
         if (!k)
             continue;
