@@ -21,6 +21,14 @@
 
 #define BUF_SIZE (4 * TCPL_EXPORT_MAX_LINE)
 
+/* For the few helpers every line calls many times, where the compiler's
+ * own judgement keeps a call. */
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define HOT_INLINE static inline
+#endif
+
 static const char *const col_names[TCPL_COL_COUNT] = {
 #define TCPL_COL_NAME(id, name, req) name,
     TCPL_EXPORT_COLUMNS(TCPL_COL_NAME)
@@ -348,24 +356,40 @@ static int bad_number(tcpl_export *x, tcpl_col c, const char *s, size_t len,
                 show(s, len, q, sizeof q), range);
 }
 
-/* Decimal, digits only, at most max.  Up to 19 digits cannot overflow a
- * uint64_t, so only 20-digit input needs the careful path: no division per
- * digit where every line has a dozen numbers. */
-static bool dec(const char *s, size_t len, uint64_t max, uint64_t *out)
+/* dec() for the lengths its loop cannot take: none, or 20 digits and more,
+ * where only exactly 20 can still fit a uint64_t. */
+static bool dec_long(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
-    uint64_t v = 0;
-    if (len == 0 || len > 20)
+    if (len != 20)
         return false;
-    size_t fast = len < 19 ? len : 19;
-    for (size_t i = 0; i < fast; i++) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 19; i++) {
         unsigned d = (unsigned char)s[i] - '0';
         if (d > 9)
             return false;
         v = v * 10 + d;
     }
-    if (len == 20) {
-        unsigned d = (unsigned char)s[19] - '0';
-        if (d > 9 || v > (UINT64_MAX - d) / 10)
+    unsigned d = (unsigned char)s[19] - '0';
+    if (d > 9 || v > (UINT64_MAX - d) / 10)
+        return false;
+    v = v * 10 + d;
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Decimal, digits only, at most max.  Up to 19 digits cannot overflow a
+ * uint64_t, so only 20-digit input needs the careful path (dec_long): no
+ * division per digit where every line has a dozen numbers. */
+HOT_INLINE bool dec(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+    if (len - 1 >= 19) /* 0, or 20 and more */
+        return dec_long(s, len, max, out);
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9)
             return false;
         v = v * 10 + d;
     }
@@ -375,13 +399,14 @@ static bool dec(const char *s, size_t len, uint64_t max, uint64_t *out)
     return true;
 }
 
-static int num(tcpl_export *x, tcpl_col c, uint64_t max, const char *range,
-               uint64_t *out)
+/* A dozen calls a line: inline, with the message out of the way. */
+HOT_INLINE int num(tcpl_export *x, tcpl_col c, uint64_t max,
+                  const char *range, uint64_t *out)
 {
     int i = x->col[c];
-    if (!dec(x->fld[i], x->fln[i], max, out))
-        return bad_number(x, c, x->fld[i], x->fln[i], range);
-    return 0;
+    if (dec(x->fld[i], x->fln[i], max, out))
+        return 0;
+    return bad_number(x, c, x->fld[i], x->fln[i], range);
 }
 
 /* tcp.flags is printed as hex ("0x0012"); decimal is accepted too. */
