@@ -489,11 +489,14 @@ static bool ipv4(const char *s, size_t len, uint8_t out[16])
     const char *end = s + len;
     memset(out, 0, 16);
     for (int k = 0; k < 4; k++) {
-        const char *d = s;
-        while (s < end && *s >= '0' && *s <= '9')
-            s++;
-        uint64_t v;
-        if (!dec(d, (size_t)(s - d), 255, &v) || s - d > 3)
+        unsigned v = 0;
+        int digits = 0;
+        for (; s < end && (unsigned)((unsigned char)*s - '0') <= 9u; s++) {
+            if (++digits > 3)
+                return false;
+            v = v * 10 + (unsigned)(*s - '0');
+        }
+        if (digits == 0 || v > 255)
             return false;
         out[k] = (uint8_t)v;
         if (k < 3) {
@@ -518,13 +521,31 @@ static bool ipv6(const char *s, size_t len, uint8_t out[16])
 static int addr(tcpl_export *x, tcpl_col c, int family, uint8_t out[16])
 {
     int i = x->col[c];
-    bool ok = family == 4 ? ipv4(x->fld[i], x->fln[i], out)
-                          : ipv6(x->fld[i], x->fln[i], out);
-    if (ok)
+    const char *s = x->fld[i];
+    size_t len = x->fln[i];
+    for (int k = 0; k < 2; k++) {
+        const struct tcpl_export_addr_memo *m = &x->addr_memo[k];
+        if (m->family == family && m->len == len && memcmp(m->text, s, len) == 0) {
+            memcpy(out, m->bytes, 16);
+            x->addr_next = !k; /* keep this one, the other goes first */
+            return 0;
+        }
+    }
+    bool ok = family == 4 ? ipv4(s, len, out) : ipv6(s, len, out);
+    if (ok) {
+        struct tcpl_export_addr_memo *m = &x->addr_memo[x->addr_next];
+        if (len <= sizeof m->text) {
+            m->family = (uint8_t)family;
+            m->len = (uint8_t)len;
+            memcpy(m->text, s, len);
+            memcpy(m->bytes, out, 16);
+            x->addr_next = !x->addr_next;
+        }
         return 0;
+    }
     char q[200];
     return fail(x, x->line, "%s: \"%s\" is not an IPv%d address", col_names[c],
-                show(x->fld[i], x->fln[i], q, sizeof q), family);
+                show(s, len, q, sizeof q), family);
 }
 
 static bool empty(const tcpl_export *x, tcpl_col c)

@@ -117,6 +117,15 @@ typedef struct tcpl_export {
     size_t pos, end;
     char *buf;                 /* cap bytes: 4 * TCPL_EXPORT_MAX_LINE, or a small input */
     size_t cap;
+    /* The two addresses parsed last, as text and bytes: the lines of a
+     * connection repeat the same two, so most lines parse none. */
+    struct tcpl_export_addr_memo {
+        uint8_t family; /* 4 or 6; 0: empty slot */
+        uint8_t len;
+        char text[46];  /* the longest IPv6 text form is 45 */
+        uint8_t bytes[16];
+    } addr_memo[2];
+    int addr_next;             /* the slot the next new address takes */
     uint64_t commas;           /* fields of the current line holding a comma */
     bool nul;                  /* the current line holds a NUL */
     const char *fld[TCPL_EXPORT_MAX_COLS];
