@@ -4,11 +4,13 @@
  * states, how long each lasted, and its anomalies explained.
  *
  * The header comes first but is only known at the end of the file, so the
- * stream sections are spooled to a temporary file and copied out after it;
- * memory stays bounded however many streams there are.
+ * stream sections are spooled (report_spool.h: in memory, then in a
+ * temporary file past a bound) and copied out after it; memory stays
+ * bounded however many streams there are.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "report_hosts.h"
+#include "report_spool.h"
 #include "report_writer.h"
 
 #include <inttypes.h>
@@ -17,7 +19,7 @@
 #define WRAP 99 /* text lines stay within a 100-column terminal */
 
 typedef struct text_state {
-    FILE *body; /* this file's stream sections, spooled */
+    tcpl_spool *body; /* this file's stream sections */
 } text_state;
 
 /* Write text at column `indent`, wrapped at word boundaries within WRAP
@@ -326,8 +328,8 @@ static void text_header(FILE *f, const tcpl_report_totals *t, const char *title,
 static int text_begin_file(tcpl_writer_ctx *ctx)
 {
     text_state *s = ctx->state;
-    s->body = tmpfile();
-    ctx->records = s->body;
+    s->body = tcpl_spool_new(TCPL_SPOOL_MEM);
+    ctx->records = s->body ? tcpl_spool_file(s->body) : NULL;
     return s->body ? 0 : -1;
 }
 
@@ -343,16 +345,8 @@ static void text_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
     if (ctx->all->files > 1)
         fputc('\n', ctx->out);
     text_header(ctx->out, t, ctx->name, info->kind, info->error, ctx->hosts);
-    if (ferror(s->body))
+    if (!tcpl_spool_drain(s->body, ctx->out))
         ctx->failed = true;
-    rewind(s->body);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, s->body)) > 0)
-        fwrite(buf, 1, n, ctx->out);
-    if (ferror(s->body))
-        ctx->failed = true;
-    fclose(s->body);
     s->body = NULL;
 }
 
@@ -365,8 +359,7 @@ static void text_end_report(tcpl_writer_ctx *ctx)
         fputc('\n', ctx->out);
         text_header(ctx->out, ctx->all, title, NULL, NULL, NULL);
     }
-    if (s->body)
-        fclose(s->body);
+    tcpl_spool_free(s->body);
     s->body = NULL;
 }
 
