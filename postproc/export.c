@@ -251,6 +251,15 @@ static bool is_capture(const char *s, size_t len)
     return false;
 }
 
+/* The columns a TCP packet has one value in: a comma in any of them (two
+ * IP or TCP headers) makes the line a skipped one.  The header turns them
+ * into a mask of the line's fields, so a line checks them all at once. */
+static const tcpl_col single[] = {
+    TCPL_COL_IP_SRC, TCPL_COL_IP_DST, TCPL_COL_IP6_SRC, TCPL_COL_IP6_DST,
+    TCPL_COL_SPORT,  TCPL_COL_DPORT,  TCPL_COL_STREAM,  TCPL_COL_FLAGS,
+    TCPL_COL_SEQ_RAW, TCPL_COL_ACK_RAW, TCPL_COL_SEQ,   TCPL_COL_ACK,
+    TCPL_COL_LEN,    TCPL_COL_WINDOW, TCPL_COL_TTL,    TCPL_COL_HLIM};
+
 int tcpl_export_header(tcpl_export *x,
                        void (*note)(void *user, const char *text), void *user)
 {
@@ -308,6 +317,13 @@ int tcpl_export_header(tcpl_export *x,
                           "(expected tab-separated names such as frame.number; "
                           "export with -E header=y -E separator=/t)",
                     show(s, len, q, sizeof q));
+    }
+    for (size_t k = 0; k < sizeof single / sizeof single[0]; k++) {
+        int i = x->col[single[k]];
+        if (i >= 64)
+            x->single_far = true;
+        else if (i >= 0)
+            x->single_cols |= UINT64_C(1) << i;
     }
     static const tcpl_col required[] = {TCPL_COL_FRAME, TCPL_COL_TIME,
                                         TCPL_COL_SPORT, TCPL_COL_DPORT,
@@ -802,14 +818,12 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
         return skip(x, TCPL_SKIP_NON_TCP, p->frame);
     if (!empty(x, TCPL_COL_ICMP_TYPE) || !empty(x, TCPL_COL_ICMP6_TYPE))
         return icmp_line(x, p);
-    static const tcpl_col single[] = {
-        TCPL_COL_IP_SRC, TCPL_COL_IP_DST, TCPL_COL_IP6_SRC, TCPL_COL_IP6_DST,
-        TCPL_COL_SPORT,  TCPL_COL_DPORT,  TCPL_COL_STREAM,  TCPL_COL_FLAGS,
-        TCPL_COL_SEQ_RAW, TCPL_COL_ACK_RAW, TCPL_COL_SEQ,   TCPL_COL_ACK,
-        TCPL_COL_LEN,    TCPL_COL_WINDOW, TCPL_COL_TTL,    TCPL_COL_HLIM};
-    for (size_t k = 0; k < sizeof single / sizeof single[0]; k++)
-        if (multi(x, single[k]))
-            return skip(x, TCPL_SKIP_MULTI, p->frame);
+    if (x->commas & x->single_cols)
+        return skip(x, TCPL_SKIP_MULTI, p->frame);
+    if (x->single_far)
+        for (size_t k = 0; k < sizeof single / sizeof single[0]; k++)
+            if (multi(x, single[k]))
+                return skip(x, TCPL_SKIP_MULTI, p->frame);
     bool v4 = !empty(x, TCPL_COL_IP_SRC), v6 = !empty(x, TCPL_COL_IP6_SRC);
     if (v4 && v6)
         return skip(x, TCPL_SKIP_MULTI, p->frame);

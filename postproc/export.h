@@ -126,6 +126,8 @@ typedef struct tcpl_export {
         uint8_t bytes[16];
     } addr_memo[2];
     int addr_next;             /* the slot the next new address takes */
+    uint64_t single_cols;      /* the columns that hold one value (of the first 64) */
+    bool single_far;           /* and one of them is past the 64th */
     uint64_t commas;           /* fields of the current line holding a comma */
     bool nul;                  /* the current line holds a NUL */
     const char *fld[TCPL_EXPORT_MAX_COLS];
