@@ -13,11 +13,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 
 struct tcpl_spool {
     FILE *f;       /* what the writers write to */
-    char *mem;     /* the bytes so far, while in memory */
+    char *mem;     /* the bytes so far, while in memory: max reserved */
     size_t len, cap, max;
     FILE *disk;    /* the temporary file, once past max */
     bool lost;     /* a write could not be kept */
@@ -30,7 +31,7 @@ static int spill(tcpl_spool *s)
         return -1;
     if (s->len && fwrite(s->mem, 1, s->len, s->disk) != s->len)
         return -1;
-    free(s->mem);
+    munmap(s->mem, s->max);
     s->mem = NULL;
     s->len = s->cap = 0;
     return 0;
@@ -50,19 +51,21 @@ static ssize_t spool_write(void *cookie, const char *buf, size_t n)
         }
         return (ssize_t)n;
     }
-    if (s->len + n > s->cap) {
-        size_t nc = s->cap ? s->cap : 65536;
-        while (nc < s->len + n)
-            nc *= 2;
-        if (nc > s->max)
-            nc = s->max;
-        char *p = realloc(s->mem, nc);
-        if (!p) {
+    if (!s->mem) {
+        /* The whole bound reserved at once, touched only as it fills: no
+         * copy as it grows, and where the kernel has them, huge pages, so
+         * that filling it costs a fault per 2 MiB rather than per 4 KiB. */
+        void *m = mmap(NULL, s->max, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) {
             s->lost = true;
             return 0;
         }
-        s->mem = p;
-        s->cap = nc;
+#ifdef MADV_HUGEPAGE
+        madvise(m, s->max, MADV_HUGEPAGE);
+#endif
+        s->mem = m;
+        s->cap = s->max;
     }
     memcpy(s->mem + s->len, buf, n);
     s->len += n;
@@ -117,6 +120,7 @@ void tcpl_spool_free(tcpl_spool *s)
     fclose(s->f); /* no close function: only the stream goes */
     if (s->disk)
         fclose(s->disk);
-    free(s->mem);
+    if (s->mem)
+        munmap(s->mem, s->max);
     free(s);
 }
