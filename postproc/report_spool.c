@@ -1,7 +1,7 @@
 /*
  * report_spool.c - the spool of report_spool.h: a stdio stream whose
- * writes land in a growing buffer until it would pass its bound, then in a
- * temporary file that takes the buffer's bytes first.
+ * writes land in memory reserved up to its bound until they would pass it,
+ * then in a temporary file that takes the memory's bytes first.
  *
  * The stream is glibc's fopencookie(): the writers keep writing to one
  * FILE whatever is behind it, and so do the report's reordered records
@@ -31,7 +31,8 @@ static int spill(tcpl_spool *s)
         return -1;
     if (s->len && fwrite(s->mem, 1, s->len, s->disk) != s->len)
         return -1;
-    munmap(s->mem, s->max);
+    if (s->mem)
+        munmap(s->mem, s->max);
     s->mem = NULL;
     s->len = s->cap = 0;
     return 0;
