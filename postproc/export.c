@@ -31,7 +31,7 @@ const char *const tcpl_export_fields[] = {
     "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream", "tcp.flags",
     "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value",
     "ip.ttl", "ipv6.hlim", "icmp.type", "icmp.code", "icmpv6.type",
-    "icmpv6.code", "frame.len", "frame.cap_len", NULL};
+    "icmpv6.code", "frame.len", "frame.cap_len", "ip.len", "ipv6.plen", NULL};
 
 int tcpl_export_open(tcpl_export *x, const char *name, FILE *f,
                      const char *mem, size_t len)
@@ -744,6 +744,16 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
             p->seg.uncaptured = (uint32_t)(wire - cap < p->seg.len
                                                ? wire - cap
                                                : p->seg.len);
+    }
+    /* IP length: optional, silently (0 = unknown: Zeek's orig_ip_bytes
+     * and resp_ip_bytes are then written unset).  IPv6's field leaves out
+     * the fixed header, which Zeek's count includes. */
+    p->seg.ip_len = 0;
+    tcpl_col lenc = v4 ? TCPL_COL_IP_LEN : TCPL_COL_IP6_PLEN;
+    if (!empty(x, lenc) && !multi(x, lenc)) {
+        if (num(x, lenc, 65535, "0..65535", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.ip_len = (uint32_t)v + (v4 ? 0 : 40);
     }
     p->seg.icmp = p->seg.icmp_type = p->seg.icmp_code = 0;
     p->seg.icmp_from_peer = p->seg.icmp_seq_unknown = 0;

@@ -57,6 +57,8 @@ extern "C" {
     X(ICMP6_CODE, "icmpv6.code", 0)                                            \
     X(FRAME_LEN, "frame.len", 0)                                               \
     X(CAP_LEN, "frame.cap_len", 0)                                             \
+    X(IP_LEN, "ip.len", 0)                                                     \
+    X(IP6_PLEN, "ipv6.plen", 0)                                                \
     X(LC_SRC, "tcp.lifecycle.src_state", 0)                                    \
     X(LC_DST, "tcp.lifecycle.dst_state", 0)                                    \
     X(LC_ANOMALY, "tcp.lifecycle.anomaly", 0)
