@@ -231,6 +231,8 @@ static void check_whole4(const tcpl_wire_tcp *w)
     CHECK_EQ(w->seq, 1000);
     CHECK_EQ(w->len, 4);
     CHECK_EQ(w->cap_len, 4);
+    /* The whole datagram's length, as Zeek's IP bytes count it. */
+    CHECK_EQ(w->ip_len, 44);
     CHECK(w->frag.ip == NULL);
     /* The TCP sum over the rebuilt bytes, and the rebuilt header's. */
     CHECK_EQ(tcpl_wire_checksum(w), TCPL_CSUM_OK);
@@ -415,6 +417,7 @@ static void test_reassembly(void)
     CHECK_EQ(w.sport, 40001);
     CHECK_EQ(w.dport, 443);
     CHECK_EQ(w.len, 3);
+    CHECK_EQ(w.ip_len, 40 + 20 + 3); /* no fragment header any more */
     CHECK_EQ(tcpl_wire_checksum(&w), TCPL_CSUM_OK);
     free(g.mem);
 
