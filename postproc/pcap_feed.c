@@ -22,9 +22,9 @@ static int decode(int linktype, const tcpl_pcap_packet *p, tcpl_wire_tcp *w,
     if (!st->reassemble || !w->frag.ip)
         return rc;
     if (!st->frag) {
-        size_t n = tcpl_ipfrag_size(TCPL_FEED_FRAG_SLOTS);
+        size_t n = tcpl_ipfrag_size(TCPL_IPFRAG_SLOTS);
         st->frag_mem = malloc(n);
-        st->frag = tcpl_ipfrag_init(st->frag_mem, n, TCPL_FEED_FRAG_SLOTS,
+        st->frag = tcpl_ipfrag_init(st->frag_mem, n, TCPL_IPFRAG_SLOTS,
                                     TCPL_IPFRAG_TIMEOUT_NS);
         if (!st->frag) {
             /* The fragment goes on as it is (a first fragment as the

@@ -37,6 +37,11 @@ extern "C" {
  * IPv6 path takes 52. */
 #define TCPL_IPFRAG_PIECES 64
 
+/* Slots the readers of captures (the CLI, the plugin) give their
+ * reassembler: datagrams in reassembly at once (about 66 KiB each, 4 MiB
+ * in all, allocated at a capture's first fragment). */
+#define TCPL_IPFRAG_SLOTS 64
+
 /* Linux's default ipfrag_time. */
 #define TCPL_IPFRAG_TIMEOUT_NS (30 * (int64_t)1000000000)
 
