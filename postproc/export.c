@@ -44,7 +44,8 @@ const char *const tcpl_export_fields[] = {
     "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.stream", "tcp.flags",
     "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.window_size_value",
     "ip.ttl", "ipv6.hlim", "icmp.type", "icmp.code", "icmpv6.type",
-    "icmpv6.code", "frame.len", "frame.cap_len", NULL};
+    "icmpv6.code", "frame.len", "frame.cap_len", "ip.len", "ipv6.plen",
+    "ip.hdr_len", "ip.reassembled.length", "ipv6.reassembled.length", NULL};
 
 int tcpl_export_open(tcpl_export *x, const char *name, FILE *f,
                      const char *mem, size_t len)
@@ -887,6 +888,27 @@ int tcpl_export_next(tcpl_export *x, tcpl_export_packet *p)
             p->seg.uncaptured = (uint32_t)(wire - cap < p->seg.len
                                                ? wire - cap
                                                : p->seg.len);
+    }
+    /* IP length: optional, silently (0 = unknown: Zeek's orig_ip_bytes
+     * and resp_ip_bytes are then written unset).  IPv6's field leaves out
+     * the fixed header, which Zeek's count includes.  On a datagram tshark
+     * reassembled, the length fields are the last fragment's: the whole
+     * datagram's is its header and the reassembled payload, as --pcap's
+     * reassembler rebuilds it. */
+    p->seg.ip_len = 0;
+    tcpl_col lenc = v4 ? TCPL_COL_IP_LEN : TCPL_COL_IP6_PLEN;
+    tcpl_col reasc = v4 ? TCPL_COL_IP_REASM : TCPL_COL_IP6_REASM;
+    if (!empty(x, reasc) && !multi(x, reasc) &&
+        (!v4 || (!empty(x, TCPL_COL_IP_HLEN) && !multi(x, TCPL_COL_IP_HLEN)))) {
+        uint64_t hl = 40;
+        if ((v4 && num(x, TCPL_COL_IP_HLEN, 60, "0..60", &hl)) ||
+            num(x, reasc, 65535, "0..65535", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.ip_len = (uint32_t)(hl + v);
+    } else if (!empty(x, lenc) && !multi(x, lenc)) {
+        if (num(x, lenc, 65535, "0..65535", &v))
+            return TCPL_EXPORT_ERROR;
+        p->seg.ip_len = (uint32_t)v + (v4 ? 0 : 40);
     }
     p->seg.icmp = p->seg.icmp_type = p->seg.icmp_code = 0;
     p->seg.icmp_from_peer = p->seg.icmp_seq_unknown = 0;

@@ -57,6 +57,11 @@ extern "C" {
     X(ICMP6_CODE, "icmpv6.code", 0)                                            \
     X(FRAME_LEN, "frame.len", 0)                                               \
     X(CAP_LEN, "frame.cap_len", 0)                                             \
+    X(IP_LEN, "ip.len", 0)                                                     \
+    X(IP6_PLEN, "ipv6.plen", 0)                                                \
+    X(IP_HLEN, "ip.hdr_len", 0)                                                \
+    X(IP_REASM, "ip.reassembled.length", 0)                                    \
+    X(IP6_REASM, "ipv6.reassembled.length", 0)                                 \
     X(LC_SRC, "tcp.lifecycle.src_state", 0)                                    \
     X(LC_DST, "tcp.lifecycle.dst_state", 0)                                    \
     X(LC_ANOMALY, "tcp.lifecycle.anomaly", 0)

@@ -260,10 +260,21 @@ static void draw_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
     sb_puts(b, z->history[0] ? z->history : "-");
     sb_putc(b, '\t');
     sb_u64(b, z->n.orig_pkts);
-    sb_puts(b, "\t-\t");
+    sb_putc(b, '\t');
+    /* Unset when the input did not give every packet's IP length (an
+     * export without ip.len / ipv6.plen). */
+    if (z->n.ip_bytes_known)
+        sb_u64(b, z->n.orig_ip_bytes);
+    else
+        sb_putc(b, '-');
+    sb_putc(b, '\t');
     sb_u64(b, z->n.resp_pkts);
-    /* IP bytes are not kept per lifecycle. */
-    sb_puts(b, "\t-\t");
+    sb_putc(b, '\t');
+    if (z->n.ip_bytes_known)
+        sb_u64(b, z->n.resp_ip_bytes);
+    else
+        sb_putc(b, '-');
+    sb_putc(b, '\t');
     if (tunnel_uid(parent, ctx->name, &lc->tuple.encap))
         sb_puts(b, parent);
     else
@@ -420,10 +431,19 @@ static void draw_json_row(tcpl_writer_ctx *ctx, FILE *f,
         sb_puts(b, z->history);
         sb_putc(b, '"');
     }
+    /* conn.log's order; the IP byte counts left out when unknown. */
     sb_puts(b, ",\"orig_pkts\":");
     sb_u64(b, z->n.orig_pkts);
+    if (z->n.ip_bytes_known) {
+        sb_puts(b, ",\"orig_ip_bytes\":");
+        sb_u64(b, z->n.orig_ip_bytes);
+    }
     sb_puts(b, ",\"resp_pkts\":");
     sb_u64(b, z->n.resp_pkts);
+    if (z->n.ip_bytes_known) {
+        sb_puts(b, ",\"resp_ip_bytes\":");
+        sb_u64(b, z->n.resp_ip_bytes);
+    }
     if (tunnel_uid(parent, ctx->name, &lc->tuple.encap)) {
         sb_puts(b, ",\"tunnel_parents\":[\"");
         sb_puts(b, parent);
