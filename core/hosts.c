@@ -198,16 +198,17 @@ int64_t tcpl_host_leaves_at(tcpl_state s, int64_t entered_ns, int64_t last_ns,
 }
 
 size_t tcpl_host_walk_end(tcpl_host_walk *w, const tcpl_host_clock *clk,
-                          int64_t last_ns, tcpl_host_delta out[1],
-                          int64_t *gone_ns)
+                          int64_t last_ns, int64_t time_wait_ns,
+                          tcpl_host_delta out[1], int64_t *gone_ns)
 {
     *gone_ns = INT64_MAX;
     if (!w->counted)
         return 0;
-    /* A TIME_WAIT's end is the engine's own timer: a transition of the
-     * lifecycle, dated when it ran out, that the walk has already seen. */
-    if (w->state != TCPL_TIME_WAIT)
-        *gone_ns = tcpl_host_leaves_at(w->state, w->since_ns, last_ns, 0);
+    /* A TIME_WAIT whose timer ran is a transition the walk has already
+     * seen (to CLOSED).  One still held was written before its timer ran
+     * (a --linger shorter than TIME_WAIT, an eviction): the socket leaves
+     * its host when the timer would have run, not at the capture's end. */
+    *gone_ns = tcpl_host_leaves_at(w->state, w->since_ns, last_ns, time_wait_ns);
     w->counted = false;
     out[0] = (tcpl_host_delta){first_sample_at_or_after(clk, w->since_ns), 1,
                                (uint8_t)w->state};

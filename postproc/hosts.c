@@ -31,12 +31,17 @@ typedef struct series {
     size_t n, cap, ncompact;
 } series;
 
-/* A handshake Linux gives up at `gone` unless the capture ends first,
- * which is known only at tcpl_hosts_finish(). */
+/* A socket that leaves its host at `gone` (a handshake Linux gives up, a
+ * TIME_WAIT whose timer runs out) unless the capture ends first, which is
+ * known for sure only at tcpl_hosts_finish().  A destination's series is
+ * named by its key: the table moves series when it grows. */
 typedef struct pending {
-    size_t host;
     int64_t gone;
+    size_t host;
+    uint8_t peer[16];
+    uint16_t port;
     uint8_t state;
+    bool is_dest;
 } pending;
 
 struct tcpl_hosts {
@@ -49,7 +54,7 @@ struct tcpl_hosts {
     tcpl_host_entry *hosts; /* in the order first seen, then sorted */
     size_t nhosts, hcap;
     pending *pend;
-    size_t npend, pcap;
+    size_t npend, pcap, pflush; /* pflush: settle() again at this many */
     bool failed;
     int64_t first_bucket, last_bucket, end_ns;
 };
@@ -81,7 +86,7 @@ void tcpl_hosts_reset(tcpl_hosts *h)
     free(h->hosts);
     free(h->pend);
     h->pend = NULL;
-    h->npend = h->pcap = 0;
+    h->npend = h->pcap = h->pflush = 0;
     h->tab = NULL;
     h->hosts = NULL;
     h->tcap = h->tcount = h->nhosts = h->hcap = 0;
@@ -147,14 +152,18 @@ static bool grow_table(tcpl_hosts *h)
 static series *lookup(tcpl_hosts *h, bool is_dest, uint8_t family,
                       const uint8_t *addr, const uint8_t *peer, uint16_t port)
 {
+    uint64_t hash = key_hash(is_dest, family, addr, peer, port);
+    /* Grows only to insert, so finding a series never moves the others. */
+    if (h->tcap) {
+        for (size_t j = hash & (h->tcap - 1); h->tab[j].used; j = (j + 1) & (h->tcap - 1))
+            if (key_eq(&h->tab[j], is_dest, family, addr, peer, port))
+                return &h->tab[j];
+    }
     if ((h->tcount + 1) * 4 > h->tcap * 3 && !grow_table(h))
         return NULL;
-    size_t j = key_hash(is_dest, family, addr, peer, port) & (h->tcap - 1);
-    while (h->tab[j].used) {
-        if (key_eq(&h->tab[j], is_dest, family, addr, peer, port))
-            return &h->tab[j];
+    size_t j = hash & (h->tcap - 1);
+    while (h->tab[j].used)
         j = (j + 1) & (h->tcap - 1);
-    }
     series *s = &h->tab[j];
     memset(s, 0, sizeof *s);
     s->used = true;
@@ -260,6 +269,63 @@ static int64_t entry_time(const tcpl_lifecycle *lc, size_t i, int64_t prev)
     return e->ts_ns;
 }
 
+/*
+ * Apply the pending departures that happen at or before end_ns (all of
+ * them at the capture's end; during it, those before the latest time any
+ * lifecycle has shown, which the capture's end cannot precede).  Keeps the
+ * rest, so the list holds only the sockets of the last timer's length.
+ */
+static bool settle(tcpl_hosts *h, int64_t end_ns, bool all)
+{
+    size_t keep = 0;
+    bool ok = true;
+    for (size_t i = 0; i < h->npend; i++) {
+        pending *p = &h->pend[i];
+        if (!all && p->gone > end_ns) {
+            h->pend[keep++] = *p;
+            continue;
+        }
+        tcpl_host_delta d;
+        if (!tcpl_host_gone(&h->clk, (tcpl_state)p->state, p->gone, end_ns, &d))
+            continue;
+        series *s = NULL; /* an existing series: the lookup moves none */
+        if (p->is_dest) {
+            const tcpl_host_entry *e = &h->hosts[p->host];
+            s = lookup(h, true, e->family, e->addr, p->peer, p->port);
+        }
+        store st = s ? store_of(h, s)
+                     : (store){&h->hosts[p->host].d, &h->hosts[p->host].n,
+                               &h->hosts[p->host].cap, &h->hosts[p->host].ncompact};
+        if ((p->is_dest && !s) || !append(st, &d, 1))
+            ok = false;
+    }
+    h->npend = keep;
+    return ok;
+}
+
+static bool push_pending(tcpl_hosts *h, const pending *p)
+{
+    if (h->npend == h->pcap) {
+        /* Most of a long capture's departures are already due: settle
+         * those before growing. */
+        if (h->npend >= h->pflush && h->clk.lo_ns <= h->clk.hi_ns) {
+            if (!settle(h, h->clk.hi_ns, false))
+                return false;
+            h->pflush = 2 * h->npend > 1024 ? 2 * h->npend : 1024;
+        }
+        if (h->npend == h->pcap) {
+            size_t nc = h->pcap ? h->pcap * 2 : 64;
+            void *q = realloc(h->pend, nc * sizeof *h->pend);
+            if (!q)
+                return false;
+            h->pend = q;
+            h->pcap = nc;
+        }
+    }
+    h->pend[h->npend++] = *p;
+    return true;
+}
+
 static bool add_endpoint(tcpl_hosts *h, const tcpl_lifecycle *lc, int ep)
 {
     const tcpl_tuple *t = &lc->tuple;
@@ -316,21 +382,21 @@ static bool add_endpoint(tcpl_hosts *h, const tcpl_lifecycle *lc, int ep)
     }
     int64_t gone;
     tcpl_state held = w.state;
-    ok = ok && append(hst, d, tcpl_host_walk_end(&w, &h->clk, c->last_ns, d, &gone));
-    if (ok && gone != INT64_MAX) {
-        if (h->npend == h->pcap) {
-            size_t nc = h->pcap ? h->pcap * 2 : 64;
-            void *p = realloc(h->pend, nc * sizeof *h->pend);
-            if (!p)
-                return false;
-            h->pend = p;
-            h->pcap = nc;
-        }
-        h->pend[h->npend++] = (pending){hi, gone, (uint8_t)held};
-    }
-    if (ds) /* TIME_WAIT only: never given up early */
+    int64_t tw_ns = c->cfg.time_wait_ns;
+    ok = ok && append(hst, d, tcpl_host_walk_end(&w, &h->clk, c->last_ns, tw_ns, d, &gone));
+    if (ok && gone != INT64_MAX)
+        ok = push_pending(h, &(pending){.gone = gone, .host = hi, .state = (uint8_t)held});
+    if (ds) {
+        held = tw.state;
         ok = ok && append(store_of(h, ds), d,
-                          tcpl_host_walk_end(&tw, &h->clk, c->last_ns, d, &gone));
+                          tcpl_host_walk_end(&tw, &h->clk, c->last_ns, tw_ns, d, &gone));
+        if (ok && gone != INT64_MAX) {
+            pending p = {.gone = gone, .host = hi, .port = ds->port,
+                         .state = (uint8_t)held, .is_dest = true};
+            memcpy(p.peer, ds->peer, 16);
+            ok = push_pending(h, &p);
+        }
+    }
     return ok;
 }
 
@@ -390,15 +456,8 @@ void tcpl_hosts_finish(tcpl_hosts *h, int64_t first_ns, int64_t last_ns)
     h->first_bucket = tcpl_host_bucket(&h->clk, first_ns);
     h->last_bucket = tcpl_host_bucket(&h->clk, last_ns);
     h->end_ns = last_ns;
-    for (size_t i = 0; i < h->npend; i++) {
-        tcpl_host_delta d;
-        tcpl_host_entry *e = &h->hosts[h->pend[i].host];
-        store st = {&e->d, &e->n, &e->cap, &e->ncompact};
-        if (tcpl_host_gone(&h->clk, (tcpl_state)h->pend[i].state, h->pend[i].gone,
-                           last_ns, &d) &&
-            !append(st, &d, 1))
-            h->failed = true;
-    }
+    if (!settle(h, last_ns, true))
+        h->failed = true;
     for (size_t i = 0; i < h->nhosts; i++) {
         tcpl_host_entry *e = &h->hosts[i];
         e->n = tcpl_host_compact(e->d, e->n);

@@ -199,15 +199,16 @@ size_t tcpl_host_walk_step(tcpl_host_walk *w, const tcpl_host_clock *clk,
 /*
  * The end of the lifecycle, whose last segment was at last_ns: the last
  * state is held to the end of the capture, or until Linux gave the
- * handshake up (tcpl_host_leaves_at): *gone_ns is then that time, else
- * INT64_MAX.
+ * handshake up or a TIME_WAIT the lifecycle was written in ran out
+ * (tcpl_host_leaves_at, with the engine's time_wait_ns): *gone_ns is then
+ * that time, else INT64_MAX.
  * The capture's end is known only once every lifecycle is in: the caller
  * keeps (state, *gone_ns) and, at the end, asks tcpl_host_gone() for the
  * change it makes.
  */
 size_t tcpl_host_walk_end(tcpl_host_walk *w, const tcpl_host_clock *clk,
-                          int64_t last_ns, tcpl_host_delta out[1],
-                          int64_t *gone_ns);
+                          int64_t last_ns, int64_t time_wait_ns,
+                          tcpl_host_delta out[1], int64_t *gone_ns);
 
 /* The change a socket in state s given up at gone_ns makes, in a capture
  * ending at end_ns: none (false) when the capture ended first. */

@@ -96,7 +96,7 @@ static void conn_end(conn *k, int64_t at)
     for (int e = 0; e < 2; e++) {
         int64_t gone;
         tcpl_state held = k->w[e].state;
-        put(e, d, tcpl_host_walk_end(&k->w[e], &clk, k->f.c.last_ns, d, &gone));
+        put(e, d, tcpl_host_walk_end(&k->w[e], &clk, k->f.c.last_ns, k->f.c.cfg.time_wait_ns, d, &gone));
         if (gone != INT64_MAX && npend < 256)
             pend[npend++] = (pending){e, held, gone};
     }
@@ -306,6 +306,27 @@ TEST(hosts_leaves_at)
     CHECK(tcpl_host_leaves_at(TCPL_CLOSE_WAIT, T0, T0, tw) == INT64_MAX);
 }
 
+/* A lifecycle written while its TIME_WAIT still ran (a short --linger)
+ * leaves its host when the timer would have run; one whose timer ran has
+ * ended in CLOSED, which no host lists, and leaves nothing pending. */
+TEST(hosts_walk_end_time_wait)
+{
+    reset(SEC);
+    tcpl_host_walk w;
+    tcpl_host_delta d[2];
+    int64_t gone;
+    tcpl_host_walk_init(&w);
+    put(C, d, tcpl_host_walk_step(&w, &clk, TCPL_ESTABLISHED, T0, d));
+    put(C, d, tcpl_host_walk_step(&w, &clk, TCPL_TIME_WAIT, T0 + 2 * SEC, d));
+    put(C, d, tcpl_host_walk_end(&w, &clk, T0 + 2 * SEC, 60 * SEC, d, &gone));
+    CHECK(gone == T0 + 62 * SEC);
+    tcpl_host_walk_init(&w);
+    put(S, d, tcpl_host_walk_step(&w, &clk, TCPL_TIME_WAIT, T0, d));
+    put(S, d, tcpl_host_walk_step(&w, &clk, TCPL_CLOSED, T0 + 60 * SEC, d));
+    put(S, d, tcpl_host_walk_end(&w, &clk, T0 + 60 * SEC, 60 * SEC, d, &gone));
+    CHECK(gone == INT64_MAX);
+}
+
 TEST(hosts_syn_received_pileup)
 {
     tcpl_host_limits l;
@@ -408,7 +429,7 @@ TEST(hosts_sample_at_interval_end)
     put(C, d, tcpl_host_walk_step(&w, &clk, TCPL_CLOSE_WAIT, T0 + 2 * SEC, d));
     put(C, d, tcpl_host_walk_step(&w, &clk, TCPL_CLOSED, T0 + 3 * SEC + 1, d));
     int64_t gone;
-    put(C, d, tcpl_host_walk_end(&w, &clk, T0 + 3 * SEC, d, &gone));
+    put(C, d, tcpl_host_walk_end(&w, &clk, T0 + 3 * SEC, 60 * SEC, d, &gone));
     CHECK(gone == INT64_MAX);
     CHECK(count_at(C, TCPL_SYN_SENT, T0) == 0);
     CHECK(count_at(C, TCPL_ESTABLISHED, T0) == 1);     /* sample at T0+1 s */
