@@ -161,22 +161,26 @@ static void label_stream(gchar *out, guint32 num)
     tcpl_stream_summary(&b, v.c, v.lc->stream, v.lc->successor);
 }
 
-static proto_item *add_str(proto_tree *t, int hf, tvbuff_t *tvb,
+/* The items point at no bytes (offset 0, length 0), so they are added
+ * without the tvb: Wireshark then skips its checks of the range against
+ * the frame, ~390 instructions a packet over ~13 items (callgrind); -V,
+ * PDML, JSON and EK print the same. */
+static proto_item *add_str(proto_tree *t, int hf, tvbuff_t *tvb _U_,
                            const char *s)
 {
-    proto_item *it = proto_tree_add_string(t, hf, tvb, 0, 0, s);
+    proto_item *it = proto_tree_add_string(t, hf, NULL, 0, 0, s);
 
     proto_item_set_generated(it);
     return it;
 }
 
-static void add_ns(proto_tree *t, int hf, tvbuff_t *tvb, int64_t ns)
+static void add_ns(proto_tree *t, int hf, tvbuff_t *tvb _U_, int64_t ns)
 {
     nstime_t v;
 
     v.secs = (time_t)(ns / 1000000000);
     v.nsecs = (int)(ns % 1000000000);
-    proto_item_set_generated(proto_tree_add_time(t, hf, tvb, 0, 0, &v));
+    proto_item_set_generated(proto_tree_add_time(t, hf, NULL, 0, 0, &v));
 }
 
 static void add_expert(packet_info *pinfo, proto_item *it,
