@@ -20,6 +20,11 @@ the order they started).  Two sections:
    before the row mode existed: Zeek's extra rows are "split by Zeek"
    (SPLITS), other disagreements are in KNOWN.
 
+Not compared: orig_ip_bytes / resp_ip_bytes (and orig_bytes /
+resp_bytes).  conn.tsv has no byte column, only the packet counts, so
+there is nothing of Zeek's to hold them against here; the IP byte counts
+are checked against tshark's IP lengths instead (tests/annotate/ip_bytes.sh).
+
 Usage: zeek_agree.py TOOL ZEEK_DEV_DIR [--check]
   --check: exit 1 unless, over Zeek's rows, conn_state agrees on >= 99 %
   and history exactly on >= 95 % of all paired rows, no row is unmatched

@@ -270,3 +270,37 @@ int tcpl_ipfrag_add(tcpl_ipfrag *r, const tcpl_wire_frag *f, int64_t ts_ns,
     *dgram = r->out;
     return 1;
 }
+
+/* The datagram's walk starts at its own IP header: put back first the
+ * layers the fragment's walk recorded around it. */
+static void merge_encap(tcpl_wire_encap *e, const tcpl_wire_encap *outer)
+{
+    tcpl_wire_encap in = *e;
+
+    if (outer->n == 0)
+        return;
+    *e = *outer;
+    for (int i = 0; i < in.n && e->n < TCPL_WIRE_ENCAP_MAX; i++)
+        e->layer[e->n++] = in.layer[i];
+    if (e->family == 0) {
+        e->family = in.family;
+        memcpy(e->src, in.src, sizeof e->src);
+        memcpy(e->dst, in.dst, sizeof e->dst);
+    }
+}
+
+int tcpl_ipfrag_resume(tcpl_ipfrag *r, int rc, int64_t ts_ns,
+                       tcpl_wire_tcp *w)
+{
+    for (int depth = 0; w->frag.ip && depth < TCPL_IPFRAG_DEPTH; depth++) {
+        const uint8_t *dgram;
+        size_t len;
+        tcpl_wire_encap outer = w->encap;
+
+        if (tcpl_ipfrag_add(r, &w->frag, ts_ns, &dgram, &len) == 0)
+            return TCPL_IPFRAG_HELD;
+        rc = tcpl_wire_decode(TCPL_LINK_RAW, dgram, len, w);
+        merge_encap(&w->encap, &outer);
+    }
+    return rc;
+}

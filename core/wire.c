@@ -77,6 +77,8 @@ static int decode_tcp(const uint8_t *p, size_t cap, size_t ip_len,
     /* Ethernet padding can make cap exceed the IP length. */
     out->cap_len = (uint32_t)((cap < ip_len ? cap : ip_len) - hlen);
     out->tcp_hdr = p;
+    /* From the IP header on: what Zeek's ConnSize adds up (TotalLen). */
+    out->ip_len = (uint32_t)((size_t)(p - out->ip_hdr) + ip_len);
     return TCPL_WIRE_TCP;
 }
 
@@ -313,7 +315,7 @@ int tcpl_wire_decode(int linktype, const uint8_t *frame, size_t caplen,
         caplen = 0;
     out->ttl = 0;
     out->icmp = 0;
-    out->cap_len = 0;
+    out->cap_len = out->ip_len = 0;
     out->ip_hdr = out->tcp_hdr = NULL;
     memset(&out->encap, 0, sizeof out->encap);
     memset(&out->frag, 0, sizeof out->frag);
@@ -379,4 +381,5 @@ void tcpl_wire_segment(const tcpl_wire_tcp *w, int64_t ts_ns, uint8_t from,
     s->icmp_from_peer = w->icmp && memcmp(w->icmp_src, w->dst, 16) == 0;
     s->uncaptured = !w->icmp && w->cap_len < w->len ? w->len - w->cap_len : 0;
     s->bad_checksum = 0;
+    s->ip_len = w->icmp ? 0 : w->ip_len;
 }

@@ -514,6 +514,11 @@ void eng_zeek_update(tcpl_zeek *z, const tcpl_segment *s, bool orig, bool first)
             add_letter(z, '^');
     }
     e->pkts++;
+    /* ConnSize counts every packet the TCP analyser accepted, with the
+     * whole IP length (headers, retransmitted payload and all). */
+    e->ip_bytes += s->ip_len;
+    if (s->ip_len == 0)
+        z->ip_len_unknown = 1;
 
     /* Sequence space the segment takes: SYN and FIN one each, a RST's
      * payload none. */
@@ -672,6 +677,9 @@ void eng_zeek_counts(const tcpl_zeek *z, int64_t first_ns, bool any,
     out->resp_pkts = z->ep[1].pkts;
     out->orig_bytes = zeek_size(&z->ep[0], &z->ep[1]);
     out->resp_bytes = zeek_size(&z->ep[1], &z->ep[0]);
+    out->orig_ip_bytes = z->ep[0].ip_bytes;
+    out->resp_ip_bytes = z->ep[1].ip_bytes;
+    out->ip_bytes_known = !z->ip_len_unknown;
     out->missed_bytes = z->missed_bytes;
     if (any)
         out->duration_ns = elapsed(first_ns, z->last_ns);

@@ -7,7 +7,10 @@
  *
  * Flows are keyed by the 4-tuple, not by tcp.stream: Wireshark may start a
  * new tcp.stream on port reuse, while the engine must see the reuse to
- * report it.  All memory comes from the file scope.
+ * report it.  IP fragments are put back together by the CLI's reassembler
+ * (core's tcpl_ipfrag_resume) on the first pass, so the segment is stepped
+ * on the frame that completes it, as report --pcap steps it.  All memory
+ * comes from the file scope.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +23,7 @@
 #include <wsutil/wmem/wmem.h>
 
 #include "lifecycle-store.h"
+#include "tcpl/ipfrag.h"
 #include "tcpl/wire.h"
 
 /* Side 0 of a key is the (address, port) that sorts lower. */
@@ -47,6 +51,7 @@ typedef struct flow {
 static frame_rec **rec_pages;
 static uint32_t rec_npages;
 static wmem_map_t *flows;
+static tcpl_ipfrag *frags; /* made at a file's first fragment */
 static int64_t capture_end_ns;
 static bool capture_seen;
 
@@ -58,6 +63,7 @@ void tcpl_store_init(void)
     rec_pages = NULL;
     rec_npages = 0;
     flows = NULL;
+    frags = NULL;
     capture_end_ns = 0;
     capture_seen = false;
     proto_tcp = proto_get_id_by_filter_name("tcp");
@@ -71,6 +77,7 @@ void tcpl_store_cleanup(void)
     rec_pages = NULL;
     rec_npages = 0;
     flows = NULL;
+    frags = NULL;
 }
 
 /* The record of frame num, or NULL if it was not stepped. */
@@ -291,6 +298,18 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg,
     if (linktype < 0 || caplen == 0)
         return NULL;
     rc = tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen, &w);
+    if (w.frag.ip != NULL) {
+        /* As report --pcap (pcap_feed.c): as many slots, Linux's
+         * timeout.  wmem aligns as malloc does. */
+        if (frags == NULL) {
+            size_t n = tcpl_ipfrag_size(TCPL_IPFRAG_SLOTS);
+            frags = tcpl_ipfrag_init(wmem_alloc(wmem_file_scope(), n), n,
+                                     TCPL_IPFRAG_SLOTS,
+                                     TCPL_IPFRAG_TIMEOUT_NS);
+        }
+        if (frags != NULL)
+            rc = tcpl_ipfrag_resume(frags, rc, ts, &w);
+    }
     if (rc != TCPL_WIRE_TCP && rc != TCPL_WIRE_ICMP)
         return NULL;
     sum = rc == TCPL_WIRE_TCP && check_sums ? tcpl_wire_checksum(&w)

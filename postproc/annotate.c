@@ -70,8 +70,12 @@ static const char annotate_usage[] =
     "  --syn-timeout S          seconds without SYN-ACK for syn_unanswered (1)\n"
     "  --close-wait-stall S     seconds in CLOSE_WAIT for close_wait_stall (1)\n"
     "  --zero-window-stall S    seconds at window 0 for zero_window_stall (1)\n"
+    "  --check-checksums        verify IPv4 header and TCP checksums, as Zeek\n"
+    "                           does: a bad TCP sum is no evidence (Zeek's\n"
+    "                           'C'), a bad IPv4 header sum drops the frame\n"
     "\n"
-    "Link types: Ethernet (802.1Q/802.1ad tags), Linux cooked v1/v2, raw IP,\n"
+    "IP fragments are reassembled: a fragmented segment is annotated on the\n"
+    "frame that completes it.  Link types: Ethernet (802.1Q/802.1ad tags), Linux cooked v1/v2, raw IP,\n"
     "BSD/OpenBSD loopback, FDDI, PPP, PPPoE, Cisco HDLC, MPLS.  TCP inside\n"
     "MPLS, PBB, PPPoE, VN-tag, E-tag, NSH, IP-in-IP, GRE/ERSPAN, VXLAN,\n"
     "Geneve, GTP-U, AYIYA and Teredo is read.  Exit status: 0 ok; 1 bad\n"
@@ -312,7 +316,18 @@ static void draw_packet(annotate_ctx *cx, const tcpl_packet_info *pi,
 typedef struct annotate_args {
     const char *in, *out, *labels;
     tcpl_config cfg;
+    bool check_checksums;
 } annotate_args;
+
+/* Every pass reads frames as `report --pcap` does (pcap_feed.c): IP
+ * fragments reassembled, checksums verified when asked, so that the
+ * verdicts drawn are the report's. */
+static void feed_init(tcpl_feed_stats *st, const annotate_args *a)
+{
+    memset(st, 0, sizeof *st);
+    st->reassemble = true;
+    st->check_checksums = a->check_checksums;
+}
 
 /* Pass 0's map from a 4-tuple's hash to the last frame it was stepped
  * in.  Only the 64-bit hash is kept: two 4-tuples sharing one share an
@@ -377,7 +392,7 @@ static int annotate_pass0(const annotate_args *a, annotate_ctx *cx,
     bool stepped_any = false;
     int rc, lt;
 
-    memset(&st, 0, sizeof st);
+    feed_init(&st, a);
     err[0] = '\0';
     in = tcpl_feed_open(a->in, false, err, sizeof err);
     if (!in) {
@@ -414,6 +429,7 @@ static int annotate_pass0(const annotate_args *a, annotate_ctx *cx,
         stepped_any = true;
     }
     tcpl_pcap_close(in);
+    tcpl_feed_end(&st);
     if (!err[0]) {
         cx->last_words = (size_t)(st.records / 64 + 1);
         cx->last_bits = calloc(cx->last_words, sizeof *cx->last_bits);
@@ -467,7 +483,7 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
     tcpl_feed_stats st;
     int rc = 0, lt;
 
-    memset(&st, 0, sizeof st);
+    feed_init(&st, a);
     err[0] = '\0';
     in = tcpl_feed_open(a->in, false, err, sizeof err);
     if (!in) {
@@ -507,6 +523,7 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
                  st.records);
     tcpl_tracker_free(tr);
     tcpl_pcap_close(in);
+    tcpl_feed_end(&st);
     if (err[0]) {
         fprintf(stderr, PROG ": %s\n", err);
         return 1;
@@ -537,7 +554,7 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
     int rc = 0, lt;
     bool labels_done = false;
 
-    memset(&st, 0, sizeof st);
+    feed_init(&st, a);
     err[0] = '\0';
     in = tcpl_feed_open(a->in, true, err, sizeof err);
     if (!in) {
@@ -645,6 +662,7 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
 done:
     tcpl_tracker_free(tr);
     tcpl_pcap_close(in);
+    tcpl_feed_end(&st);
     free(texts);
     /* OUT last, so that a failure before it leaves no OUT at all; a
      * failed OUT takes the labels written for it away again. */
@@ -704,6 +722,10 @@ int tcpl_cmd_annotate(int argc, char **argv)
         }
         if (k < 3)
             continue;
+        if (strcmp(arg, "--check-checksums") == 0) {
+            a.check_checksums = true;
+            continue;
+        }
         if (arg[0] == '-' && arg[1] != '\0')
             return annotate_usage_error("unknown option '%s'", arg);
         if (!a.in)

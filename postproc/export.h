@@ -57,6 +57,11 @@ extern "C" {
     X(ICMP6_CODE, "icmpv6.code", 0)                                            \
     X(FRAME_LEN, "frame.len", 0)                                               \
     X(CAP_LEN, "frame.cap_len", 0)                                             \
+    X(IP_LEN, "ip.len", 0)                                                     \
+    X(IP6_PLEN, "ipv6.plen", 0)                                                \
+    X(IP_HLEN, "ip.hdr_len", 0)                                                \
+    X(IP_REASM, "ip.reassembled.length", 0)                                    \
+    X(IP6_REASM, "ipv6.reassembled.length", 0)                                 \
     X(LC_SRC, "tcp.lifecycle.src_state", 0)                                    \
     X(LC_DST, "tcp.lifecycle.dst_state", 0)                                    \
     X(LC_ANOMALY, "tcp.lifecycle.anomaly", 0)
@@ -117,6 +122,17 @@ typedef struct tcpl_export {
     size_t pos, end;
     char *buf;                 /* cap bytes: 4 * TCPL_EXPORT_MAX_LINE, or a small input */
     size_t cap;
+    /* The two addresses parsed last, as text and bytes: the lines of a
+     * connection repeat the same two, so most lines parse none. */
+    struct tcpl_export_addr_memo {
+        uint8_t family; /* 4 or 6; 0: empty slot */
+        uint8_t len;
+        char text[46];  /* the longest IPv6 text form is 45 */
+        uint8_t bytes[16];
+    } addr_memo[2];
+    int addr_next;             /* the slot the next new address takes */
+    uint64_t single_cols;      /* the columns that hold one value (of the first 64) */
+    bool single_far;           /* and one of them is past the 64th */
     uint64_t commas;           /* fields of the current line holding a comma */
     bool nul;                  /* the current line holds a NUL */
     const char *fld[TCPL_EXPORT_MAX_COLS];

@@ -14,61 +14,29 @@
 
 #define PROG "tcp-lifecycle"
 
-/* tcpl_wire_decode's codes, and this: a fragment the reassembler kept. */
-#define FRAG_HELD 100
-
-/* Nested fragmentation (a fragmented tunnel carrying fragments) deeper
- * than this is not reassembled further. */
-#define FRAG_DEPTH 3
-
-/* The datagram's walk starts at its own IP header: put back first the
- * layers the fragment's walk recorded around it. */
-static void merge_encap(tcpl_wire_encap *e, const tcpl_wire_encap *outer)
-{
-    tcpl_wire_encap in = *e;
-
-    if (outer->n == 0)
-        return;
-    *e = *outer;
-    for (int i = 0; i < in.n && e->n < TCPL_WIRE_ENCAP_MAX; i++)
-        e->layer[e->n++] = in.layer[i];
-    if (e->family == 0) {
-        e->family = in.family;
-        memcpy(e->src, in.src, sizeof e->src);
-        memcpy(e->dst, in.dst, sizeof e->dst);
-    }
-}
-
 static int decode(int linktype, const tcpl_pcap_packet *p, tcpl_wire_tcp *w,
                   tcpl_feed_stats *st)
 {
     int rc = tcpl_wire_decode(linktype, p->data, p->caplen, w);
 
-    for (int depth = 0; st->reassemble && w->frag.ip && depth < FRAG_DEPTH;
-         depth++) {
-        const uint8_t *dgram;
-        size_t len;
-        tcpl_wire_encap outer = w->encap;
-
+    if (!st->reassemble || !w->frag.ip)
+        return rc;
+    if (!st->frag) {
+        size_t n = tcpl_ipfrag_size(TCPL_IPFRAG_SLOTS);
+        st->frag_mem = malloc(n);
+        st->frag = tcpl_ipfrag_init(st->frag_mem, n, TCPL_IPFRAG_SLOTS,
+                                    TCPL_IPFRAG_TIMEOUT_NS);
         if (!st->frag) {
-            size_t n = tcpl_ipfrag_size(TCPL_FEED_FRAG_SLOTS);
-            st->frag_mem = malloc(n);
-            st->frag = tcpl_ipfrag_init(st->frag_mem, n, TCPL_FEED_FRAG_SLOTS,
-                                        TCPL_IPFRAG_TIMEOUT_NS);
-            if (!st->frag) {
-                free(st->frag_mem);
-                st->frag_mem = NULL;
-                st->reassemble = false;
-                st->frag_no_memory++;
-                break;
-            }
+            /* The fragment goes on as it is (a first fragment as the
+             * segment's start), counted in the note. */
+            free(st->frag_mem);
+            st->frag_mem = NULL;
+            st->reassemble = false;
+            st->frag_no_memory++;
+            return rc;
         }
-        if (tcpl_ipfrag_add(st->frag, &w->frag, p->ts_ns, &dgram, &len) == 0)
-            return FRAG_HELD;
-        rc = tcpl_wire_decode(TCPL_LINK_RAW, dgram, len, w);
-        merge_encap(&w->encap, &outer);
     }
-    return rc;
+    return tcpl_ipfrag_resume(st->frag, rc, p->ts_ns, w);
 }
 
 int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
@@ -79,7 +47,7 @@ int tcpl_feed_decode(int linktype, const tcpl_pcap_packet *p,
 
     st->records++;
     rc = decode(linktype, p, w, st);
-    if (rc == FRAG_HELD)
+    if (rc == TCPL_IPFRAG_HELD)
         return 0;
     if (rc == TCPL_WIRE_TCP && st->check_checksums) {
         sum = tcpl_wire_checksum(w);

@@ -36,10 +36,6 @@ typedef struct tcpl_feed_stats {
     tcpl_ipfrag_stats frag_stats; /* the reassembler's, once it is freed */
 } tcpl_feed_stats;
 
-/* Slots of the reassembler: datagrams in reassembly at once (about 66 KiB
- * each, 4 MiB in all). */
-#define TCPL_FEED_FRAG_SLOTS 64
-
 /*
  * Decode one frame and step it.  Returns 1 when it was a TCP packet the
  * tracker took (pi filled when not NULL), 0 when it is not tracked, -1 when

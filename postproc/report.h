@@ -8,8 +8,9 @@
  * tcpl_report_begin_file(), a tracker whose emit callback is
  * tcpl_report_lifecycle() with the report as user pointer,
  * tcpl_report_end_file() with what the input loop counted.  Writers stream:
- * the text format spools its stream sections to a temporary file so the
- * header with the totals can come first without holding streams in memory.
+ * the text and zeek formats spool a section's records (report_spool.h: in
+ * memory up to a bound, past it in a temporary file) so the header with
+ * the totals can come first while memory stays bounded.
  */
 #ifndef TCPL_POSTPROC_REPORT_H
 #define TCPL_POSTPROC_REPORT_H
@@ -98,7 +99,7 @@ typedef struct tcpl_report tcpl_report;
 /* NULL when out of memory.  out is where the report goes. */
 tcpl_report *tcpl_report_new(const tcpl_report_opts *o, FILE *out);
 
-/* Start a file section.  Returns 0, or -1 with errno (no temporary file). */
+/* Start a file section.  Returns 0, or -1 with errno (no spool). */
 int tcpl_report_begin_file(tcpl_report *r, const char *name);
 
 /* Times in the text report are relative to this (the file's first packet). */

@@ -11,7 +11,8 @@ static const char *const csv_columns =
     "first_frame,last_frame,client_final,server_final,first_closer,"
     "first_close,anomalies,client_states,server_states,capture_gaps,"
     "missed_bytes,tunnel,conn_state,history,orig_pkts,resp_pkts,orig_bytes,"
-    "resp_bytes,zeek_missed_bytes,client_errno,server_errno\n";
+    "resp_bytes,zeek_missed_bytes,client_errno,server_errno,orig_ip_bytes,"
+    "resp_ip_bytes\n";
 
 static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
 {
@@ -97,6 +98,15 @@ static void write_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
         sb_putc(b, ',');
         sb_puts(b, err); /* never a comma or a quote */
     }
+    /* Added after the others, so that columns read by position stay
+     * where they were; empty when the input did not give every packet's
+     * IP length. */
+    sb_putc(b, ',');
+    if (z.n.ip_bytes_known)
+        sb_u64(b, z.n.orig_ip_bytes);
+    sb_putc(b, ',');
+    if (z.n.ip_bytes_known)
+        sb_u64(b, z.n.resp_ip_bytes);
     sb_putc(b, '\n');
     if (!sb_flush(b, f))
         ctx->failed = true;

@@ -115,12 +115,36 @@ char *tcpl_fmt_addr(char *buf, size_t n, const tcpl_tuple *t, int e)
     return buf;
 }
 
+/* v's digits ending at end, backwards; returns where they start. */
+static char *digits_before(char *end, uint64_t v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* By hand: every format writes one per record, and snprintf's two were
+ * most of what naming a stream cost. */
 char *tcpl_fmt_stream_id(char *buf, size_t n, const tcpl_lifecycle *lc)
 {
-    if (lc->successor)
-        snprintf(buf, n, "%" PRId64 ".%" PRIu32, lc->stream, lc->successor);
-    else
-        snprintf(buf, n, "%" PRId64, lc->stream);
+    char d[48], *end = d + sizeof d, *p = end;
+    if (lc->successor) {
+        p = digits_before(p, lc->successor);
+        *--p = '.';
+    }
+    uint64_t a = lc->stream < 0 ? (uint64_t)0 - (uint64_t)lc->stream
+                                : (uint64_t)lc->stream;
+    p = digits_before(p, a);
+    if (lc->stream < 0)
+        *--p = '-';
+    if (n == 0)
+        return buf;
+    /* Cut short like snprintf when buf is too small. */
+    size_t len = (size_t)(end - p) < n - 1 ? (size_t)(end - p) : n - 1;
+    memcpy(buf, p, len);
+    buf[len] = '\0';
     return buf;
 }
 

@@ -144,6 +144,17 @@ static void write_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     sb_u64(b, z.n.orig_bytes);
     sb_puts(b, ",\"resp_bytes\":");
     sb_u64(b, z.n.resp_bytes);
+    /* null: the input did not give every packet's IP length. */
+    sb_puts(b, ",\"orig_ip_bytes\":");
+    if (z.n.ip_bytes_known)
+        sb_u64(b, z.n.orig_ip_bytes);
+    else
+        sb_puts(b, "null");
+    sb_puts(b, ",\"resp_ip_bytes\":");
+    if (z.n.ip_bytes_known)
+        sb_u64(b, z.n.resp_ip_bytes);
+    else
+        sb_puts(b, "null");
     sb_puts(b, ",\"zeek_missed_bytes\":");
     sb_u64(b, z.n.missed_bytes);
     for (int side = 0; side < 2; side++) {

@@ -4,11 +4,13 @@
  * states, how long each lasted, and its anomalies explained.
  *
  * The header comes first but is only known at the end of the file, so the
- * stream sections are spooled to a temporary file and copied out after it;
- * memory stays bounded however many streams there are.
+ * stream sections are spooled (report_spool.h: in memory, then in a
+ * temporary file past a bound) and copied out after it; memory stays
+ * bounded however many streams there are.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "report_hosts.h"
+#include "report_spool.h"
 #include "report_writer.h"
 
 #include <inttypes.h>
@@ -17,33 +19,57 @@
 #define WRAP 99 /* text lines stay within a 100-column terminal */
 
 typedef struct text_state {
-    FILE *body; /* this file's stream sections, spooled */
+    tcpl_spool *body; /* this file's stream sections */
 } text_state;
 
 /* Write text at column `indent`, wrapped at word boundaries within WRAP
- * columns; the first line continues the current one at column `col`. */
+ * columns; the first line continues the current one at column `col`.
+ * Built in a buffer and written in one piece: a stdio call per word and
+ * per space cost more than the rest of a stream's section. */
 static void wrap(FILE *f, int col, int indent, const char *text)
 {
+    char out[1024];
+    size_t o = 0;
     const char *s = text;
     while (*s) {
         const char *w = s;
         while (*w && *w != ' ')
             w++;
-        int wl = (int)(w - s);
-        if (col > indent && col + 1 + wl > WRAP) {
-            fprintf(f, "\n%*s", indent, "");
+        size_t wl = (size_t)(w - s);
+        if (o + (size_t)indent + 1 > sizeof out) {
+            fwrite(out, 1, o, f);
+            o = 0;
+        }
+        if (col > indent && col + 1 + (int)wl > WRAP) {
+            out[o++] = '\n';
+            memset(out + o, ' ', (size_t)indent);
+            o += (size_t)indent;
             col = indent;
         } else if (col > indent) {
-            fputc(' ', f);
+            out[o++] = ' ';
             col++;
         }
-        fwrite(s, 1, (size_t)wl, f);
-        col += wl;
+        if (o + wl > sizeof out) {
+            fwrite(out, 1, o, f);
+            o = 0;
+        }
+        if (wl > sizeof out)
+            fwrite(s, 1, wl, f);
+        else {
+            memcpy(out + o, s, wl);
+            o += wl;
+        }
+        col += (int)wl;
         s = w;
         while (*s == ' ')
             s++;
     }
-    fputc('\n', f);
+    if (o == sizeof out) {
+        fwrite(out, 1, o, f);
+        o = 0;
+    }
+    out[o++] = '\n';
+    fwrite(out, 1, o, f);
 }
 
 static bool is_last(const tcpl_lifecycle *lc, size_t i)
@@ -62,17 +88,6 @@ static const char *end_words(const tcpl_lifecycle *lc)
     case TCPL_LC_END_EVICTED: return "until evicted (--max-connections)";
     default: return "until the end";
     }
-}
-
-static void frame_words(char *buf, size_t n, const tcpl_lifecycle *lc,
-                        uint64_t frame)
-{
-    if (frame)
-        snprintf(buf, n, "frame %" PRIu64, frame);
-    else
-        snprintf(buf, n, "%s", lc->end == TCPL_LC_END_IDLE      ? "when idle"
-                               : lc->end == TCPL_LC_END_EVICTED ? "when evicted"
-                                                                : "at the end");
 }
 
 /* Appenders for the state lines, written by hand rather than with printf
@@ -106,7 +121,8 @@ static char *put_u64(char *p, uint64_t v)
     return p + (sizeof d - (size_t)i);
 }
 
-/* frame_words() into p. */
+/* The frame of a state or an anomaly ("frame 7"), or when it was seen
+ * without one, into p. */
 static char *put_frame(char *p, const tcpl_lifecycle *lc, uint64_t frame)
 {
     if (frame)
@@ -204,8 +220,11 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
     for (int side = 0; side < 2; side++) {
         int e = side == 0 ? ci : !ci;
         char err[64];
-        if (tcpl_app_error_text(c->ep[e].app, err, sizeof err) > 0)
-            fprintf(f, "  errno    %s %s\n", tcpl_role_name(c, e), err);
+        if (tcpl_app_error_text(c->ep[e].app, err, sizeof err) > 0) {
+            p = put(put(put(put(line, "  errno    "), tcpl_role_name(c, e)), " "), err);
+            *p++ = '\n';
+            fwrite(line, 1, (size_t)(p - line), f);
+        }
     }
     if (tcpl_lc_gaps(lc) || tcpl_lc_missed(lc))
         fprintf(f, "  capture  %" PRIu64 " gap%s, %" PRIu64 " bytes missed\n",
@@ -233,14 +252,18 @@ static void write_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc)
                 lc->timeline_dropped);
     for (size_t i = 0; i < lc->nevents; i++) {
         const tcpl_tl_event *ev = &lc->events[i];
-        char fr[32], line[512], what[700];
-        frame_words(fr, sizeof fr, lc, ev->frame);
-        tcpl_describe(c, &ev->ev, line, sizeof line);
-        snprintf(what, sizeof what, "%s, %s (+%s s): %s",
-                 tcpl_anomaly_name(ev->ev.anomaly), fr,
-                 tcpl_fmt_secs6(t1, sizeof t1, ev->ts_ns - ctx->t0), line);
-        fputs(i == 0 ? "  anomaly  " : "           ", f);
-        wrap(f, 11, 11, what);
+        /* "name, frame N (+T s): description", the description cut to
+         * 511 bytes as tcpl_describe() does; what holds it all. */
+        char desc[512], what[700];
+        tcpl_describe(c, &ev->ev, desc, sizeof desc);
+        char *w = put(put(what, i == 0 ? "  anomaly  " : "           "),
+                      tcpl_anomaly_name(ev->ev.anomaly));
+        w = put_frame(put(w, ", "), lc, ev->frame);
+        w = put(put(w, " (+"), tcpl_fmt_secs6(t1, sizeof t1, ev->ts_ns - ctx->t0));
+        w = put(put(w, " s): "), desc);
+        *w = '\0';
+        fwrite(what, 1, 11, f);
+        wrap(f, 11, 11, what + 11);
     }
     if (lc->events_dropped)
         fprintf(f, "  (%" PRIu64 " more anomaly events not kept)\n",
@@ -326,8 +349,8 @@ static void text_header(FILE *f, const tcpl_report_totals *t, const char *title,
 static int text_begin_file(tcpl_writer_ctx *ctx)
 {
     text_state *s = ctx->state;
-    s->body = tmpfile();
-    ctx->records = s->body;
+    s->body = tcpl_spool_new(TCPL_SPOOL_MEM);
+    ctx->records = s->body ? tcpl_spool_file(s->body) : NULL;
     return s->body ? 0 : -1;
 }
 
@@ -343,16 +366,8 @@ static void text_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
     if (ctx->all->files > 1)
         fputc('\n', ctx->out);
     text_header(ctx->out, t, ctx->name, info->kind, info->error, ctx->hosts);
-    if (ferror(s->body))
+    if (!tcpl_spool_drain(s->body, ctx->out))
         ctx->failed = true;
-    rewind(s->body);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, s->body)) > 0)
-        fwrite(buf, 1, n, ctx->out);
-    if (ferror(s->body))
-        ctx->failed = true;
-    fclose(s->body);
     s->body = NULL;
 }
 
@@ -365,8 +380,7 @@ static void text_end_report(tcpl_writer_ctx *ctx)
         fputc('\n', ctx->out);
         text_header(ctx->out, ctx->all, title, NULL, NULL, NULL);
     }
-    if (s->body)
-        fclose(s->body);
+    tcpl_spool_free(s->body);
     s->body = NULL;
 }
 

@@ -20,6 +20,7 @@
  * whose input stopped on an error has no #close (see zeek_end_file).
  */
 #define _POSIX_C_SOURCE 200809L
+#include "report_spool.h"
 #include "report_writer.h"
 
 #include <inttypes.h>
@@ -219,7 +220,7 @@ static void for_rows(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
 /* ---- TSV */
 
 typedef struct zeek_state {
-    FILE *body; /* this file's rows, spooled until #open is known */
+    tcpl_spool *body; /* this file's rows, spooled until #open is known */
 } zeek_state;
 
 static void draw_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
@@ -259,10 +260,21 @@ static void draw_row(tcpl_writer_ctx *ctx, FILE *f, const tcpl_lifecycle *lc,
     sb_puts(b, z->history[0] ? z->history : "-");
     sb_putc(b, '\t');
     sb_u64(b, z->n.orig_pkts);
-    sb_puts(b, "\t-\t");
+    sb_putc(b, '\t');
+    /* Unset when the input did not give every packet's IP length (an
+     * export without ip.len / ipv6.plen). */
+    if (z->n.ip_bytes_known)
+        sb_u64(b, z->n.orig_ip_bytes);
+    else
+        sb_putc(b, '-');
+    sb_putc(b, '\t');
     sb_u64(b, z->n.resp_pkts);
-    /* IP bytes are not kept per lifecycle. */
-    sb_puts(b, "\t-\t");
+    sb_putc(b, '\t');
+    if (z->n.ip_bytes_known)
+        sb_u64(b, z->n.resp_ip_bytes);
+    else
+        sb_putc(b, '-');
+    sb_putc(b, '\t');
     if (tunnel_uid(parent, ctx->name, &lc->tuple.encap))
         sb_puts(b, parent);
     else
@@ -321,8 +333,8 @@ static void stamp(char *buf, size_t n, int64_t ns)
 static int zeek_begin_file(tcpl_writer_ctx *ctx)
 {
     zeek_state *s = ctx->state;
-    s->body = tmpfile();
-    ctx->records = s->body;
+    s->body = tcpl_spool_new(TCPL_SPOOL_MEM);
+    ctx->records = s->body ? tcpl_spool_file(s->body) : NULL;
     return s->body ? 0 : -1;
 }
 
@@ -352,16 +364,8 @@ static void zeek_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
     if (rows_mode(ctx))
         fputs("\tstring", f);
     fputc('\n', f);
-    if (ferror(s->body))
+    if (!tcpl_spool_drain(s->body, f))
         ctx->failed = true;
-    rewind(s->body);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, s->body)) > 0)
-        fwrite(buf, 1, n, f);
-    if (ferror(s->body))
-        ctx->failed = true;
-    fclose(s->body);
     s->body = NULL;
     /* A log whose reading stopped on an error ends without #close, as a
      * Zeek log does when Zeek did not finish it: readers tell it apart. */
@@ -372,8 +376,7 @@ static void zeek_end_file(tcpl_writer_ctx *ctx, const tcpl_report_totals *t,
 static void zeek_end_report(tcpl_writer_ctx *ctx)
 {
     zeek_state *s = ctx->state;
-    if (s->body)
-        fclose(s->body);
+    tcpl_spool_free(s->body);
     s->body = NULL;
 }
 
@@ -428,10 +431,19 @@ static void draw_json_row(tcpl_writer_ctx *ctx, FILE *f,
         sb_puts(b, z->history);
         sb_putc(b, '"');
     }
+    /* conn.log's order; the IP byte counts left out when unknown. */
     sb_puts(b, ",\"orig_pkts\":");
     sb_u64(b, z->n.orig_pkts);
+    if (z->n.ip_bytes_known) {
+        sb_puts(b, ",\"orig_ip_bytes\":");
+        sb_u64(b, z->n.orig_ip_bytes);
+    }
     sb_puts(b, ",\"resp_pkts\":");
     sb_u64(b, z->n.resp_pkts);
+    if (z->n.ip_bytes_known) {
+        sb_puts(b, ",\"resp_ip_bytes\":");
+        sb_u64(b, z->n.resp_ip_bytes);
+    }
     if (tunnel_uid(parent, ctx->name, &lc->tuple.encap)) {
         sb_puts(b, ",\"tunnel_parents\":[\"");
         sb_puts(b, parent);

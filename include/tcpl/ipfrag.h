@@ -37,6 +37,11 @@ extern "C" {
  * IPv6 path takes 52. */
 #define TCPL_IPFRAG_PIECES 64
 
+/* Slots the readers of captures (the CLI, the plugin) give their
+ * reassembler: datagrams in reassembly at once (about 66 KiB each, 4 MiB
+ * in all, allocated at a capture's first fragment). */
+#define TCPL_IPFRAG_SLOTS 64
+
 /* Linux's default ipfrag_time. */
 #define TCPL_IPFRAG_TIMEOUT_NS (30 * (int64_t)1000000000)
 
@@ -74,6 +79,28 @@ tcpl_ipfrag *tcpl_ipfrag_init(void *mem, size_t n, unsigned slots,
  */
 int tcpl_ipfrag_add(tcpl_ipfrag *r, const tcpl_wire_frag *f, int64_t ts_ns,
                     const uint8_t **dgram, size_t *len);
+
+/* tcpl_ipfrag_resume()'s code for a fragment that completed nothing (kept
+ * for later, or dropped and counted): there is no segment to step. */
+#define TCPL_IPFRAG_HELD 100
+
+/* Fragmentation nested deeper than this (a fragmented tunnel carrying
+ * fragments) is not reassembled further. */
+#define TCPL_IPFRAG_DEPTH 3
+
+/*
+ * What every reader of captures does with a frame tcpl_wire_decode() found
+ * a fragment in (w->frag.ip set; rc its return code): hand the fragment
+ * to r and, when that completes the datagram, decode the datagram in its
+ * place, again for a datagram that holds a fragment itself (up to
+ * TCPL_IPFRAG_DEPTH).  Returns TCPL_IPFRAG_HELD, or the datagram's
+ * tcpl_wire_decode() code with *w describing it (valid until the next call
+ * on r), its encapsulation preceded by the layers the frame had around
+ * the fragment.  One function, so that the plugin, report --pcap, --live
+ * and annotate cannot reassemble differently.
+ */
+int tcpl_ipfrag_resume(tcpl_ipfrag *r, int rc, int64_t ts_ns,
+                       tcpl_wire_tcp *w);
 
 /* Drop every datagram still incomplete (the capture ended), counted as
  * timed out. */

@@ -222,9 +222,16 @@ typedef struct tcpl_segment {
      * on the wire); to Zeek they are a content gap.  bad_checksum: the
      * segment failed a checksum the caller chose to verify; it is no
      * evidence of anything but itself (Zeek's 'C'), and joins an existing
-     * lifecycle without starting one. */
-    uint32_t uncaptured;
+     * lifecycle without starting one.  (bad_checksum sits here, in what
+     * would be padding, so that ip_len costs the struct no size.) */
     uint8_t bad_checksum;
+    uint32_t uncaptured;
+    /* Length of the IP packet that carried the segment, header included
+     * (IPv4 total length, IPv6 40 + payload length; the inner packet of a
+     * tunnel, the whole datagram of reassembled fragments), as Zeek's
+     * orig_ip_bytes / resp_ip_bytes add it up.  0 = unknown (an export
+     * without the column, an ICMP error). */
+    uint32_t ip_len;
 } tcpl_segment;
 
 /* --------------------------------------------------------- ICMP errors */

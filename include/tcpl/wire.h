@@ -127,6 +127,9 @@ typedef struct tcpl_wire_tcp {
     uint32_t len;       /* payload length from the IP length, not caplen */
     uint32_t cap_len;   /* payload bytes captured: less than len when the
                            snapshot length cut the segment */
+    uint32_t ip_len;    /* the innermost IP packet's length, header and
+                           extension headers included (IPv4 total length,
+                           IPv6 40 + payload length); 0 for an ICMP error */
     uint16_t flags;     /* TCPL_FIN ... as in the header */
     uint8_t ttl;        /* IPv4 TTL / IPv6 hop limit of the innermost IP header */
     /* TCPL_WIRE_ICMP only (icmp is 0 otherwise): the error's IP version (4

@@ -88,6 +88,7 @@ typedef enum tcpl_zeek_conn_state {
  */
 typedef struct tcpl_zeek_endpoint {
     uint64_t pkts;          /* segments it sent */
+    uint64_t ip_bytes;      /* the IP lengths of those segments, summed */
     uint64_t reassem;       /* rel: data up to here delivered or declared missing */
     uint64_t trim;          /* rel: the peer acknowledged up to here */
     uint64_t fin_rel;       /* rel: just past its latest FIN */
@@ -121,6 +122,9 @@ typedef struct tcpl_zeek {
     char history[TCPL_ZEEK_HISTORY];
     uint8_t hlen;
     uint8_t history_cut;      /* letters were dropped at the end */
+    uint8_t ip_len_unknown;   /* a segment counted came without its IP
+                                 length (tcpl_segment.ip_len 0): the IP
+                                 byte counts are not known */
 } tcpl_zeek;
 
 /* conn_state of the lifecycle so far (as Zeek's conn.log would give it if
@@ -141,10 +145,16 @@ size_t tcpl_zeek_verdict(const struct tcpl_conn *c, char *state, size_t sn,
 /* conn.log's counts.  Bytes are payload bytes as the sequence numbers
  * show them (Zeek's endpoint size: data the capture missed but the peer
  * acknowledged counts too); Zeek logs them only when `duration_ns` > 0,
- * which `bytes_logged` says. */
+ * which `bytes_logged` says.  IP bytes are Zeek's orig_ip_bytes and
+ * resp_ip_bytes: the IP lengths of the packets counted in orig_pkts and
+ * resp_pkts, headers included, retransmissions too; known only when every
+ * one of those packets gave its length (`ip_bytes_known`: not so from an
+ * export without the ip.len / ipv6.plen column). */
 typedef struct tcpl_zeek_counts {
     uint64_t orig_pkts, resp_pkts;
     uint64_t orig_bytes, resp_bytes;
+    uint64_t orig_ip_bytes, resp_ip_bytes;
+    int ip_bytes_known;
     uint64_t missed_bytes; /* Zeek's content gaps, both directions */
     int64_t duration_ns;   /* first segment to the last before both closed */
     int bytes_logged;

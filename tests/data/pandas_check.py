@@ -11,7 +11,7 @@ import pandas as pd
 
 INT = ['stream', 'successor', 'packets', 'first_frame', 'last_frame',
        'capture_gaps', 'missed_bytes', 'orig_pkts', 'resp_pkts', 'orig_bytes',
-       'resp_bytes', 'zeek_missed_bytes']
+       'resp_bytes', 'zeek_missed_bytes', 'orig_ip_bytes', 'resp_ip_bytes']
 FLOAT = ['start', 'end', 'duration']
 STR = ['file', 'client', 'server', 'roles', 'client_final', 'server_final',
        'conn_state', 'history']

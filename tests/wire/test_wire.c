@@ -34,6 +34,7 @@ static void test_ethernet_ipv4_syn(void)
     CHECK_EQ(w.flags, TCPL_SYN);
     CHECK_EQ(w.window, 64240);
     CHECK_EQ(w.len, 0);
+    CHECK_EQ(w.ip_len, 60); /* Zeek's IP bytes: the total length */
     check_prefixes(TCPL_LINK_ETHERNET, &f, 14 + 20 + 40);
 }
 
@@ -56,6 +57,8 @@ static void test_ipv4_options_and_snaplen(void)
     CHECK_EQ(w.flags, TCPL_ACK | TCPL_PSH);
     CHECK_EQ(w.window, 501);
     CHECK_EQ(w.len, 1000);
+    /* The IP length, options included, whatever the snapshot kept. */
+    CHECK_EQ(w.ip_len, 28 + 32 + 1000);
     check_prefixes(TCPL_LINK_ETHERNET, &f, 14 + 28 + 32);
 }
 
@@ -254,6 +257,7 @@ static void test_ipv4_tso_total_length_zero(void)
     fill(&f, 0x33, 100);
     CHECK_EQ(decode(TCPL_LINK_ETHERNET, &f, f.n, &w), TCPL_WIRE_TCP);
     CHECK_EQ(w.len, 100);
+    CHECK_EQ(w.ip_len, 20 + 20 + 100); /* the captured datagram */
 }
 
 static void test_ipv4_ah(void)
@@ -271,6 +275,7 @@ static void test_ipv4_ah(void)
     fill(&f, 0, 4);
     CHECK_EQ(decode(TCPL_LINK_ETHERNET, &f, f.n, &w), TCPL_WIRE_TCP);
     CHECK_EQ(w.len, 4);
+    CHECK_EQ(w.ip_len, 20 + 24 + 20 + 4);
     CHECK_EQ(w.sport, 7);
     check_prefixes(TCPL_LINK_ETHERNET, &f, 14 + 20 + 24 + 20);
 }
@@ -293,6 +298,7 @@ static void test_ipv6_extension_headers(void)
     CHECK_EQ(w.ack, 0x12345678);
     CHECK_EQ(w.window, 65535);
     CHECK_EQ(w.len, 5);
+    CHECK_EQ(w.ip_len, 40 + 32 + 5); /* Zeek: payload length + 40 */
     check_prefixes(TCPL_LINK_ETHERNET, &f, 14 + 40 + 32);
 
     current = "ipv6_chain_hbh_routing_dst_frag_ah";
@@ -315,6 +321,7 @@ static void test_ipv6_extension_headers(void)
     CHECK_EQ(w.flags, TCPL_SYN | TCPL_ACK);
     CHECK_EQ(w.window, 28960);
     CHECK_EQ(w.len, 2);
+    CHECK_EQ(w.ip_len, 40 + 94); /* extension headers included */
     check_prefixes(TCPL_LINK_ETHERNET, &f, 14 + 40 + 72 + 20);
 
     current = "ipv6_non_first_fragment";
@@ -534,6 +541,9 @@ static void test_flags_and_segment(void)
     CHECK_EQ(s.sport, 1);
     CHECK_EQ(s.dport, 2);
     CHECK_EQ(s.from, 1);
+    CHECK_EQ(s.ip_len, 20 + 20 + 9);
+    CHECK_EQ(s.bad_checksum, 0);
+    CHECK_EQ(s.uncaptured, 0);
 }
 
 int main(int argc, char **argv)

@@ -231,6 +231,8 @@ static void check_whole4(const tcpl_wire_tcp *w)
     CHECK_EQ(w->seq, 1000);
     CHECK_EQ(w->len, 4);
     CHECK_EQ(w->cap_len, 4);
+    /* The whole datagram's length, as Zeek's IP bytes count it. */
+    CHECK_EQ(w->ip_len, 44);
     CHECK(w->frag.ip == NULL);
     /* The TCP sum over the rebuilt bytes, and the rebuilt header's. */
     CHECK_EQ(tcpl_wire_checksum(w), TCPL_CSUM_OK);
@@ -415,6 +417,7 @@ static void test_reassembly(void)
     CHECK_EQ(w.sport, 40001);
     CHECK_EQ(w.dport, 443);
     CHECK_EQ(w.len, 3);
+    CHECK_EQ(w.ip_len, 40 + 20 + 3); /* no fragment header any more */
     CHECK_EQ(tcpl_wire_checksum(&w), TCPL_CSUM_OK);
     free(g.mem);
 
@@ -422,6 +425,48 @@ static void test_reassembly(void)
     char small[64];
     CHECK(tcpl_ipfrag_init(small, sizeof small, 1, 1) == NULL);
     CHECK(tcpl_ipfrag_init(small, sizeof small, 0, 1) == NULL);
+}
+
+/* The one loop every reader runs (tcpl_ipfrag_resume): fragments of a
+ * segment carried in an IP-in-IP tunnel, the tunnel itself whole.  The
+ * first piece is held; the last completes the datagram, decoded with the
+ * tunnel still recorded around it. */
+static void test_resume(void)
+{
+    frame a = {0}, b = {0}, in = {0};
+    tcpl_wire_tcp w;
+    rig g;
+    int rc;
+
+    current = "resume: fragments inside a tunnel";
+    rig_init(&g, 2);
+    frag4(&in, 11, 0, 16, 1);
+    ipv4(&a, 5, 20 + in.n, 0, 4);
+    memcpy(a.b + a.n, in.b, in.n);
+    a.n += in.n;
+    memset(&in, 0, sizeof in);
+    frag4(&in, 11, 16, 8, 0);
+    ipv4(&b, 5, 20 + in.n, 0, 4);
+    memcpy(b.b + b.n, in.b, in.n);
+    b.n += in.n;
+
+    rc = decode_kept(TCPL_LINK_RAW, &a, a.n, &w);
+    CHECK(w.frag.ip != NULL);
+    CHECK_EQ(tcpl_ipfrag_resume(g.r, rc, 1, &w), TCPL_IPFRAG_HELD);
+    rc = decode_kept(TCPL_LINK_RAW, &b, b.n, &w);
+    CHECK_EQ(rc, TCPL_WIRE_NOT_TCP);
+    CHECK_EQ(tcpl_ipfrag_resume(g.r, rc, 2, &w), TCPL_WIRE_TCP);
+    check_whole4(&w);
+    CHECK_EQ(w.encap.n, 1);
+    CHECK_EQ(w.encap.layer[0], TCPL_ENC_IPIP);
+    CHECK_EQ(w.encap.family, 4);
+    CHECK_EQ(tcpl_ipfrag_stats_of(g.r)->reassembled, 1);
+
+    current = "resume: a frame without a fragment is left as decoded";
+    rc = decode_kept(TCPL_LINK_RAW, &b, 20, &w); /* the tunnel header only */
+    CHECK(w.frag.ip == NULL);
+    CHECK_EQ(tcpl_ipfrag_resume(g.r, rc, 3, &w), rc);
+    free(g.mem);
 }
 
 int main(int argc, char **argv)
@@ -435,6 +480,7 @@ int main(int argc, char **argv)
     test_checksums();
     test_decoder_frag_info();
     test_reassembly();
+    test_resume();
     free(kept);
     if (failures) {
         fprintf(stderr, "test_wire_frag: %d of %d checks failed\n", failures,

@@ -301,6 +301,9 @@ void check_inner4(const tcpl_wire_tcp *w)
     CHECK_EQ(w->dport, 80);
     CHECK_EQ(w->seq, 1000);
     CHECK_EQ(w->len, 5);
+    /* The inner packet's length, as Zeek counts a tunnelled connection's
+     * IP bytes, not the carrier's. */
+    CHECK_EQ(w->ip_len, INNER4_LEN);
 }
 
 void check_inner6(const tcpl_wire_tcp *w)
@@ -309,6 +312,7 @@ void check_inner6(const tcpl_wire_tcp *w)
     CHECK_EQ(w->sport, 40001);
     CHECK_EQ(w->seq, 3000);
     CHECK_EQ(w->len, 3);
+    CHECK_EQ(w->ip_len, 40 + 20 + 3);
 }
 
 /* The encapsulation as its string, which names every layer and the
