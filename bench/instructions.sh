@@ -15,16 +15,26 @@
 # --build (to measure the plugin as the tree now has it: run.sh's copy may
 # be older), it builds the plugin (Release) and lays them out itself.
 #
-# usage: bench/instructions.sh [-c PACKETS] [-B BUILD_DIR] [--build] [CAPTURE]
-# (default 30000 packets; a few minutes: valgrind runs ~50x slower)
+# --split runs callgrind instead, on plain and plugin only, and prints
+# where the plugin's extra instructions go: its postdissector (engine step,
+# wire decode, flow lookup, tree items, columns, expert info, tap), then
+# tshark's own work for the extra items (the -T fields walk, printing the
+# three values, freeing the tree).  Each part is a difference of inclusive
+# counts of exported symbols between the two runs, per packet; start-up is
+# not taken out there (~80 a packet at the default 10000 packets).
+#
+# usage: bench/instructions.sh [-c PACKETS] [-B BUILD_DIR] [--build] [--split] [CAPTURE]
+# (default 30000 packets, 10000 with --split; a few minutes: valgrind runs
+# ~50x slower, callgrind ~100x)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 build=$top/build-bench
-count=30000
+count=
 cap=
 rebuild=0
+split=0
 
 die() { echo "instructions.sh: $*" >&2; exit 1; }
 usage() { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
@@ -36,11 +46,13 @@ while [ $# -gt 0 ]; do
         count=$2; shift 2 ;;
     -B) [ $# -ge 2 ] || usage; build=$2; shift 2 ;;
     --build) rebuild=1; shift ;;
+    --split) split=1; shift ;;
     -h|--help) usage ;;
     -*) usage ;;
     *) [ -z "$cap" ] || usage; cap=$1; shift ;;
     esac
 done
+[ -n "$count" ] || { [ $split = 1 ] && count=10000 || count=30000; }
 [ "$(id -u)" = 0 ] || die "run as root"
 command -v valgrind >/dev/null || die "needs valgrind (apt-get install valgrind)"
 work=$build/bench-work
@@ -67,6 +79,70 @@ packets=$(capinfos -M -c -T -r "$cap" | cut -f2)
 
 base=(-T fields -e tcp.stream -e tcp.flags)
 lc=(-e tcp.lifecycle.src_state -e tcp.lifecycle.dst_state -e tcp.lifecycle.anomaly)
+
+# split: callgrind on plain and plugin, inclusive counts per symbol, and the
+# difference per packet for the parts named below.
+if [ $split = 1 ]; then
+    command -v callgrind_annotate >/dev/null || die "needs callgrind_annotate (valgrind)"
+    cg=$work/callgrind
+    mkdir -p "$cg"
+    chmod 777 "$cg" # tshark runs as nobody and writes its profile here
+    cgrun() {
+        local v=$1 dir=$work/plugins-tcpl extra=("${lc[@]}")
+        [ "$v" = plain ] && { dir=$work/plugins-none; extra=(); }
+        setpriv --reuid=nobody --regid=nogroup --clear-groups \
+            env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent WIRESHARK_PLUGIN_DIR="$dir" \
+            valgrind --tool=callgrind --callgrind-out-file="$cg/$v.out" \
+            tshark -r "$cap" -c "$count" "${base[@]}" "${extra[@]}" >"$cg/$v.txt" 2>"$cg/$v.err" ||
+            { echo "$v: tshark under callgrind failed (see $cg/$v.err)" >&2; return 1; }
+        [ "$(wc -l <"$cg/$v.txt")" = "$count" ] || { echo "$v: tshark printed the wrong number of lines" >&2; return 1; }
+        callgrind_annotate --inclusive=yes --threshold=100 "$cg/$v.out" >"$cg/$v.incl" 2>/dev/null
+    }
+    echo "instructions.sh: callgrind, $count packets, plain and plugin side by side" >&2
+    cgrun plain & p1=$!
+    cgrun plugin & p2=$!
+    wait $p1 || die "the plain callgrind run failed"
+    wait $p2 || die "the plugin callgrind run failed"
+    # Each row: symbol, indent, label.  A symbol's inclusive count in the
+    # plugin run minus the plain run, divided by the packets.
+    awk -v n="$count" -v cap="$cap" '
+        function val(line) { v = line; sub(/^ */, "", v); sub(/ .*/, "", v); gsub(/,/, "", v); return v + 0 }
+        function sym(line) { s = line; sub(/^ *[0-9,]+ *\([^)]*\) */, "", s); sub(/ \[.*$/, "", s); sub(/^.*:/, "", s); return s }
+        FNR == 1 { f++ }
+        /^ *[0-9,]+ *\(/ { k = sym($0); if (k ~ /^PROGRAM TOTALS/) k = "TOTAL"; c[f, k] += val($0) }
+        END {
+            split("TOTAL|0|all of tshark;" \
+                  "dissect_tcp_lifecycle|1|the postdissector;" \
+                  "compute|2|first pass (decode, lookup, engine, store);" \
+                  "tcpl_wire_decode|3|wire decode (tcpl_wire_decode);" \
+                  "tcpl_step|3|engine step (tcpl_step);" \
+                  "compute-tcpl_wire_decode-tcpl_step|3|flow lookup and the frame record (the rest);" \
+                  "draw|2|drawing (draw: items, summaries, expert info);" \
+                  "proto_tree_add_string|3|string items (proto_tree_add_string);" \
+                  "proto_tree_add_uint|3|subtree items (proto_tree_add_uint);" \
+                  "proto_tree_add_time|3|time items (proto_tree_add_time);" \
+                  "proto_tree_add_boolean|3|boolean items (proto_tree_add_boolean);" \
+                  "expert_add_info_format|3|expert info (expert_add_info_format);" \
+                  "tcpl_zeek_verdict|3|Zeek conn_state and history (tcpl_zeek_verdict);" \
+                  "col_prepend_fstr|2|Info column tag (col_prepend_fstr);" \
+                  "tap_queue_packet|2|Statistics tap (tap_queue_packet);" \
+                  "write_fields_proto_tree|1|tshark -T fields: walking the tree;" \
+                  "get_node_field_value|2|printing field values (get_node_field_value);" \
+                  "epan_dissect_reset|1|freeing the tree (epan_dissect_reset)", rows, ";")
+            printf "extra instructions per packet, plugin run minus plain run, first %d packets of %s\n", n, cap
+            printf "(callgrind, inclusive; start-up included in the total)\n"
+            for (i = 1; i in rows; i++) {
+                split(rows[i], r, "|")
+                # "a-b-c": a less b and c, all in the plugin run
+                ns = split(r[1], t, "-")
+                d = (c[2, t[1]] - c[1, t[1]]) / n
+                for (j = 2; j <= ns; j++)
+                    d -= c[2, t[j]] / n
+                printf "%9.0f  %*s%s\n", d, 2 * r[2], "", r[3]
+            }
+        }' "$cg/plain.incl" "$cg/plugin.incl" | tee "$work/split.txt"
+    exit 0
+fi
 
 # irefs VARIANT PACKETS: writes the instruction count to $work/ir.VARIANT.PACKETS
 irefs() {
