@@ -51,8 +51,10 @@
 
 /* Which worker owns a connection: the same for both directions (a sum of
  * the two endpoints' words), one mix for the spread.  It runs for every
- * packet in the reader, the one thread every packet waits for. */
-static int owner(const tcpl_tuple *t, int nw)
+ * packet in the reader, the one thread every packet waits for.  The top
+ * bits pick a bucket (the reader's, worker 0, owns the first rb), the
+ * rest spreads the others' evenly. */
+static int owner(const tcpl_tuple *t, int nw, unsigned rb)
 {
     uint64_t a[2], b[2];
     memcpy(a, t->src, 16);
@@ -61,7 +63,19 @@ static int owner(const tcpl_tuple *t, int nw)
                  (b[0] ^ (b[1] * UINT64_C(0x9e3779b97f4a7c15))) +
                  ((uint64_t)t->sport + t->dport) * UINT64_C(0xc2b2ae3d27d4eb4f) +
                  t->family;
-    return (int)(tcpl_shard_mix64(x) % (uint64_t)nw);
+    uint64_t h = tcpl_shard_mix64(x);
+    if ((unsigned)(h >> 54) < rb) /* 54: 10 bits, BUCKETS */
+        return 0;
+    return 1 + (int)(h % (uint64_t)(nw - 1));
+}
+
+/* The reader's buckets with nw engines: an even split less what reading
+ * costs it, i.e. with c = READER_COST / 100 and E the engine work,
+ * c E + f E = (1 - f) E / (nw - 1), so f = (1 - c (nw - 1)) / nw. */
+static unsigned reader_buckets(int nw)
+{
+    long num = 100 - (long)READER_COST * (nw - 1);
+    return num <= 0 ? 0 : (unsigned)(num * BUCKETS / (100L * nw));
 }
 
 /* The tracker's emit callback in a worker: a copy into the epoch. */
@@ -69,7 +83,10 @@ static void worker_emit(void *user, const tcpl_lifecycle *lc)
 {
     worker *w = user;
     if (w->finishing) {
-        tcpl_shard_finish_emit(w, lc);
+        if (w->k == 0)
+            tcpl_shard_reader_emit(w, lc);
+        else
+            tcpl_shard_finish_emit(w, lc);
         return;
     }
     wslot *ws = w->cur;
@@ -360,7 +377,27 @@ static void merge_slot(shard *sh, uint64_t e)
     sh->rpub++;
     pthread_cond_broadcast(&sh->work);
     pthread_mutex_unlock(&sh->mu);
+    /* The reader's own share, while the workers render theirs. */
+    worker *w = &sh->w[0];
+    if (!w->oom && w->render)
+        render_slot(w, s);
+    pthread_mutex_lock(&sh->mu);
+    s->rdone++;
+    pthread_mutex_unlock(&sh->mu);
     sh->merged = e + 1;
+}
+
+/* The reader steps its own share of the epoch it just handed out. */
+static void reader_step(shard *sh, slot *s)
+{
+    worker *w = &sh->w[0];
+    if (!w->oom)
+        work_epoch(w, s);
+    pthread_mutex_lock(&sh->mu);
+    if (w->oom)
+        sh->wfail = true;
+    s->done++;
+    pthread_mutex_unlock(&sh->mu);
 }
 
 static void slot_reset(shard *sh, slot *s)
@@ -398,13 +435,14 @@ static void publish(shard *sh)
 /* The slot's packet i to its worker. */
 static void push(shard *sh, slot *s, size_t i)
 {
-    wslot *ws = &s->w[owner(&s->pk[i].t, sh->nw)];
+    wslot *ws = &s->w[owner(&s->pk[i].t, sh->nw, sh->rbuckets)];
     ws->in[ws->nin++] = (uint32_t)i;
 }
 
+/* started: the worker threads, w[1] to w[started]. */
 static void shard_free(shard *sh, int started)
 {
-    for (int k = 0; k < started; k++)
+    for (int k = 1; k <= started; k++)
         pthread_join(sh->w[k].th, NULL);
     /* All of them: a failed start leaves nw at the threads started. */
     for (int k = 0; k < TCPL_SHARD_MAX; k++)
@@ -505,13 +543,16 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
         if (!(sh->w[i].tr = tcpl_tracker_new(&to)))
             sh->oom = true;
     }
-    for (; started < sh->nw && !sh->oom; started++)
-        if (pthread_create(&sh->w[started].th, NULL, worker_main, &sh->w[started]) != 0)
+    sh->rbuckets = reader_buckets(sh->nw);
+    /* Worker 0 is the reader itself: nw - 1 threads. */
+    for (; started + 1 < sh->nw && !sh->oom; started++)
+        if (pthread_create(&sh->w[started + 1].th, NULL, worker_main,
+                           &sh->w[started + 1]) != 0)
             break;
-    if (sh->oom || started < sh->nw) {
+    if (sh->oom || started + 1 < sh->nw) {
         snprintf(err, errlen, "%s: %s", name, sh->oom ? "out of memory"
                                                       : "cannot start a thread");
-        sh->nw = started; /* only those wait for epochs */
+        sh->nw = started + 1; /* only those wait for epochs */
         if (started)
             stop_workers(sh);
         shard_free(sh, started);
@@ -551,6 +592,7 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
         s->end_now = now;
         s->last = false;
         publish(sh);
+        reader_step(sh, s);
     }
     while (sh->merged < sh->published)
         merge_slot(sh, sh->merged);
@@ -572,6 +614,9 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     fin->last = true;
     fin->t0 = origin(r);
     publish(sh);
+    /* The reader ends its own share, placing the workers' records as it
+     * goes (shard_keep.c), then the rest. */
+    reader_step(sh, fin);
     tcpl_shard_merge_finish(sh);
     /* Its steps made no other ends (the clock stood still); were there
      * any, the workers are gone: the report renders them. */
@@ -613,6 +658,6 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
         snprintf(err, errlen, "%s: out of memory", name);
         status = -1;
     }
-    shard_free(sh, sh->nw);
+    shard_free(sh, sh->nw - 1);
     return status;
 }

@@ -29,6 +29,14 @@
  * stays bounded whatever the number of connections still open. */
 #define CHUNKS 4
 #define CHUNK_BYTES (1u << 20)
+/* The reader steps and renders a share of the connections itself (worker
+ * 0, no thread of its own): the hash picks one of BUCKETS buckets, the
+ * reader owns the first ones.  READER_COST is the reader's own work
+ * (reading, decoding, merging, placing, writing) per unit of engine work
+ * (stepping, rendering), in percent, as measured on two cores: its share
+ * is what that leaves it of an even split. */
+#define BUCKETS 1024
+#define READER_COST 40
 
 typedef struct pkt {
     tcpl_tuple t;
@@ -157,6 +165,18 @@ typedef struct shard {
     bool oom;   /* the merge itself ran out of memory */
     bool wfail; /* a worker ran out of memory (under mu) */
     bool stop;  /* the reader saw wfail */
+    unsigned rbuckets; /* of BUCKETS, those the reader owns */
+    /* The end of input, merged by number (shard_keep.c): each worker's
+     * head record, the chunk it is in (held by the reader), where in it;
+     * the reader's own records wait in w[0].fin[0] from mpos on, and all
+     * it ends later come after mlast. */
+    fin_rec *head[TCPL_SHARD_MAX];
+    chunk *cur[TCPL_SHARD_MAX];
+    size_t pos[TCPL_SHARD_MAX];
+    bool gone[TCPL_SHARD_MAX]; /* worker has nothing more */
+    size_t mpos;
+    uint64_t mlast;
+    bool mdone;
 } shard;
 
 
@@ -181,8 +201,12 @@ bool tcpl_shard_arena_put(unsigned char **arena, size_t *alen, size_t *acap,
 emitted *tcpl_shard_arena_get(unsigned char *arena, size_t off);
 /* A lifecycle a worker ends at the end of input, into its chunks. */
 void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc);
-/* The reader's side of the end of input: every worker's chunks, in the
- * report's order, into the report. */
+/* A lifecycle the reader (worker 0) ends at the end of input: kept in its
+ * own chunk, placed when nothing of a lower number can still come. */
+void tcpl_shard_reader_emit(worker *w, const tcpl_lifecycle *lc);
+/* The reader's side of the end of input, once its own tracker has ended
+ * everything: the rest of every worker's chunks, in the report's order,
+ * into the report. */
 void tcpl_shard_merge_finish(shard *sh);
 
 #endif /* TCPL_POSTPROC_SHARD_INT_H */

@@ -194,61 +194,155 @@ void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc)
     }
 }
 
-/* Worker k's next record at the end of input, waiting for its chunk;
- * NULL when it has no more.  *c: the chunk it is in. */
-static fin_rec *fin_head(shard *sh, int k, size_t *pos, chunk **c)
+/* Worker k's next record at the end of input, in the chunk the reader
+ * holds (sh->cur[k]); NULL when it has no more (sh->gone[k]) or, without
+ * wait, when its next chunk is not handed over yet. */
+static fin_rec *fin_head(shard *sh, int k, bool wait)
 {
     worker *w = &sh->w[k];
     for (;;) {
+        chunk *c = sh->cur[k];
+        if (c) {
+            if (sh->pos[k] < c->nrec)
+                return &c->recs[sh->pos[k]];
+            /* Written out: give it back. */
+            sh->pos[k] = 0;
+            sh->cur[k] = NULL;
+            pthread_mutex_lock(&sh->mu);
+            w->consumed++;
+            pthread_cond_broadcast(&sh->fin);
+            pthread_mutex_unlock(&sh->mu);
+        }
         pthread_mutex_lock(&sh->mu);
-        while (w->produced == w->consumed && !w->fin_done)
+        while (wait && w->produced == w->consumed && !w->fin_done)
             pthread_cond_wait(&sh->fin, &sh->mu);
         bool have = w->produced > w->consumed;
+        bool gone = !have && w->fin_done;
         pthread_mutex_unlock(&sh->mu);
-        if (!have)
+        if (!have) {
+            sh->gone[k] = gone;
             return NULL;
-        *c = &w->fin[w->consumed % CHUNKS];
-        if (pos[k] < (*c)->nrec)
-            return &(*c)->recs[pos[k]];
-        /* Written out: give it back. */
-        pos[k] = 0;
-        pthread_mutex_lock(&sh->mu);
-        w->consumed++;
-        pthread_cond_broadcast(&sh->fin);
-        pthread_mutex_unlock(&sh->mu);
+        }
+        sh->cur[k] = &w->fin[w->consumed % CHUNKS];
+    }
+}
+
+static void place(shard *sh, const worker *w, const chunk *c, const fin_rec *x)
+{
+    if (w->render) {
+        tcpl_report_rendered(sh->r, x->gid, c->buf + x->off, x->len);
+    } else {
+        emitted *e = tcpl_shard_arena_get(c->arena, x->off);
+        tcpl_report_lifecycle(sh->r, &e->lc);
     }
 }
 
 /*
  * The end of input: what each worker ends now comes in its ids' order,
  * which is the report's; one tracker ends them all by number, so the
- * report's order is the merge of the workers' by number.  The workers
- * render while the reader only places the records.
+ * report's order is the merge of the workers' by number.  The reader is
+ * one of them (its own records in w[0].fin[0]): a worker's record can be
+ * placed once the reader has ended one of a higher number, or everything.
+ * With wait, the merge waits for the workers' chunks until the reader's
+ * own records are all out (all of them, once the reader has ended
+ * everything); without, it stops at the first worker whose next chunk is
+ * not there yet, so that the reader goes on rendering.
  */
-void tcpl_shard_merge_finish(shard *sh)
+static void fin_merge(shard *sh, bool wait)
 {
-    size_t pos[TCPL_SHARD_MAX] = {0};
-    fin_rec *head[TCPL_SHARD_MAX];
-    chunk *cur[TCPL_SHARD_MAX];
-    for (int k = 0; k < sh->nw; k++)
-        head[k] = fin_head(sh, k, pos, &cur[k]);
+    worker *rw = &sh->w[0];
+    chunk *m = &rw->fin[0];
+    if (m->mem && sh->mpos < m->nrec && fflush(m->mem) != 0) {
+        rw->oom = true; /* the text is not there: drop the reader's */
+        sh->mpos = m->nrec;
+    }
     for (;;) {
         int best = -1;
-        for (int k = 0; k < sh->nw; k++)
-            if (head[k] && (best < 0 || head[k]->gid < head[best]->gid))
+        for (int k = 1; k < sh->nw; k++) {
+            if (sh->gone[k])
+                continue;
+            if (!sh->head[k] && !(sh->head[k] = fin_head(sh, k, wait))) {
+                if (sh->gone[k])
+                    continue;
+                return; /* its next number is not known yet */
+            }
+            if (best < 0 || sh->head[k]->gid < sh->head[best]->gid)
                 best = k;
-        if (best < 0)
-            break;
-        fin_rec *x = head[best];
-        chunk *c = cur[best];
-        if (sh->w[best].render) {
-            tcpl_report_rendered(sh->r, x->gid, c->buf + x->off, x->len);
-        } else {
-            emitted *e = tcpl_shard_arena_get(c->arena, x->off);
-            tcpl_report_lifecycle(sh->r, &e->lc);
         }
-        pos[best]++;
-        head[best] = fin_head(sh, best, pos, &cur[best]);
+        if (sh->mpos < m->nrec) {
+            if (best < 0 || m->recs[sh->mpos].gid < sh->head[best]->gid) {
+                place(sh, rw, m, &m->recs[sh->mpos++]);
+                continue;
+            }
+        } else {
+            if (sh->mpos) { /* all out: the reader's chunk starts over */
+                sh->mpos = m->nrec = m->alen = 0;
+                if (m->mem)
+                    rewind(m->mem);
+            }
+            if (!sh->mdone && (best < 0 || sh->head[best]->gid > sh->mlast))
+                return; /* the reader's next may come before */
+        }
+        if (best < 0)
+            return;
+        place(sh, &sh->w[best], sh->cur[best], sh->head[best]);
+        sh->pos[best]++;
+        sh->head[best] = NULL;
     }
 }
 
+void tcpl_shard_reader_emit(worker *w, const tcpl_lifecycle *lc)
+{
+    shard *sh = w->sh;
+    chunk *c = &w->fin[0];
+    tcpl_lifecycle l = *lc;
+    fin_rec *recs = tcpl_shard_grow(c->recs, &c->reccap, c->nrec + 1, sizeof *recs);
+    if (!recs || !tcpl_shard_map_take(&w->map, lc->id + 1, &l.id)) {
+        w->oom = true;
+        return;
+    }
+    c->recs = recs;
+    l.stream = (int64_t)l.id;
+    fin_rec *x = &recs[c->nrec];
+    x->gid = l.id;
+    size_t bytes;
+    if (w->render) {
+        if (!c->mem && !(c->mem = open_memstream(&c->buf, &c->size))) {
+            w->oom = true;
+            return;
+        }
+        long at = ftell(c->mem);
+        tcpl_report_render(sh->r, &w->rctx, &w->tot, c->mem, &l);
+        long end = ftell(c->mem);
+        if (at < 0 || end < at) {
+            w->oom = true;
+            return;
+        }
+        x->off = (size_t)at;
+        x->len = (size_t)(end - at);
+        bytes = (size_t)end;
+    } else {
+        x->off = c->alen;
+        if (!tcpl_shard_arena_put(&c->arena, &c->alen, &c->acap, &l, 0)) {
+            w->oom = true;
+            return;
+        }
+        x->len = c->alen - x->off;
+        bytes = c->alen;
+    }
+    c->nrec++;
+    sh->mlast = l.id;
+    /* Place what can be placed now and then, so that the workers never
+     * wait for a chunk back; wait for them only when the reader's own
+     * records reach a chunk's size. */
+    if (bytes >= CHUNK_BYTES)
+        fin_merge(sh, true);
+    else if ((c->nrec & 31) == 0)
+        fin_merge(sh, false);
+}
+
+void tcpl_shard_merge_finish(shard *sh)
+{
+    sh->mdone = true;
+    fin_merge(sh, true);
+}
