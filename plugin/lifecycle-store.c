@@ -52,6 +52,10 @@ static frame_rec **rec_pages;
 static uint32_t rec_npages;
 static wmem_map_t *flows;
 static tcpl_ipfrag *frags; /* made at a file's first fragment */
+/* Frame number -> tunnel text, for the few frames whose TCP segment came
+ * out of IP reassembly inside a tunnel: decoding such a frame alone shows
+ * a fragment, not the tunnelled segment, so its text is kept. */
+static wmem_map_t *frag_tunnels;
 static int64_t capture_end_ns;
 static bool capture_seen;
 
@@ -64,6 +68,7 @@ void tcpl_store_init(void)
     rec_npages = 0;
     flows = NULL;
     frags = NULL;
+    frag_tunnels = NULL;
     capture_end_ns = 0;
     capture_seen = false;
     proto_tcp = proto_get_id_by_filter_name("tcp");
@@ -78,6 +83,7 @@ void tcpl_store_cleanup(void)
     rec_npages = 0;
     flows = NULL;
     frags = NULL;
+    frag_tunnels = NULL;
 }
 
 /* The record of frame num, or NULL if it was not stepped. */
@@ -177,6 +183,14 @@ bool tunnel_text(tvbuff_t *tvb, packet_info *pinfo, char *buf, size_t n)
 
     if (rec == NULL || rec->rec_type != REC_TYPE_PACKET || caplen == 0)
         return false;
+    if (frag_tunnels != NULL) {
+        const char *kept = (const char *)wmem_map_lookup(
+            frag_tunnels, GUINT_TO_POINTER(pinfo->num));
+        if (kept != NULL) {
+            g_strlcpy(buf, kept, n);
+            return true;
+        }
+    }
     linktype = linktype_of(rec->rec_header.packet_header.pkt_encap);
     if (linktype < 0 ||
         tcpl_wire_decode(linktype, tvb_get_ptr(tvb, 0, caplen), caplen,
@@ -307,8 +321,19 @@ frame_rec *compute(tvbuff_t *tvb, packet_info *pinfo, const tcpl_config *cfg,
                                      TCPL_IPFRAG_SLOTS,
                                      TCPL_IPFRAG_TIMEOUT_NS);
         }
-        if (frags != NULL)
+        if (frags != NULL) {
             rc = tcpl_ipfrag_resume(frags, rc, ts, &w);
+            if (rc == TCPL_WIRE_TCP && w.encap.n != 0) {
+                char text[TCPL_WIRE_ENCAP_STRLEN];
+
+                if (frag_tunnels == NULL)
+                    frag_tunnels = wmem_map_new(wmem_file_scope(),
+                                                g_direct_hash, g_direct_equal);
+                tcpl_wire_encap_str(&w.encap, text, sizeof text);
+                wmem_map_insert(frag_tunnels, GUINT_TO_POINTER(pinfo->num),
+                                wmem_strdup(wmem_file_scope(), text));
+            }
+        }
     }
     if (rc != TCPL_WIRE_TCP && rc != TCPL_WIRE_ICMP)
         return NULL;

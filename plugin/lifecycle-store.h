@@ -119,7 +119,8 @@ frame_rec *rec_get(uint32_t num);
 
 /* The frame's encapsulation as tcpl_wire_encap_str() writes it; false if
  * it has none.  Decodes the frame again: only tunnelled frames carry the
- * text, and keeping it would cost every frame a pointer. */
+ * text, and keeping it would cost every frame a pointer (kept only for a
+ * frame that completed a reassembled datagram in a tunnel). */
 bool tunnel_text(tvbuff_t *tvb, packet_info *pinfo, char *buf, size_t n);
 
 /* The frame's time in ns, clamped to +-4e9 s. */

@@ -508,19 +508,10 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
         ws[i].file = -1;
     /* files[nfiles] is NULL (argv's list): the end of what to start. */
     char **list = calloc((size_t)nfiles + 1, sizeof *list);
-    if (!list) {
-        free(js);
-        free(ws);
-        free(pf);
-        tcpl_report_close(r);
-        fprintf(stderr, PROG ": out of memory\n");
-        return 1;
-    }
-    memcpy(list, files, (size_t)nfiles * sizeof *list);
     atomic_llong *turn = mmap(NULL, sizeof *turn, PROT_READ | PROT_WRITE,
                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     bool *direct = calloc((size_t)nfiles, sizeof *direct);
-    if (turn == MAP_FAILED || !direct) {
+    if (!list || turn == MAP_FAILED || !direct) {
         if (turn != MAP_FAILED)
             munmap(turn, sizeof *turn);
         free(direct);
@@ -532,6 +523,7 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
         fprintf(stderr, PROG ": out of memory\n");
         return 1;
     }
+    memcpy(list, files, (size_t)nfiles * sizeof *list);
     atomic_init(turn, -1);
     pool p = {o, list, pcap, out, js, ws, nw, pf, turn, direct, 0, 0, 0, -1};
     tcpl_report_begin(r);

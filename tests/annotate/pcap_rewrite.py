@@ -16,6 +16,9 @@ Makes, from a real capture, the inputs capture_limits.sh needs:
                          fragments of each datagram last first; overlap:
                          the first fragmented datagram also gets a piece
                          that overlaps its first one with other bytes.
+  ipip IN OUT            every IPv4 frame's datagram (fragments too) put
+                         inside an outer IPv4 header (protocol 4) between
+                         192.0.2.1 and 192.0.2.2, one per direction.
 Only classic little-endian pcap with Ethernet framing (the project's
 captures/); anything else is refused.  Plain Python, no scapy.
 """
@@ -157,12 +160,29 @@ def frag(recs, size, reverse, overlap):
     return new
 
 
+def ipip(recs):
+    for r in recs:
+        b = r[3]
+        if len(b) < 34 or b[12:14] != b'\x08\x00':
+            continue
+        inner = bytes(b[14:])
+        a, z = b'\xc0\x00\x02\x01', b'\xc0\x00\x02\x02'
+        src, dst = (a, z) if inner[12:16] <= inner[16:20] else (z, a)
+        h = bytearray(struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(inner),
+                                  0, 0, 64, 4, 0, src, dst))
+        h[10:12] = struct.pack('!H', ones(h))
+        r[3] = bytearray(bytes(b[:14]) + bytes(h) + inner)
+        r[2] += 20
+
+
 def main(a):
-    if len(a) < 3 or a[0] not in ('fill', 'corrupt', 'frag'):
+    if len(a) < 3 or a[0] not in ('fill', 'corrupt', 'frag', 'ipip'):
         sys.exit(__doc__)
     head, recs = read_pcap(a[1])
     if a[0] == 'fill':
         fill(recs)
+    elif a[0] == 'ipip':
+        ipip(recs)
     elif a[0] == 'corrupt':
         corrupt(recs, int(a[3]))
     else:

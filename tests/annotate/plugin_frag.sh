@@ -92,5 +92,18 @@ for c in data_loss close_wait_stall_v6 normal_close_client_first_v6; do
 done
 $rw frag "$work/data_loss.full.pcap" "$work/ov.pcap" 64 overlap || die "overlap failed"
 compare "$work/ov.pcap" off
-echo "$me: $n fragmented captures, 3 with a bad checksum, 1 overlapping compared"
+
+# Fragments inside an IP-in-IP tunnel: the same verdicts, and every frame
+# with fields names the tunnel, the frames that complete a datagram too
+# (decoded alone they hold only a fragment).
+$rw ipip "$work/data_loss.frag.pcap" "$work/tun.pcap" || die "ipip failed"
+compare "$work/tun.pcap" off
+plugin_tshark "$plugdir" -r "$work/tun.pcap" -T fields -E separator=/t \
+    -e frame.number -e tcp.lifecycle.src_state -e tcp.lifecycle.tunnel \
+    >"$work/tun.txt" || fail "tunnelled fragments: tshark with the plugin failed"
+awk -F'\t' '$2 != "" { n++; if ($3 !~ /^ipip 192\.0\.2\.[12]->192\.0\.2\.[12]$/) bad++ }
+            END { if (n < 10 || bad) { print n + 0, bad + 0; exit 1 } }' "$work/tun.txt" ||
+    fail "tunnelled fragments: frames with fields but no tunnel: $(awk -F'\t' '$2 != "" && $3 == ""' "$work/tun.txt" | head -n 3)"
+
+echo "$me: $n fragmented captures, 3 with a bad checksum, 1 overlapping, 1 tunnelled compared"
 finish
