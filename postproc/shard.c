@@ -1,5 +1,6 @@
 /*
- * shard.c - one capture, one reader, N engine workers (see shard.h).
+ * shard.c - one capture, N engine workers, the reader one of them (see
+ * shard.h).
  *
  * The reader decodes frames and hands each TCP packet to the worker that
  * owns its connection (a hash of the two endpoints that is the same in
@@ -26,12 +27,18 @@
  * order, and writes the same bytes.
  *
  * Writing the records is most of a report's work, so the reader does not
- * render them: once an epoch is merged (LAG epochs behind the reader) its
- * lifecycles carry the report's numbers, each worker renders its own while
- * the reader reads on, and the reader only places the finished records
- * (SLOTS epochs behind).  What is still open at the end of input comes out
- * of each worker by number, rendered, in chunks the reader merges
- * (shard_keep.c): never all of it at once.  A cap on open lifecycles
+ * render the others': once an epoch is merged (LAG epochs behind the
+ * reader) its lifecycles carry the report's numbers, each worker renders
+ * its own while the reader reads on, and the reader only places the
+ * finished records (SLOTS epochs behind).  What is still open at the end
+ * of input comes out of each worker by number, rendered, in chunks the
+ * reader merges (shard_keep.c): never all of it at once.
+ *
+ * The reader is worker 0, with no thread of its own: a third thread on two
+ * cores made the pipeline run in turns (whichever thread the scheduler
+ * left out was the one the others waited for).  It steps a smaller share,
+ * what reading leaves it of an even split (reader_buckets), and at the end
+ * of input places the others' records between its own as it ends them.  A cap on open lifecycles
  * (--max-connections) is one table's property and is not split: main.c
  * keeps such runs, and streaming ones, on one tracker.
  */

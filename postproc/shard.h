@@ -1,7 +1,7 @@
 /*
- * shard.h - `report --pcap FILE --jobs N` on one file (shard.c): one
- * reader and N engine worker threads, each with its own tracker, the
- * connections split by a symmetric hash of their 4-tuple; the lifecycles
+ * shard.h - `report --pcap FILE --jobs N` on one file (shard.c): N
+ * engine workers, the reading thread one of them, each with its own
+ * tracker, the connections split by a symmetric hash of their 4-tuple; the lifecycles
  * come out in the order and with the numbers one tracker gives them, so
  * the report is byte for byte that of --jobs 1.
  */
@@ -16,7 +16,8 @@
 #include "tracker.h"
 
 /*
- * Read in (link type lt) to its end into r with workers engine threads
+ * Read in (link type lt) to its end into r with workers engines (the
+ * calling thread and workers - 1 more)
  * (2..TCPL_SHARD_MAX), as run_capture in report_pcap.c does with one
  * tracker: frames counted into *st, the trackers' totals, summed as one
  * tracker would have them, into *ts.  Returns 0, or -1 with err filled
