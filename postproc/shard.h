@@ -16,9 +16,9 @@
 #include "tracker.h"
 
 /*
- * Read in (link type lt) to its end into r with workers engines (the
- * calling thread and workers - 1 more)
- * (2..TCPL_SHARD_MAX), as run_capture in report_pcap.c does with one
+ * Read in (link type lt) to its end into r with `workers` engines
+ * (2..TCPL_SHARD_MAX: the calling thread and workers - 1 threads started
+ * here), as run_capture in report_pcap.c does with one
  * tracker: frames counted into *st, the trackers' totals, summed as one
  * tracker would have them, into *ts.  Returns 0, or -1 with err filled
  * ("NAME:frame N: ..." or "NAME: ...") when reading stopped early; what
