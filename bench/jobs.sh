@@ -27,6 +27,9 @@
 # work that must happen in sequence).  Default inputs are smaller there
 # (-k 50000): callgrind runs ~50x slower.
 #
+# Inputs and outputs go to $TMPDIR (default /tmp): on a disk, the
+# writeback of earlier reports takes a CPU from the later repetitions.
+#
 # usage: bench/jobs.sh [--cpu] [-n REPS] [-B BUILD_DIR] [-k CONN] [-f FILES] [-c CAPTURE]
 # Needs: GNU time (apt-get install time), cmake and a C compiler; --cpu:
 # valgrind.
@@ -58,7 +61,7 @@ cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2 --target tcp-lifecycle gencap >/dev/null
 cli=$build/postproc/tcp-lifecycle
 gencap=$build/tests/annotate/gencap
-work=$(mktemp -d /tmp/tcpl-jobs.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/tcpl-jobs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 if [ -z "$cap" ]; then
@@ -222,4 +225,9 @@ for s in one many; do
     [ $s = many ] && target=1.9
     printf '%-34s %6.3f  (issue 12 target >= %s)\n' \
         "$([ $s = one ] && echo "speed-up, one capture:" || echo "speed-up, many files:")" "$ratio" "$target"
+done
+# The spread: on a VM the same run's time moves between repetitions.
+for s in one many; do
+    echo "$s, wall s --jobs 1 / --jobs 2 per repetition:" \
+        $(paste -d/ <(col ${s}1 1) <(col ${s}2 1))
 done
