@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* Every format in the report's table, so that a new one is fuzzed too;
-     * a spooling one (text: a temporary file each time) only on inputs
+     * a spooling one (text: a 16 MiB spool mapped each time) only on inputs
      * whose length is 7 mod 8, it would be too slow for every input. */
     for (int f = 0; tcpl_format_name((tcpl_format)f); f++) {
         if (tcpl_report_writer_for((tcpl_format)f)->spools && (size & 7) != 7)
