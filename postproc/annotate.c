@@ -322,11 +322,24 @@ typedef struct annotate_args {
 /* Every pass reads frames as `report --pcap` does (pcap_feed.c): IP
  * fragments reassembled, checksums verified when asked, so that the
  * verdicts drawn are the report's. */
-static void feed_init(tcpl_feed_stats *st, const annotate_args *a)
+/* Open the input for one pass, read as report --pcap reads it
+ * (fragments reassembled, checksums as asked): the pass's stats and link
+ * type set, err cleared; NULL after saying why. */
+static tcpl_pcap_in *open_pass(const annotate_args *a, bool comments,
+                               tcpl_feed_stats *st, int *lt, char *err,
+                               size_t n)
 {
     memset(st, 0, sizeof *st);
     st->reassemble = true;
     st->check_checksums = a->check_checksums;
+    err[0] = '\0';
+    tcpl_pcap_in *in = tcpl_feed_open(a->in, comments, err, n);
+    if (!in) {
+        fprintf(stderr, PROG ": %s\n", err);
+        return NULL;
+    }
+    *lt = tcpl_pcap_linktype(in);
+    return in;
 }
 
 /* Pass 0's map from a 4-tuple's hash to the last frame it was stepped
@@ -392,14 +405,9 @@ static int annotate_pass0(const annotate_args *a, annotate_ctx *cx,
     bool stepped_any = false;
     int rc, lt;
 
-    feed_init(&st, a);
-    err[0] = '\0';
-    in = tcpl_feed_open(a->in, false, err, sizeof err);
-    if (!in) {
-        fprintf(stderr, PROG ": %s\n", err);
+    in = open_pass(a, false, &st, &lt, err, sizeof err);
+    if (!in)
         return 1;
-    }
-    lt = tcpl_pcap_linktype(in);
     if (last_grow(&m) != 0)
         snprintf(err, sizeof err, "%s: out of memory", a->in);
     while (!err[0] && (rc = tcpl_pcap_next(in, &p, err, sizeof err)) > 0) {
@@ -483,14 +491,9 @@ static int annotate_pass1(const annotate_args *a, annotate_ctx *cx,
     tcpl_feed_stats st;
     int rc = 0, lt;
 
-    feed_init(&st, a);
-    err[0] = '\0';
-    in = tcpl_feed_open(a->in, false, err, sizeof err);
-    if (!in) {
-        fprintf(stderr, PROG ": %s\n", err);
+    in = open_pass(a, false, &st, &lt, err, sizeof err);
+    if (!in)
         return 1;
-    }
-    lt = tcpl_pcap_linktype(in);
     tcpl_tracker_opts_init(&to);
     to.cfg = a->cfg;
     /* The plugin keeps every lifecycle of a file; so do we, up to the
@@ -554,14 +557,9 @@ static int annotate_pass2(const annotate_args *a, annotate_ctx *cx,
     int rc = 0, lt;
     bool labels_done = false;
 
-    feed_init(&st, a);
-    err[0] = '\0';
-    in = tcpl_feed_open(a->in, true, err, sizeof err);
-    if (!in) {
-        fprintf(stderr, PROG ": %s\n", err);
+    in = open_pass(a, true, &st, &lt, err, sizeof err);
+    if (!in)
         return 1;
-    }
-    lt = tcpl_pcap_linktype(in);
     if (tcpl_outfile_open(&out, a->out, err, sizeof err) != 0)
         goto done;
     if (a->labels && tcpl_outfile_open(&lab, a->labels, err, sizeof err) != 0)
