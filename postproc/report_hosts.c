@@ -260,21 +260,22 @@ void tcpl_hosts_text(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
     fputc('\n', f);
 }
 
-/* ------------------------------------------------------------ csv view */
-
-const char tcpl_hosts_csv_columns[] = "file,host,time,state,count\n";
-
-typedef struct csv_walk {
+/* What the CSV and JSON rows of one host are written with. */
+typedef struct row_walk {
     tcpl_writer_ctx *ctx;
     FILE *f;
     const char *host;
-} csv_walk;
+} row_walk;
+
+/* ------------------------------------------------------------ csv view */
+
+const char tcpl_hosts_csv_columns[] = "file,host,time,state,count\n";
 
 static void csv_row(void *user, const tcpl_host_entry *e, int64_t t,
                     const int64_t *count, const int64_t *prev, bool first)
 {
     (void)e, (void)first;
-    csv_walk *cw = user;
+    row_walk *cw = user;
     tcpl_sbuf *b = &cw->ctx->sb;
     for (int s = 0; s < TCPL_STATE_COUNT; s++) {
         if (count[s] == prev[s])
@@ -300,7 +301,7 @@ void tcpl_hosts_csv(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
         const tcpl_host_entry *e = tcpl_hosts_get(h, i);
         char name[64];
         host_name(name, sizeof name, e);
-        csv_walk cw = {ctx, f, name};
+        row_walk cw = {ctx, f, name};
         walk(h, e, csv_row, &cw);
     }
 }
@@ -335,17 +336,11 @@ static void json_head(tcpl_writer_ctx *ctx, const char *host)
     sb_putc(b, '"');
 }
 
-typedef struct json_walk {
-    tcpl_writer_ctx *ctx;
-    FILE *f;
-    const char *host;
-} json_walk;
-
 static void json_row(void *user, const tcpl_host_entry *e, int64_t t,
                      const int64_t *count, const int64_t *prev, bool first)
 {
     (void)e, (void)prev, (void)first;
-    json_walk *jw = user;
+    row_walk *jw = user;
     tcpl_sbuf *b = &jw->ctx->sb;
     json_head(jw->ctx, jw->host);
     sb_puts(b, ",\"time\":");
@@ -382,7 +377,7 @@ void tcpl_hosts_json(tcpl_writer_ctx *ctx, FILE *f, const tcpl_hosts *h)
         sb_puts(b, "],\"incomplete\":");
         sb_puts(b, tcpl_hosts_failed(h) ? "true" : "false");
         sb_puts(b, "}\n");
-        json_walk jw = {ctx, f, name};
+        row_walk jw = {ctx, f, name};
         walk(h, e, json_row, &jw);
         for (int w = 0; w < TCPL_HOST_WARNING_COUNT; w++) {
             if (!(e->v.warnings & TCPL_BIT(w)))
