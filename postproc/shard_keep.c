@@ -150,15 +150,17 @@ static void hand_over(worker *w)
         rewind(c->mem);
 }
 
-/* A lifecycle ended at the end of input, into the current chunk. */
-void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc)
+/* Add a lifecycle ended at the end of input to chunk c, numbered as one
+ * table would (its id mapped), rendered when the worker renders; *bytes
+ * is then what the chunk holds.  False (w->oom set) when memory ran out. */
+static bool chunk_add(worker *w, chunk *c, const tcpl_lifecycle *lc,
+                      size_t *bytes)
 {
-    chunk *c = &w->fin[w->produced % CHUNKS];
     tcpl_lifecycle l = *lc;
     fin_rec *recs = tcpl_shard_grow(c->recs, &c->reccap, c->nrec + 1, sizeof *recs);
     if (!recs || !tcpl_shard_map_take(&w->map, lc->id + 1, &l.id)) {
         w->oom = true; /* the map cannot miss: every end had a start */
-        return;
+        return false;
     }
     c->recs = recs;
     l.stream = (int64_t)l.id;
@@ -167,31 +169,38 @@ void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc)
     if (w->render) {
         if (!c->mem && !(c->mem = open_memstream(&c->buf, &c->size))) {
             w->oom = true;
-            return;
+            return false;
         }
         long at = ftell(c->mem);
         tcpl_report_render(w->sh->r, &w->rctx, &w->tot, c->mem, &l);
         long end = ftell(c->mem);
         if (at < 0 || end < at) {
             w->oom = true;
-            return;
+            return false;
         }
         x->off = (size_t)at;
         x->len = (size_t)(end - at);
-        c->nrec++;
-        if ((size_t)end >= CHUNK_BYTES)
-            hand_over(w);
+        *bytes = (size_t)end;
     } else {
         x->off = c->alen;
         if (!tcpl_shard_arena_put(&c->arena, &c->alen, &c->acap, &l, 0)) {
             w->oom = true;
-            return;
+            return false;
         }
         x->len = c->alen - x->off;
-        c->nrec++;
-        if (c->alen >= CHUNK_BYTES)
-            hand_over(w);
+        *bytes = c->alen;
     }
+    c->nrec++;
+    return true;
+}
+
+/* A lifecycle ended at the end of input, into the current chunk. */
+void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc)
+{
+    size_t bytes;
+    if (chunk_add(w, &w->fin[w->produced % CHUNKS], lc, &bytes) &&
+        bytes >= CHUNK_BYTES)
+        hand_over(w);
 }
 
 /* Worker k's next record at the end of input, in the chunk the reader
@@ -295,43 +304,10 @@ void tcpl_shard_reader_emit(worker *w, const tcpl_lifecycle *lc)
 {
     shard *sh = w->sh;
     chunk *c = &w->fin[0];
-    tcpl_lifecycle l = *lc;
-    fin_rec *recs = tcpl_shard_grow(c->recs, &c->reccap, c->nrec + 1, sizeof *recs);
-    if (!recs || !tcpl_shard_map_take(&w->map, lc->id + 1, &l.id)) {
-        w->oom = true;
-        return;
-    }
-    c->recs = recs;
-    l.stream = (int64_t)l.id;
-    fin_rec *x = &recs[c->nrec];
-    x->gid = l.id;
     size_t bytes;
-    if (w->render) {
-        if (!c->mem && !(c->mem = open_memstream(&c->buf, &c->size))) {
-            w->oom = true;
-            return;
-        }
-        long at = ftell(c->mem);
-        tcpl_report_render(sh->r, &w->rctx, &w->tot, c->mem, &l);
-        long end = ftell(c->mem);
-        if (at < 0 || end < at) {
-            w->oom = true;
-            return;
-        }
-        x->off = (size_t)at;
-        x->len = (size_t)(end - at);
-        bytes = (size_t)end;
-    } else {
-        x->off = c->alen;
-        if (!tcpl_shard_arena_put(&c->arena, &c->alen, &c->acap, &l, 0)) {
-            w->oom = true;
-            return;
-        }
-        x->len = c->alen - x->off;
-        bytes = c->alen;
-    }
-    c->nrec++;
-    sh->mlast = l.id;
+    if (!chunk_add(w, c, lc, &bytes))
+        return;
+    sh->mlast = c->recs[c->nrec - 1].gid;
     /* Place what can be placed now and then, so that the workers never
      * wait for a chunk back; wait for them only when the reader's own
      * records reach a chunk's size. */
