@@ -31,16 +31,16 @@
  * reader) its lifecycles carry the report's numbers, each worker renders
  * its own while the reader reads on, and the reader only places the
  * finished records (SLOTS epochs behind).  What is still open at the end
- * of input comes out of each worker by number, rendered, in chunks the
- * reader merges (shard_keep.c): never all of it at once.
+ * of input comes out of each engine by number, in chunks that whichever
+ * thread is free renders and the reader merges (shard_keep.c): never all
+ * of it at once.
  *
  * The reader is worker 0, with no thread of its own: a third thread on two
  * cores made the pipeline run in turns (whichever thread the scheduler
  * left out was the one the others waited for).  It steps a smaller share,
- * what reading leaves it of an even split (reader_buckets), and at the end
- * of input places the others' records between its own as it ends them.  A cap on open lifecycles
- * (--max-connections) is one table's property and is not split: main.c
- * keeps such runs, and streaming ones, on one tracker.
+ * what reading leaves it of an even split (reader_buckets).  A cap on
+ * open lifecycles (--max-connections) is one table's property and is not
+ * split: main.c keeps such runs, and streaming ones, on one tracker.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -90,10 +90,7 @@ static void worker_emit(void *user, const tcpl_lifecycle *lc)
 {
     worker *w = user;
     if (w->finishing) {
-        if (w->k == 0)
-            tcpl_shard_reader_emit(w, lc);
-        else
-            tcpl_shard_finish_emit(w, lc);
+        tcpl_shard_finish_emit(w, lc);
         return;
     }
     wslot *ws = w->cur;
@@ -204,17 +201,8 @@ static void *worker_main(void *arg)
         bool last = s->last;
         if (!w->oom)
             work_epoch(w, s);
-        if (last) {
-            chunk *c = &w->fin[w->produced % CHUNKS];
-            if (c->mem && fflush(c->mem) != 0)
-                w->oom = true;
-            pthread_mutex_lock(&sh->mu);
-            if (c->nrec)
-                w->produced++;
-            w->fin_done = true;
-            pthread_cond_broadcast(&sh->fin);
-            pthread_mutex_unlock(&sh->mu);
-        }
+        if (last)
+            tcpl_shard_worker_end(w);
         pthread_mutex_lock(&sh->mu);
         if (w->oom)
             sh->wfail = true;
@@ -494,6 +482,7 @@ static void stop_workers(shard *sh)
     s->last = true;
     s->end_now = INT64_MIN;
     s->finish_ns = INT64_MIN;
+    sh->fin_over = true; /* nothing to render for the reader */
     publish(sh);
 }
 
@@ -621,8 +610,8 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     fin->last = true;
     fin->t0 = origin(r);
     publish(sh);
-    /* The reader ends its own share, placing the workers' records as it
-     * goes (shard_keep.c), then the rest. */
+    /* The reader ends its own share, placing records as it goes
+     * (shard_keep.c), then helps render and places the rest. */
     reader_step(sh, fin);
     tcpl_shard_merge_finish(sh);
     /* Its steps made no other ends (the clock stood still); were there

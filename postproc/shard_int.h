@@ -24,11 +24,13 @@
 /* An epoch is merged LAG epochs after it was handed out, and its records
  * are placed SLOTS epochs after: in between, the workers render them. */
 #define LAG 3
-/* At the end of input, chunks of rendered records in flight per worker,
- * and the size at which one is handed over: the memory of the last phase
- * stays bounded whatever the number of connections still open. */
-#define CHUNKS 4
-#define CHUNK_BYTES (1u << 20)
+/* At the end of input, chunks in flight per engine, and the records or
+ * copied bytes at which one is sealed: the memory of the last phase stays
+ * bounded whatever the number of connections still open, and a chunk is
+ * small enough to share the rendering out finely. */
+#define CHUNKS 8
+#define FIN_RECS 256
+#define FIN_BYTES (256u << 10)
 /* The reader steps and renders a share of the connections itself (worker
  * 0, no thread of its own): the hash picks one of BUCKETS buckets, the
  * reader owns the first ones.  READER_COST is the reader's own work
@@ -36,7 +38,7 @@
  * (stepping, rendering), in percent, as measured on two cores: its share
  * is what that leaves it of an even split. */
 #define BUCKETS 1024
-#define READER_COST 40
+#define READER_COST 30
 
 typedef struct pkt {
     tcpl_tuple t;
@@ -94,22 +96,26 @@ typedef struct idmap { /* a worker's lifecycle id + 1 -> report's id */
     size_t cap, n;
 } idmap;
 
-/* The lifecycles still open at the end, in the order the worker ends them
- * (its ids, so the report's): rendered, or copied whole when the report
- * keeps every lifecycle; handed over a chunk at a time. */
+/* The lifecycles still open at the end, in the order an engine ends them
+ * (its ids, so the report's): copied, then rendered by whichever thread is
+ * free (shard_keep.c), a chunk at a time. */
 typedef struct fin_rec {
     uint64_t gid;
-    size_t off, len; /* in the chunk's text, or its arena */
+    size_t aoff;     /* its copy in the chunk's arena */
+    size_t off, len; /* its record in the chunk's text, once rendered */
 } fin_rec;
 
 typedef struct chunk {
-    FILE *mem; /* the rendered records */
-    char *buf;
-    size_t size;
     fin_rec *recs;
     size_t nrec, reccap;
     unsigned char *arena;
     size_t alen, acap;
+    FILE *mem; /* the rendered records */
+    char *buf;
+    size_t size;
+    /* Once sealed, under mu: a thread is rendering it, it is rendered,
+     * rendering it failed (its records are not placed). */
+    bool claimed, rendered, bad;
 } chunk;
 
 typedef struct worker {
@@ -124,12 +130,13 @@ typedef struct worker {
     uint64_t untracked; /* ICMP errors quoting no connection (bad
                            checksums starting none are counted already) */
     idmap map;          /* written by the merge; by the worker at the end */
-    /* The end of input: the worker renders what it ends into chunks
-     * (produced, under mu) while the reader writes them in order
-     * (consumed, under mu); fin_done when it has ended everything. */
+    /* The end of input (under mu): chunks sealed (produced) and placed
+     * (consumed), the lowest number the engine can still end (next_min;
+     * exact once it has a sealed chunk), fin_done when it has ended
+     * everything. */
     bool finishing, render;
     chunk fin[CHUNKS];
-    uint64_t produced, consumed;
+    uint64_t produced, consumed, next_min;
     bool fin_done;
     tcpl_writer_ctx rctx;
     tcpl_report_totals tot;
@@ -166,17 +173,11 @@ typedef struct shard {
     bool wfail; /* a worker ran out of memory (under mu) */
     bool stop;  /* the reader saw wfail */
     unsigned rbuckets; /* of BUCKETS, those the reader owns */
-    /* The end of input, merged by number (shard_keep.c): each worker's
-     * head record, the chunk it is in (held by the reader), where in it;
-     * the reader's own records wait in w[0].fin[0] from mpos on, and all
-     * it ends later come after mlast. */
-    fin_rec *head[TCPL_SHARD_MAX];
-    chunk *cur[TCPL_SHARD_MAX];
+    /* The end of input (shard_keep.c): where the reader is in each
+     * engine's oldest sealed chunk; fin_over (under mu) once everything
+     * is placed, or the run stopped. */
     size_t pos[TCPL_SHARD_MAX];
-    bool gone[TCPL_SHARD_MAX]; /* worker has nothing more */
-    size_t mpos;
-    uint64_t mlast;
-    bool mdone;
+    bool fin_over;
 } shard;
 
 
@@ -199,14 +200,15 @@ void *tcpl_shard_grow(void *p, size_t *cap, size_t need, size_t elem);
 bool tcpl_shard_arena_put(unsigned char **arena, size_t *alen, size_t *acap,
                           const tcpl_lifecycle *lc, uint64_t frame);
 emitted *tcpl_shard_arena_get(unsigned char *arena, size_t off);
-/* A lifecycle a worker ends at the end of input, into its chunks. */
+/* A lifecycle an engine (the reader too) ends at the end of input: into
+ * its chunks, taking its part of the shared work as chunks fill. */
 void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc);
-/* A lifecycle the reader (worker 0) ends at the end of input: kept in its
- * own chunk, placed when nothing of a lower number can still come. */
-void tcpl_shard_reader_emit(worker *w, const tcpl_lifecycle *lc);
+/* A worker thread (not the reader) has ended everything: it seals what it
+ * holds and renders for the others until the reader has placed it all. */
+void tcpl_shard_worker_end(worker *w);
 /* The reader's side of the end of input, once its own tracker has ended
- * everything: the rest of every worker's chunks, in the report's order,
- * into the report. */
+ * everything: placing every engine's records in the report's order, and
+ * rendering while there is nothing to place. */
 void tcpl_shard_merge_finish(shard *sh);
 
 #endif /* TCPL_POSTPROC_SHARD_INT_H */

@@ -9,6 +9,7 @@
 
 #include "shard_int.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,30 +132,204 @@ emitted *tcpl_shard_arena_get(unsigned char *arena, size_t off)
     return e;
 }
 
-/* Give the filled chunk to the reader; wait for a free one. */
-static void hand_over(worker *w)
+/*
+ * The end of input.  Each engine (the reader is engine 0) ends what it
+ * still has open, in its numbers' order, as copies into its chunks; a full
+ * chunk is sealed.  Rendering a sealed chunk is work anyone can do: the
+ * thread that is free claims the one whose records come first.  Only the
+ * reader places records, merging the engines' chunks by number.  Which
+ * engine holds a connection was fixed by the hash long before, and the
+ * reader also reads and writes everything, so a fixed split of the
+ * rendering left one thread idle for a third of this phase; shared, both
+ * stay busy to the end.
+ */
+
+static bool never(const worker *me)
+{
+    (void)me;
+    return false;
+}
+
+/* me has a chunk to fill (under mu). */
+static bool has_free(const worker *me)
+{
+    return me->produced - me->consumed < CHUNKS;
+}
+
+/* Every engine has ended everything, and all of it is placed (under mu). */
+static bool all_placed(const worker *me)
+{
+    const shard *sh = me->sh;
+    for (int k = 0; k < sh->nw; k++)
+        if (!sh->w[k].fin_done || sh->w[k].produced != sh->w[k].consumed)
+            return false;
+    return true;
+}
+
+/* The reader has placed everything, or the run stopped (under mu). */
+static bool fin_over(const worker *me)
+{
+    return me->sh->fin_over;
+}
+
+/*
+ * Under mu: the engine whose record comes next in the report's order,
+ * when that record can be placed now, and in *upto the lowest number any
+ * other engine can still give; -1 otherwise.  An engine with a sealed
+ * chunk knows its next number; one without knows only that it will be
+ * past the last it sealed (next_min), which bounds it.
+ */
+static int placeable(shard *sh, uint64_t *upto)
+{
+    uint64_t b[TCPL_SHARD_MAX];
+    bool exact[TCPL_SHARD_MAX];
+    int best = -1;
+    for (int k = 0; k < sh->nw; k++) {
+        worker *w = &sh->w[k];
+        exact[k] = w->produced > w->consumed;
+        if (exact[k])
+            b[k] = w->fin[w->consumed % CHUNKS].recs[sh->pos[k]].gid;
+        else
+            b[k] = w->fin_done ? UINT64_MAX : w->next_min;
+        if (best < 0 || b[k] < b[best] || (b[k] == b[best] && exact[k]))
+            best = k;
+    }
+    if (best < 0 || !exact[best] ||
+        !sh->w[best].fin[sh->w[best].consumed % CHUNKS].rendered)
+        return -1;
+    /* Numbers are unique: an engine bounded by the same number has a
+     * higher one next. */
+    *upto = UINT64_MAX;
+    for (int k = 0; k < sh->nw; k++)
+        if (k != best && b[k] < *upto)
+            *upto = b[k];
+    return best;
+}
+
+/* Under mu: claim the sealed, unclaimed chunk whose records come first. */
+static chunk *claim(shard *sh)
+{
+    chunk *best = NULL;
+    for (int k = 0; k < sh->nw; k++) {
+        worker *w = &sh->w[k];
+        for (uint64_t i = w->consumed; i < w->produced; i++) {
+            chunk *c = &w->fin[i % CHUNKS];
+            if (!c->claimed && (!best || c->recs[0].gid < best->recs[0].gid))
+                best = c;
+        }
+    }
+    if (best)
+        best->claimed = true;
+    return best;
+}
+
+/* Render a claimed chunk with me's context; its counts go to me's totals,
+ * which add up to the same whoever renders what. */
+static void render_chunk(worker *me, chunk *c)
+{
+    if (!c->mem && !(c->mem = open_memstream(&c->buf, &c->size))) {
+        c->bad = me->oom = true;
+        return;
+    }
+    rewind(c->mem);
+    for (size_t i = 0; i < c->nrec; i++) {
+        fin_rec *x = &c->recs[i];
+        emitted *e = tcpl_shard_arena_get(c->arena, x->aoff);
+        long at = ftell(c->mem);
+        tcpl_report_render(me->sh->r, &me->rctx, &me->tot, c->mem, &e->lc);
+        long end = ftell(c->mem);
+        if (at < 0 || end < at) {
+            c->bad = me->oom = true;
+            return;
+        }
+        x->off = (size_t)at;
+        x->len = (size_t)(end - at);
+    }
+    if (fflush(c->mem) != 0) /* the text is not there: none of it is placed */
+        c->bad = me->oom = true;
+}
+
+/* The reader: engine k's records into the report, up to number upto;
+ * its chunk goes back once all are out. */
+static void place_run(shard *sh, int k, uint64_t upto)
+{
+    worker *w = &sh->w[k];
+    chunk *c = &w->fin[w->consumed % CHUNKS];
+    while (sh->pos[k] < c->nrec && c->recs[sh->pos[k]].gid <= upto) {
+        const fin_rec *x = &c->recs[sh->pos[k]++];
+        if (c->bad)
+            continue;
+        if (w->render) {
+            tcpl_report_rendered(sh->r, x->gid, c->buf + x->off, x->len);
+        } else {
+            emitted *e = tcpl_shard_arena_get(c->arena, x->aoff);
+            tcpl_report_lifecycle(sh->r, &e->lc);
+        }
+    }
+    if (sh->pos[k] == c->nrec) {
+        sh->pos[k] = 0;
+        pthread_mutex_lock(&sh->mu);
+        w->consumed++;
+        pthread_cond_broadcast(&sh->fin);
+        pthread_mutex_unlock(&sh->mu);
+    }
+}
+
+/*
+ * me's part of the shared work until done(me) holds: the reader places
+ * what it can, and anyone renders (at most renders chunks).  With wait it
+ * sleeps when there is nothing to do; without, it returns then.
+ */
+static void help(worker *me, bool (*done)(const worker *), bool wait,
+                 int renders)
+{
+    shard *sh = me->sh;
+    pthread_mutex_lock(&sh->mu);
+    while (!done(me)) {
+        uint64_t upto;
+        int k = me->k == 0 ? placeable(sh, &upto) : -1;
+        if (k >= 0) {
+            pthread_mutex_unlock(&sh->mu);
+            place_run(sh, k, upto);
+            pthread_mutex_lock(&sh->mu);
+            continue;
+        }
+        chunk *c = renders > 0 ? claim(sh) : NULL;
+        if (c) {
+            renders--;
+            pthread_mutex_unlock(&sh->mu);
+            render_chunk(me, c);
+            pthread_mutex_lock(&sh->mu);
+            c->rendered = true;
+            pthread_cond_broadcast(&sh->fin);
+            continue;
+        }
+        if (!wait)
+            break;
+        pthread_cond_wait(&sh->fin, &sh->mu);
+    }
+    pthread_mutex_unlock(&sh->mu);
+}
+
+/* Seal w's chunk, if it holds anything: from now on it is read only. */
+static void seal(worker *w)
 {
     shard *sh = w->sh;
     chunk *c = &w->fin[w->produced % CHUNKS];
-    if (c->mem && fflush(c->mem) != 0)
-        w->oom = true;
+    if (!c->nrec)
+        return;
     pthread_mutex_lock(&sh->mu);
+    /* Copies for a report that keeps lifecycles need no rendering. */
+    c->claimed = c->rendered = !w->render;
+    w->next_min = c->recs[c->nrec - 1].gid + 1;
     w->produced++;
     pthread_cond_broadcast(&sh->fin);
-    while (w->produced - w->consumed >= CHUNKS)
-        pthread_cond_wait(&sh->fin, &sh->mu);
     pthread_mutex_unlock(&sh->mu);
-    c = &w->fin[w->produced % CHUNKS];
-    c->nrec = c->alen = 0;
-    if (c->mem)
-        rewind(c->mem);
 }
 
 /* Add a lifecycle ended at the end of input to chunk c, numbered as one
- * table would (its id mapped), rendered when the worker renders; *bytes
- * is then what the chunk holds.  False (w->oom set) when memory ran out. */
-static bool chunk_add(worker *w, chunk *c, const tcpl_lifecycle *lc,
-                      size_t *bytes)
+ * table would (its id mapped).  False (w->oom set) when memory ran out. */
+static bool chunk_add(worker *w, chunk *c, const tcpl_lifecycle *lc)
 {
     tcpl_lifecycle l = *lc;
     fin_rec *recs = tcpl_shard_grow(c->recs, &c->reccap, c->nrec + 1, sizeof *recs);
@@ -166,159 +341,53 @@ static bool chunk_add(worker *w, chunk *c, const tcpl_lifecycle *lc,
     l.stream = (int64_t)l.id;
     fin_rec *x = &recs[c->nrec];
     x->gid = l.id;
-    if (w->render) {
-        if (!c->mem && !(c->mem = open_memstream(&c->buf, &c->size))) {
-            w->oom = true;
-            return false;
-        }
-        long at = ftell(c->mem);
-        tcpl_report_render(w->sh->r, &w->rctx, &w->tot, c->mem, &l);
-        long end = ftell(c->mem);
-        if (at < 0 || end < at) {
-            w->oom = true;
-            return false;
-        }
-        x->off = (size_t)at;
-        x->len = (size_t)(end - at);
-        *bytes = (size_t)end;
-    } else {
-        x->off = c->alen;
-        if (!tcpl_shard_arena_put(&c->arena, &c->alen, &c->acap, &l, 0)) {
-            w->oom = true;
-            return false;
-        }
-        x->len = c->alen - x->off;
-        *bytes = c->alen;
+    x->aoff = c->alen;
+    if (!tcpl_shard_arena_put(&c->arena, &c->alen, &c->acap, &l, 0)) {
+        w->oom = true;
+        return false;
     }
     c->nrec++;
     return true;
 }
 
-/* A lifecycle ended at the end of input, into the current chunk. */
 void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc)
 {
-    size_t bytes;
-    if (chunk_add(w, &w->fin[w->produced % CHUNKS], lc, &bytes) &&
-        bytes >= CHUNK_BYTES)
-        hand_over(w);
+    chunk *c = &w->fin[w->produced % CHUNKS];
+    if (!chunk_add(w, c, lc) || (c->nrec < FIN_RECS && c->alen < FIN_BYTES))
+        return;
+    seal(w);
+    /* The reader places as it goes, and renders a chunk for each it
+     * seals; a worker goes on ending its own until it runs out of chunks
+     * (only it can end them), then renders. */
+    if (w->k == 0)
+        help(w, never, false, 1);
+    help(w, has_free, true, INT_MAX);
+    c = &w->fin[w->produced % CHUNKS];
+    c->nrec = c->alen = 0;
+    c->claimed = c->rendered = c->bad = false;
 }
 
-/* Worker k's next record at the end of input, in the chunk the reader
- * holds (sh->cur[k]); NULL when it has no more (sh->gone[k]) or, without
- * wait, when its next chunk is not handed over yet. */
-static fin_rec *fin_head(shard *sh, int k, bool wait)
-{
-    worker *w = &sh->w[k];
-    for (;;) {
-        chunk *c = sh->cur[k];
-        if (c) {
-            if (sh->pos[k] < c->nrec)
-                return &c->recs[sh->pos[k]];
-            /* Written out: give it back. */
-            sh->pos[k] = 0;
-            sh->cur[k] = NULL;
-            pthread_mutex_lock(&sh->mu);
-            w->consumed++;
-            pthread_cond_broadcast(&sh->fin);
-            pthread_mutex_unlock(&sh->mu);
-        }
-        pthread_mutex_lock(&sh->mu);
-        while (wait && w->produced == w->consumed && !w->fin_done)
-            pthread_cond_wait(&sh->fin, &sh->mu);
-        bool have = w->produced > w->consumed;
-        bool gone = !have && w->fin_done;
-        pthread_mutex_unlock(&sh->mu);
-        if (!have) {
-            sh->gone[k] = gone;
-            return NULL;
-        }
-        sh->cur[k] = &w->fin[w->consumed % CHUNKS];
-    }
-}
-
-static void place(shard *sh, const worker *w, const chunk *c, const fin_rec *x)
-{
-    if (w->render) {
-        tcpl_report_rendered(sh->r, x->gid, c->buf + x->off, x->len);
-    } else {
-        emitted *e = tcpl_shard_arena_get(c->arena, x->off);
-        tcpl_report_lifecycle(sh->r, &e->lc);
-    }
-}
-
-/*
- * The end of input: what each worker ends now comes in its ids' order,
- * which is the report's; one tracker ends them all by number, so the
- * report's order is the merge of the workers' by number.  The reader is
- * one of them (its own records in w[0].fin[0]): a worker's record can be
- * placed once the reader has ended one of a higher number, or everything.
- * With wait, the merge waits for the workers' chunks until the reader's
- * own records are all out (all of them, once the reader has ended
- * everything); without, it stops at the first worker whose next chunk is
- * not there yet, so that the reader goes on rendering.
- */
-static void fin_merge(shard *sh, bool wait)
-{
-    worker *rw = &sh->w[0];
-    chunk *m = &rw->fin[0];
-    if (m->mem && sh->mpos < m->nrec && fflush(m->mem) != 0) {
-        rw->oom = true; /* the text is not there: drop the reader's */
-        sh->mpos = m->nrec;
-    }
-    for (;;) {
-        int best = -1;
-        for (int k = 1; k < sh->nw; k++) {
-            if (sh->gone[k])
-                continue;
-            if (!sh->head[k] && !(sh->head[k] = fin_head(sh, k, wait))) {
-                if (sh->gone[k])
-                    continue;
-                return; /* its next number is not known yet */
-            }
-            if (best < 0 || sh->head[k]->gid < sh->head[best]->gid)
-                best = k;
-        }
-        if (sh->mpos < m->nrec) {
-            if (best < 0 || m->recs[sh->mpos].gid < sh->head[best]->gid) {
-                place(sh, rw, m, &m->recs[sh->mpos++]);
-                continue;
-            }
-        } else {
-            if (sh->mpos) { /* all out: the reader's chunk starts over */
-                sh->mpos = m->nrec = m->alen = 0;
-                if (m->mem)
-                    rewind(m->mem);
-            }
-            if (!sh->mdone && (best < 0 || sh->head[best]->gid > sh->mlast))
-                return; /* the reader's next may come before */
-        }
-        if (best < 0)
-            return;
-        place(sh, &sh->w[best], sh->cur[best], sh->head[best]);
-        sh->pos[best]++;
-        sh->head[best] = NULL;
-    }
-}
-
-void tcpl_shard_reader_emit(worker *w, const tcpl_lifecycle *lc)
+void tcpl_shard_worker_end(worker *w)
 {
     shard *sh = w->sh;
-    chunk *c = &w->fin[0];
-    size_t bytes;
-    if (!chunk_add(w, c, lc, &bytes))
-        return;
-    sh->mlast = c->recs[c->nrec - 1].gid;
-    /* Place what can be placed now and then, so that the workers never
-     * wait for a chunk back; wait for them only when the reader's own
-     * records reach a chunk's size. */
-    if (bytes >= CHUNK_BYTES)
-        fin_merge(sh, true);
-    else if ((c->nrec & 31) == 0)
-        fin_merge(sh, false);
+    seal(w);
+    pthread_mutex_lock(&sh->mu);
+    w->fin_done = true;
+    pthread_cond_broadcast(&sh->fin);
+    pthread_mutex_unlock(&sh->mu);
+    help(w, fin_over, true, INT_MAX);
 }
 
 void tcpl_shard_merge_finish(shard *sh)
 {
-    sh->mdone = true;
-    fin_merge(sh, true);
+    worker *rw = &sh->w[0];
+    seal(rw);
+    pthread_mutex_lock(&sh->mu);
+    rw->fin_done = true;
+    pthread_mutex_unlock(&sh->mu);
+    help(rw, all_placed, true, INT_MAX);
+    pthread_mutex_lock(&sh->mu);
+    sh->fin_over = true;
+    pthread_cond_broadcast(&sh->fin);
+    pthread_mutex_unlock(&sh->mu);
 }
