@@ -29,8 +29,13 @@
 #
 # Inputs and outputs go to $TMPDIR (default /tmp): on a disk, the
 # writeback of earlier reports takes a CPU from the later repetitions.
+# --null sends the timed runs' reports to /dev/null (after an untimed run
+# that checks --jobs 2 against --jobs 1): the analysis without the
+# kernel's copy of ~545 MB into the page cache, whose cost on a VM moves
+# the most from run to run.  Besides the medians, the speed-up of each
+# side's best run is printed.
 #
-# usage: bench/jobs.sh [--cpu] [-n REPS] [-B BUILD_DIR] [-k CONN] [-f FILES] [-c CAPTURE]
+# usage: bench/jobs.sh [--cpu] [--null] [-n REPS] [-B BUILD_DIR] [-k CONN] [-f FILES] [-c CAPTURE]
 # Needs: GNU time (apt-get install time), cmake and a C compiler; --cpu:
 # valgrind.
 set -euo pipefail
@@ -38,7 +43,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 build=$top/build-bench
-reps=5 conn= files=8 cap= cpu=
+reps=5 conn= files=8 cap= cpu= null=
 
 die() { echo "jobs.sh: $*" >&2; exit 1; }
 usage() { sed -n 's/^# usage: /usage: /p' "$0" >&2; exit 2; }
@@ -50,6 +55,7 @@ while [ $# -gt 0 ]; do
     -f) [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 2 ] || usage; files=$2; shift 2 ;;
     -c) [ $# -ge 2 ] || usage; cap=$2; shift 2 ;;
     --cpu) cpu=1; shift ;;
+    --null) null=1; shift ;;
     *) usage ;;
     esac
 done
@@ -179,22 +185,35 @@ fi
 load() { cut -d' ' -f1 /proc/loadavg; }
 load_before=$(load)
 
-# run LABEL ARGS...: one timed run into $work/LABEL.out; appends
-# "wall cpu rss" to $work/LABEL.t
+# run LABEL ARGS...: one timed run into $work/LABEL.out (/dev/null with
+# --null); appends "wall cpu rss" to $work/LABEL.t
 run() {
-    local label=$1
+    local label=$1 out=$work/$1.out
     shift
+    [ -z "$null" ] || out=/dev/null
     /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$cli" report --pcap --format json \
-        "$@" >"$work/$label.out"
+        "$@" >"$out"
     awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/time" >>"$work/$label.t"
 }
+same() { # LABEL ARGS...: --jobs 2 writes what --jobs 1 writes
+    "$cli" report --pcap --format json --jobs 1 "${@:2}" >"$work/check1.out"
+    "$cli" report --pcap --format json --jobs 2 "${@:2}" >"$work/check2.out"
+    cmp -s "$work/check1.out" "$work/check2.out" || die "$1: --jobs 2 output differs"
+    rm -f "$work/check1.out" "$work/check2.out"
+}
 
+if [ -n "$null" ]; then
+    same "one capture" "$cap"
+    same "many files" "${many[@]}"
+fi
 for ((r = 0; r < reps; r++)); do
     if ((r % 2 == 0)); then order="1 2"; else order="2 1"; fi
     for j in $order; do run "one$j" --jobs "$j" "$cap"; done
-    cmp -s "$work/one1.out" "$work/one2.out" || die "one capture: --jobs 2 output differs"
+    [ -n "$null" ] || cmp -s "$work/one1.out" "$work/one2.out" ||
+        die "one capture: --jobs 2 output differs"
     for j in $order; do run "many$j" --jobs "$j" "${many[@]}"; done
-    cmp -s "$work/many1.out" "$work/many2.out" || die "many files: --jobs 2 output differs"
+    [ -n "$null" ] || cmp -s "$work/many1.out" "$work/many2.out" ||
+        die "many files: --jobs 2 output differs"
 done
 load_after=$(load)
 
@@ -207,6 +226,7 @@ echo "machine:  $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /p
 echo "one:      $cap${pk:+ ($pk packets)}"
 echo "many:     $files files of $((conn / files)) connections ($(awk '{ print $2 }' "$work/gen.txt" | tail -n 1) packets in the last)"
 echo "runs:     $reps repetitions each, alternating; medians"
+echo "output:   $([ -n "$null" ] && echo "/dev/null (checked equal in an untimed run first)" || echo "files in ${TMPDIR:-/tmp}")"
 echo "load:     1-min load average $load_before before, $load_after after"
 echo
 printf '%-24s %9s %9s %12s\n' run "wall s" "CPU s" "peak RSS MB"
@@ -225,6 +245,13 @@ for s in one many; do
     [ $s = many ] && target=1.9
     printf '%-34s %6.3f  (issue 12 target >= %s)\n' \
         "$([ $s = one ] && echo "speed-up, one capture:" || echo "speed-up, many files:")" "$ratio" "$target"
+done
+# Best of the repetitions: what other work and the VM add to a run only
+# ever adds, so each side's fastest run is the steadiest estimate.
+for s in one many; do
+    best=$(paste <(col ${s}1 1 | sort -g | head -n 1) <(col ${s}2 1 | sort -g | head -n 1) |
+        awk '{ printf "%.3f  (%.2f / %.2f s)", $1 / $2, $1, $2 }')
+    printf '%-34s %s\n' "$([ $s = one ] && echo "best of each, one capture:" || echo "best of each, many files:")" "$best"
 done
 # The spread: on a VM the same run's time moves between repetitions.
 for s in one many; do
