@@ -383,6 +383,23 @@ bool tcpl_report_keeps_lifecycles(const tcpl_report *r)
     return r->hosts != NULL;
 }
 
+bool tcpl_report_records_direct(const tcpl_report *r)
+{
+    return r->ctx.records != NULL && r->ctx.records == r->ctx.out;
+}
+
+FILE *tcpl_report_divert(tcpl_report *r, FILE *f)
+{
+    FILE *was = r->ctx.records;
+    r->ctx.records = f;
+    return was;
+}
+
+void tcpl_report_fail(tcpl_report *r)
+{
+    r->ctx.failed = true;
+}
+
 void tcpl_report_render_ctx(const tcpl_report *r, tcpl_writer_ctx *c)
 {
     /* The writer's state and the section's spool are the report's own:

@@ -168,6 +168,13 @@ void tcpl_report_rendered(tcpl_report *r, uint64_t id, const char *text,
                           size_t len);
 void tcpl_report_add_counts(tcpl_report *r, const tcpl_report_totals *t,
                             tcpl_writer_ctx *c);
+/* The records go straight to the report's output (json, csv, zeek; not
+ * text's spool): tcpl_report_divert sends them to f for a while and
+ * returns where they went, to be given back the same way.  A failure of
+ * f's own writing fails the report (tcpl_report_fail). */
+bool tcpl_report_records_direct(const tcpl_report *r);
+FILE *tcpl_report_divert(tcpl_report *r, FILE *f);
+void tcpl_report_fail(tcpl_report *r);
 
 /* The writer of a format (report.c's table); NULL for no such format. */
 const tcpl_report_writer *tcpl_report_writer_for(tcpl_format f);

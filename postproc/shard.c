@@ -612,6 +612,7 @@ int tcpl_shard_capture(tcpl_report *r, const tcpl_report_opts *o,
     publish(sh);
     /* The reader ends its own share, placing records as it goes
      * (shard_keep.c), then helps render and places the rest. */
+    tcpl_shard_out_begin(sh);
     reader_step(sh, fin);
     tcpl_shard_merge_finish(sh);
     /* Its steps made no other ends (the clock stood still); were there

@@ -37,6 +37,11 @@
  * (reading, decoding, merging, placing, writing) per unit of engine work
  * (stepping, rendering), in percent, as measured on two cores: its share
  * is what that leaves it of an even split. */
+/* The end of input's output, when records go straight to it: blocks
+ * the reader fills in order and whichever thread is free writes, one at a
+ * time. */
+#define OBLOCKS 4
+#define OBLOCK_BYTES (1u << 20)
 #define BUCKETS 1024
 #define READER_COST 30
 
@@ -178,6 +183,20 @@ typedef struct shard {
      * is placed, or the run stopped. */
     size_t pos[TCPL_SHARD_MAX];
     bool fin_over;
+    /* The end of input's output (shard_keep.c): the report's records go
+     * to ofile, whose bytes fill ob[ofill % OBLOCKS]; blocks before ofill
+     * are full and wait to be written to ofd, the first owritten are out
+     * (under mu, with owriting while a thread writes one, and oerr the
+     * errno of a failed write).  ofile NULL: records go where they went. */
+    FILE *ofile, *oreal;
+    int ofd;
+    struct {
+        char *buf;
+        size_t len;
+    } ob[OBLOCKS];
+    uint64_t ofill, owritten;
+    bool owriting;
+    int oerr;
 } shard;
 
 
@@ -206,6 +225,10 @@ void tcpl_shard_finish_emit(worker *w, const tcpl_lifecycle *lc);
 /* A worker thread (not the reader) has ended everything: it seals what it
  * holds and renders for the others until the reader has placed it all. */
 void tcpl_shard_worker_end(worker *w);
+/* Before the end of input: the reader's placing no longer waits for the
+ * output's writing (see ofile), when the report writes records straight
+ * to its output. */
+void tcpl_shard_out_begin(shard *sh);
 /* The reader's side of the end of input, once its own tracker has ended
  * everything: placing every engine's records in the report's order, and
  * rendering while there is nothing to place. */

@@ -2,16 +2,19 @@
  * shard_keep.c - what a worker of shard.c keeps of the lifecycles it ends,
  * and how they reach the reader: copies in an arena (offsets, since the
  * arena moves as it grows), the map from a worker's lifecycle numbers to
- * the report's, and, at the end of input, chunks of rendered records that
- * the reader merges by number while the workers go on rendering.
+ * the report's, and, at the end of input, chunks of copies that whichever
+ * thread is free renders, the reader merges by number, and blocks of the
+ * output that whichever thread is free writes.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* fopencookie */
 
 #include "shard_int.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ id map */
 
@@ -275,6 +278,146 @@ static void place_run(shard *sh, int k, uint64_t upto)
     }
 }
 
+/* ------------------------------------------------------------ output
+ *
+ * Writing is a large part of the end of input (the kernel copies every
+ * record into the page cache), and only the reader can place records.
+ * So while it places, what it writes goes into blocks, and whichever
+ * thread is free writes the full ones, one at a time and in order: a
+ * plain write() that carries on the output's own offset, for a file, a
+ * pipe or a terminal alike.
+ */
+
+/* Under mu: a full block waits, and nobody is writing. */
+static bool write_ready(const shard *sh)
+{
+    return sh->ofile && !sh->owriting && sh->owritten < sh->ofill;
+}
+
+/* Under mu (released while writing): the oldest full block out. */
+static void write_block(shard *sh)
+{
+    size_t i = sh->owritten % OBLOCKS;
+    const char *p = sh->ob[i].buf;
+    size_t n = sh->ob[i].len;
+    int err = 0;
+    sh->owriting = true;
+    pthread_mutex_unlock(&sh->mu);
+    while (n) {
+        ssize_t w = write(sh->ofd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            err = w < 0 ? errno : EIO;
+            break;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    pthread_mutex_lock(&sh->mu);
+    if (err && !sh->oerr)
+        sh->oerr = err;
+    sh->ob[i].len = 0;
+    sh->owritten++;
+    sh->owriting = false;
+    pthread_cond_broadcast(&sh->fin);
+}
+
+/* The reader's block is full: hand it over, and take the next once it is
+ * written out (writing one itself rather than wait idle). */
+static void out_seal(shard *sh)
+{
+    pthread_mutex_lock(&sh->mu);
+    sh->ofill++;
+    pthread_cond_broadcast(&sh->fin);
+    while (sh->ofill - sh->owritten >= OBLOCKS) {
+        if (write_ready(sh))
+            write_block(sh);
+        else
+            pthread_cond_wait(&sh->fin, &sh->mu);
+    }
+    pthread_mutex_unlock(&sh->mu);
+}
+
+/* ofile's writes (the reader's, unbuffered: straight from the records). */
+static ssize_t out_write(void *cookie, const char *buf, size_t n)
+{
+    shard *sh = cookie;
+    for (size_t left = n; left;) {
+        size_t i = sh->ofill % OBLOCKS, room = OBLOCK_BYTES - sh->ob[i].len;
+        size_t k = left < room ? left : room;
+        memcpy(sh->ob[i].buf + sh->ob[i].len, buf, k);
+        sh->ob[i].len += k;
+        buf += k;
+        left -= k;
+        if (sh->ob[i].len == OBLOCK_BYTES)
+            out_seal(sh);
+    }
+    return (ssize_t)n;
+}
+
+void tcpl_shard_out_begin(shard *sh)
+{
+    if (!sh->render || !tcpl_report_records_direct(sh->r))
+        return;
+    FILE *real = tcpl_report_divert(sh->r, NULL);
+    int fd = real ? fileno(real) : -1;
+    cookie_io_functions_t io = {.write = out_write};
+    FILE *f = NULL;
+    /* What the report wrote so far goes first; an output that already
+     * failed, or has no descriptor, is left as it is. */
+    bool ok = fd >= 0 && fflush(real) == 0 && !ferror(real);
+    for (int i = 0; ok && i < OBLOCKS; i++)
+        ok = (sh->ob[i].buf = malloc(OBLOCK_BYTES)) != NULL;
+    if (ok && (f = fopencookie(sh, "w", io)) != NULL &&
+        setvbuf(f, NULL, _IONBF, 0) == 0) {
+        sh->ofile = f;
+        sh->oreal = real;
+        sh->ofd = fd;
+        tcpl_report_divert(sh->r, f);
+        return;
+    }
+    if (f)
+        fclose(f);
+    for (int i = 0; i < OBLOCKS; i++) {
+        free(sh->ob[i].buf);
+        sh->ob[i].buf = NULL;
+    }
+    tcpl_report_divert(sh->r, real);
+}
+
+/* Everything placed: the last block out, and the records back where they
+ * went. */
+static void out_end(shard *sh)
+{
+    if (!sh->ofile)
+        return;
+    pthread_mutex_lock(&sh->mu);
+    if (sh->ob[sh->ofill % OBLOCKS].len) {
+        sh->ofill++;
+        pthread_cond_broadcast(&sh->fin);
+    }
+    while (sh->owritten < sh->ofill) {
+        if (write_ready(sh))
+            write_block(sh);
+        else
+            pthread_cond_wait(&sh->fin, &sh->mu);
+    }
+    FILE *f = sh->ofile;
+    sh->ofile = NULL;
+    pthread_mutex_unlock(&sh->mu);
+    tcpl_report_divert(sh->r, sh->oreal);
+    fclose(f);
+    for (int i = 0; i < OBLOCKS; i++) {
+        free(sh->ob[i].buf);
+        sh->ob[i].buf = NULL;
+    }
+    if (sh->oerr) {
+        errno = sh->oerr; /* for the report's message */
+        tcpl_report_fail(sh->r);
+    }
+}
+
 /*
  * me's part of the shared work until done(me) holds: the reader places
  * what it can, and anyone renders (at most renders chunks).  With wait it
@@ -294,6 +437,12 @@ static void help(worker *me, bool (*done)(const worker *), bool wait,
             pthread_mutex_lock(&sh->mu);
             continue;
         }
+        /* The others write first (the reader's blocks come back sooner),
+         * the reader only when it would otherwise wait. */
+        if (me->k != 0 && write_ready(sh)) {
+            write_block(sh);
+            continue;
+        }
         chunk *c = renders > 0 ? claim(sh) : NULL;
         if (c) {
             renders--;
@@ -306,6 +455,10 @@ static void help(worker *me, bool (*done)(const worker *), bool wait,
         }
         if (!wait)
             break;
+        if (write_ready(sh)) {
+            write_block(sh);
+            continue;
+        }
         pthread_cond_wait(&sh->fin, &sh->mu);
     }
     pthread_mutex_unlock(&sh->mu);
@@ -386,6 +539,7 @@ void tcpl_shard_merge_finish(shard *sh)
     rw->fin_done = true;
     pthread_mutex_unlock(&sh->mu);
     help(rw, all_placed, true, INT_MAX);
+    out_end(sh);
     pthread_mutex_lock(&sh->mu);
     sh->fin_over = true;
     pthread_cond_broadcast(&sh->fin);
