@@ -80,6 +80,22 @@ compare "cut mid-packet, text" "2 3" --pcap --linger 0.01 "$work/cut.pcap"
 compare "cut mid-packet, json" "2" --pcap --format json "$work/cut.pcap"
 compare "standard input" "2 3" --pcap --format csv --linger 0.01 -
 
+# The end of input's records are written by whichever thread is free:
+# a failing output still fails the run, with the message --jobs 1 gives.
+for fmt in json csv text; do
+    for n in 1 2 3; do
+        rc=0
+        "$cli" report --pcap --format $fmt --jobs $n "$work/syn.pcap" >/dev/full 2>"$work/e$n" || rc=$?
+        [ "$rc" = 1 ] || fail "$fmt to a full disk, --jobs $n: exit $rc, not 1"
+        grep -q 'write error: No space left on device' "$work/e$n" ||
+            fail "$fmt to a full disk, --jobs $n: no write error reported: $(cat "$work/e$n")"
+    done
+done
+# And a pipe (no file offset): the same bytes.
+"$cli" report --pcap --format json --jobs 1 "$work/syn.pcap" | cat >"$work/p1"
+"$cli" report --pcap --format json --jobs 2 "$work/syn.pcap" | cat >"$work/p2"
+cmp -s "$work/p1" "$work/p2" || fail "json through a pipe: --jobs 2 differs from --jobs 1"
+
 # Threads: count them while report is blocked on a pipe that stays open.
 threads() { # ARGS...: prints how many threads report runs with
     rm -f "$work/fifo"
