@@ -10,6 +10,10 @@
 #           plugin of ours loaded at all (the honest baseline)
 #   plugin  the same plus -e tcp.lifecycle.src_state/dst_state/anomaly, with
 #           the plugin loaded from the build tree
+#   plain3  plain plus three of tshark's own string columns on every TCP
+#           packet (tcp.flags.str, frame.protocols, eth.src_resolved), no
+#           plugin: what printing three more string columns costs tshark
+#           itself, the like-for-like baseline of plugin (informative)
 #   pluginq the plugin loaded, printing only plain's fields (informative:
 #           the plugin's own cost without tshark printing 3 more columns)
 #   plain2 / plugin2   the same two with -2 (two-pass; informative)
@@ -184,6 +188,8 @@ tcpl_fields=(-e tcp.lifecycle.src_state -e tcp.lifecycle.dst_state -e tcp.lifecy
 
 run_plain()   { measure plain   "$work/plain.out"   "${nb_none[@]}" tshark -r "$cap" -T fields "${base_fields[@]}"; }
 run_plugin()  { measure plugin  "$work/plugin.out"  "${nb_tcpl[@]}" tshark -r "$cap" -T fields "${base_fields[@]}" "${tcpl_fields[@]}"; }
+str_fields=(-e tcp.flags.str -e frame.protocols -e eth.src_resolved)
+run_plain3()  { measure plain3  "$work/plain3.out"  "${nb_none[@]}" tshark -r "$cap" -T fields "${base_fields[@]}" "${str_fields[@]}"; }
 run_pluginq() { measure pluginq "$work/pluginq.out" "${nb_tcpl[@]}" tshark -r "$cap" -T fields "${base_fields[@]}"; }
 run_plain2()  { measure plain2  "$work/plain2.out"  "${nb_none[@]}" tshark -2 -r "$cap" -T fields "${base_fields[@]}"; }
 run_plugin2() { measure plugin2 "$work/plugin2.out" "${nb_tcpl[@]}" tshark -2 -r "$cap" -T fields "${base_fields[@]}" "${tcpl_fields[@]}"; }
@@ -208,7 +214,7 @@ as_nobody "$none_dir" tshark -r "$cap" -T fields -e tcp.stream -c 1000 >/dev/nul
 for ((i = 1; i <= reps; i++)); do
     echo "run.sh: repetition $i/$reps" >&2
     if [ $have_plugin = 1 ]; then
-        if ((i % 2)); then run_plain; run_plugin; run_pluginq; else run_pluginq; run_plugin; run_plain; fi
+        if ((i % 2)); then run_plain; run_plugin; run_pluginq; run_plain3; else run_plain3; run_pluginq; run_plugin; run_plain; fi
         if ((i % 2)); then run_plain2; run_plugin2; else run_plugin2; run_plain2; fi
     else
         run_plain; run_plain2
@@ -276,7 +282,7 @@ results=$work/results.txt
     echo "load:     1-min load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after (other work on the machine inflates wall times)"
     echo
     printf '%-9s %10s %17s %13s %10s\n' variant "wall s" "(min-max)" "peak RSS MB" "CPU s"
-    for v in plain plugin pluginq plain2 plugin2 export report pcap; do
+    for v in plain plugin pluginq plain3 plain2 plugin2 export report pcap; do
         w=$(med $v 2)
         [ "$w" != nan ] || continue
         printf '%-9s %10.3f %17s %13.1f %10.2f\n' $v "$w" "$(range $v)" \
@@ -299,6 +305,8 @@ results=$work/results.txt
     row "plugin/plain peak RSS (one pass)" "$r_rss" "$(paired plugin plain 3)" "<= 1.20 $(verdict "$r_rss" '<=' 1.20)"
     row "plugin/plain CPU user+sys (one pass)" "$r_cpu" "$(paired plugin plain 4)" "informative, robust to load"
     row "pluginq/plain wall (plugin, no lc fields)" "$(ratio "$(med pluginq 2)" "$(med plain 2)")" "$(paired pluginq plain 2)" "informative: cost without printing"
+    row "plain3/plain wall (3 string columns more)" "$(ratio "$(med plain3 2)" "$(med plain 2)")" "$(paired plain3 plain 2)" "informative: tshark printing 3 strings"
+    row "plugin/plain3 wall (like for like)" "$(ratio "$(med plugin 2)" "$(med plain3 2)")" "$(paired plugin plain3 2)" "informative: same columns printed"
     row "plugin2/plain2 wall (two pass, -2)" "$r_wall2" "$(paired plugin2 plain2 2)" "informative"
     row "plugin2/plain2 peak RSS (two pass, -2)" "$r_rss2" "$(paired plugin2 plain2 3)" "informative"
     row "report/export wall" "$r_rep" "$(paired report export 2)" "<= 0.10 $(verdict "$r_rep" '<=' 0.10)"
