@@ -469,6 +469,11 @@ static void pump(pool *p)
         } else if (p->files[p->next]) {
             int k = p->next++;
             start(p, w, k, (uint64_t)k);
+        } else if (w->pid > 0) {
+            /* Nothing left to hand out: it goes now, its exit (unmapping
+             * its heap) overlapping the files still running.  A file made
+             * again later starts a new one. */
+            bury(p, w);
         }
     }
     /* Its turn, if it counts the sections before it right (what the
