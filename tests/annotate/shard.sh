@@ -74,6 +74,10 @@ grep -q 'at most [0-9]* open at a time; [0-9]* reported early' "$work/o" ||
     fail "synthetic, linger 0.01: no lifecycle ended idle: $(sed -n 4p "$work/o")"
 
 compare "anomalies only" "2 3" --pcap --anomalies-only --linger 0.001 "$work/syn.pcap"
+# The per-host tally keeps lifecycles whole: the end of input's chunks
+# then carry copies, placed unrendered.
+compare "hosts, json" "2 3" --pcap --hosts --format json "$work/syn.pcap"
+compare "hosts, text, linger 0.01" "2 3" --pcap --hosts --linger 0.01 "$work/syn.pcap"
 compare "one stream" "2" --pcap --format json --stream 77 "$work/syn.pcap"
 compare "cut mid-packet, text" "2 3" --pcap --linger 0.01 "$work/cut.pcap"
 [ "$rc1" = 1 ] || fail "cut mid-packet: exit $rc1, not 1"
