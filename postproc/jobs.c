@@ -530,37 +530,22 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
     worker *ws = calloc((size_t)nw, sizeof *ws);
     struct pollfd *pf = calloc((size_t)nw, sizeof *pf);
     tcpl_report *r = tcpl_report_new(o, out);
-    int status = 0;
-    uint64_t sections = 0;
-
-    if (!js || !ws || !pf || !r) {
-        free(js);
-        free(ws);
-        free(pf);
-        if (r)
-            tcpl_report_close(r);
-        fprintf(stderr, PROG ": out of memory\n");
-        return 1;
-    }
-    for (int i = 0; i < nw; i++)
-        ws[i].file = -1;
     /* files[nfiles] is NULL (argv's list): the end of what to start. */
     char **list = calloc((size_t)nfiles + 1, sizeof *list);
     atomic_llong *turn = mmap(NULL, sizeof *turn, PROT_READ | PROT_WRITE,
                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     bool *direct = calloc((size_t)nfiles, sizeof *direct);
-    if (!list || turn == MAP_FAILED || !direct) {
-        if (turn != MAP_FAILED)
-            munmap(turn, sizeof *turn);
-        free(direct);
-        free(list);
-        free(js);
-        free(ws);
-        free(pf);
-        tcpl_report_close(r);
+    int status = 0;
+    uint64_t sections = 0;
+    bool oom = !js || !ws || !pf || !r || !list || turn == MAP_FAILED || !direct;
+
+    if (oom) {
         fprintf(stderr, PROG ": out of memory\n");
-        return 1;
+        status = 1;
+        goto out;
     }
+    for (int i = 0; i < nw; i++)
+        ws[i].file = -1;
     memcpy(list, files, (size_t)nfiles * sizeof *list);
     atomic_init(turn, -1);
     pool p = {o, list, pcap, out, js, ws, nw, pf, turn, direct, 0, 0, 0, -1};
@@ -621,13 +606,15 @@ int tcpl_report_jobs(const tcpl_report_opts *o, char **files, int nfiles,
             bury(&p, &ws[i]);
         }
     }
-    munmap(turn, sizeof *turn);
+out:
+    if (turn != MAP_FAILED)
+        munmap(turn, sizeof *turn);
     free(direct);
     free(list);
     free(js);
     free(ws);
     free(pf);
-    if (tcpl_report_close(r) != 0) {
+    if (r && tcpl_report_close(r) != 0 && !oom) {
         fprintf(stderr, PROG ": <stdout>: write error: %s\n", strerror(errno));
         status = 1;
     }
