@@ -429,22 +429,28 @@ void tcpl_report_rendered(tcpl_report *r, uint64_t id, const char *text,
     place(r, id, len > 0, NULL, text, len);
 }
 
+/* What count() counts of each lifecycle, t's added to to. */
+static void add_lifecycle_counts(tcpl_report_totals *to,
+                                 const tcpl_report_totals *t)
+{
+    to->lifecycles += t->lifecycles;
+    to->shown += t->shown;
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < TCPL_STATE_COUNT; k++)
+            to->final[s][k] += t->final[s][k];
+    for (int k = 0; k < TCPL_CLOSER_KINDS; k++)
+        to->closer[k] += t->closer[k];
+    for (int k = 0; k < TCPL_ANOMALY_COUNT; k++)
+        to->anomaly[k] += t->anomaly[k];
+    to->gaps += t->gaps;
+    to->missed += t->missed;
+}
+
 void tcpl_report_add_counts(tcpl_report *r, const tcpl_report_totals *t,
                             tcpl_writer_ctx *c)
 {
     /* What count() adds, nothing else. */
-    tcpl_report_totals *f = &r->file;
-    f->lifecycles += t->lifecycles;
-    f->shown += t->shown;
-    for (int s = 0; s < 2; s++)
-        for (int k = 0; k < TCPL_STATE_COUNT; k++)
-            f->final[s][k] += t->final[s][k];
-    for (int k = 0; k < TCPL_CLOSER_KINDS; k++)
-        f->closer[k] += t->closer[k];
-    for (int k = 0; k < TCPL_ANOMALY_COUNT; k++)
-        f->anomaly[k] += t->anomaly[k];
-    f->gaps += t->gaps;
-    f->missed += t->missed;
+    add_lifecycle_counts(&r->file, t);
     if (c->failed)
         r->ctx.failed = true;
     free(c->sb.p);
@@ -487,8 +493,7 @@ static void totals_add(tcpl_report_totals *all, const tcpl_report_totals *t)
     all->packets += t->packets;
     for (int i = 0; i < 3; i++)
         all->skipped[i] += t->skipped[i];
-    all->lifecycles += t->lifecycles;
-    all->shown += t->shown;
+    add_lifecycle_counts(all, t);
     if (t->peak_open > all->peak_open)
         all->peak_open = t->peak_open;
     all->evicted += t->evicted;
@@ -500,15 +505,6 @@ static void totals_add(tcpl_report_totals *all, const tcpl_report_totals *t)
         all->first_ns = t->first_ns;
     if (t->last_ns > all->last_ns)
         all->last_ns = t->last_ns;
-    for (int s = 0; s < 2; s++)
-        for (int k = 0; k < TCPL_STATE_COUNT; k++)
-            all->final[s][k] += t->final[s][k];
-    for (int k = 0; k < TCPL_CLOSER_KINDS; k++)
-        all->closer[k] += t->closer[k];
-    for (int k = 0; k < TCPL_ANOMALY_COUNT; k++)
-        all->anomaly[k] += t->anomaly[k];
-    all->gaps += t->gaps;
-    all->missed += t->missed;
 }
 
 /* What the input loop knows into the section's totals. */
